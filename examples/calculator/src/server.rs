@@ -1,0 +1,3 @@
+//! `calculator-server`: the calculator service of `examples/calculator/calculator.zrpc`.
+
+fn main() {}

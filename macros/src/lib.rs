@@ -1,0 +1,1 @@
+//! Procedural macros of zrpc; the work happens in `zrpc-codegen`.

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, and the whole cargo test suite, which includes the
+# cross-language tests (generated Python/Ruby/PHP clients and stock zerorpc over real sockets).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export ZRPC_PYTHON="$root/.venv/bin/python"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The cross-language tests start the workspace's binaries (calculator-server, zrpc).
+cargo build --workspace --bins --quiet
+cargo test --workspace --no-fail-fast

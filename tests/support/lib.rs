@@ -1,0 +1,1 @@
+//! Helpers shared by the cross-language tests: locating interpreters and workspace binaries.
