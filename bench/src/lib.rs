@@ -1,0 +1,1 @@
+//! Shared measurement helpers for the benchmark binaries: repeated runs, medians, ratio tables.
