@@ -1,15 +1,25 @@
 //! Golden files of the Ruby and PHP clients generated for the calculator IDL, and lint runs over
 //! them. `ZRPC_BLESS=1 cargo test -p zrpc-codegen --test ruby_php_golden` rewrites the files.
 
-mod support;
+mod schemas;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::calculator::calculator_schema;
+use zrpc_codegen::GeneratedFile;
+
+/// The calculator of `examples/calculator/calculator.zrpc`, through the IDL front end.
+fn calculator_schema() -> zrpc_idl::model::Schema {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/calculator/calculator.zrpc");
+    zrpc_idl::load(&path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .schema
+}
 
 fn golden_dir(language: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(language)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(language)
 }
 
 fn bless() -> bool {
@@ -17,11 +27,15 @@ fn bless() -> bool {
 }
 
 /// Compares generated files with the golden tree (or rewrites the tree when blessing).
-fn check_golden(language: &str, files: &[(PathBuf, String)]) {
+fn check_golden(language: &str, files: &[GeneratedFile]) {
+    let files: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
     let dir = golden_dir(language);
     if bless() {
         let _ = std::fs::remove_dir_all(&dir);
-        for (path, contents) in files {
+        for (path, contents) in &files {
             let target = dir.join(path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(&target, contents).unwrap();
@@ -33,8 +47,11 @@ fn check_golden(language: &str, files: &[(PathBuf, String)]) {
     expected.sort();
     let mut generated: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     generated.sort();
-    assert_eq!(generated, expected, "file list differs; rerun with ZRPC_BLESS=1");
-    for (path, contents) in files {
+    assert_eq!(
+        generated, expected,
+        "file list differs; rerun with ZRPC_BLESS=1"
+    );
+    for (path, contents) in &files {
         let golden = std::fs::read_to_string(dir.join(path)).unwrap();
         assert!(
             golden == *contents,
@@ -86,6 +103,47 @@ fn generated_files(dir: &Path, extension: &str) -> Vec<String> {
         .collect();
     files.sort();
     files
+}
+
+#[test]
+fn calculator_idl_lowers_to_the_hand_built_model() {
+    assert_eq!(calculator_schema(), schemas::calculator());
+}
+
+/// Writes generated files under a fresh directory of the target dir.
+fn write_tree(name: &str, files: &[GeneratedFile]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for file in files {
+        let target = dir.join(&file.path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, &file.contents).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn ruby_edge_cases_pass_ruby_wc_and_rubocop() {
+    let dir = write_tree(
+        "ruby-edge-cases",
+        &zrpc_codegen::ruby::generate(&schemas::edge_cases()).unwrap(),
+    );
+    for file in generated_files(&dir, "rb") {
+        lint("ruby", &["-wc", &file], &dir);
+    }
+    lint("rubocop", &["--format", "simple", "."], &dir);
+}
+
+#[test]
+fn php_edge_cases_pass_php_l_and_phpcs() {
+    let dir = write_tree(
+        "php-edge-cases",
+        &zrpc_codegen::php::generate(&schemas::edge_cases()).unwrap(),
+    );
+    for file in generated_files(&dir, "php") {
+        lint("php", &["-l", &file], &dir);
+    }
+    lint("phpcs", &["--standard=PSR12", "."], &dir);
 }
 
 #[test]

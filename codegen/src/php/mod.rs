@@ -9,20 +9,94 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Field, Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
 
-use crate::case::{camel_case, pascal_case};
+use crate::naming::{camel_case, pascal_case};
 use crate::ruby::enum_name;
+use crate::{Error, GeneratedFile};
 
 /// Names PHP reserves for classes (compared case-insensitively).
 const RESERVED_CLASS_NAMES: &[&str] = &[
-    "abstract", "and", "array", "as", "bool", "break", "callable", "case", "catch", "class",
-    "clone", "const", "continue", "declare", "default", "do", "echo", "else", "elseif", "empty",
-    "enddeclare", "endfor", "endforeach", "endif", "endswitch", "endwhile", "enum", "eval",
-    "exit", "extends", "false", "final", "finally", "float", "fn", "for", "foreach", "function",
-    "global", "goto", "if", "implements", "include", "instanceof", "insteadof", "int",
-    "interface", "isset", "iterable", "list", "match", "mixed", "namespace", "never", "new",
-    "null", "object", "or", "parent", "print", "private", "protected", "public", "readonly",
-    "require", "return", "self", "static", "string", "switch", "throw", "trait", "true", "try",
-    "unset", "use", "var", "void", "while", "xor", "yield", "runtime",
+    "abstract",
+    "and",
+    "array",
+    "as",
+    "bool",
+    "break",
+    "callable",
+    "case",
+    "catch",
+    "class",
+    "clone",
+    "const",
+    "continue",
+    "declare",
+    "default",
+    "do",
+    "echo",
+    "else",
+    "elseif",
+    "empty",
+    "enddeclare",
+    "endfor",
+    "endforeach",
+    "endif",
+    "endswitch",
+    "endwhile",
+    "enum",
+    "eval",
+    "exit",
+    "extends",
+    "false",
+    "final",
+    "finally",
+    "float",
+    "fn",
+    "for",
+    "foreach",
+    "function",
+    "global",
+    "goto",
+    "if",
+    "implements",
+    "include",
+    "instanceof",
+    "insteadof",
+    "int",
+    "interface",
+    "isset",
+    "iterable",
+    "list",
+    "match",
+    "mixed",
+    "namespace",
+    "never",
+    "new",
+    "null",
+    "object",
+    "or",
+    "parent",
+    "print",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "require",
+    "return",
+    "self",
+    "static",
+    "string",
+    "switch",
+    "throw",
+    "trait",
+    "true",
+    "try",
+    "unset",
+    "use",
+    "var",
+    "void",
+    "while",
+    "xor",
+    "yield",
+    "runtime",
 ];
 
 /// Members of `Runtime\RemoteException` (and `Exception`) that error fields must not shadow.
@@ -76,7 +150,7 @@ runtime_templates! {
 }
 
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
-pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error> {
+pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     let pass = PhpPass::new(schema);
     let namespace = pass.namespace.as_str();
     let mut files = vec![(
@@ -92,17 +166,23 @@ pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error
     for def in &schema.types {
         let name = class_name(def.name());
         match def {
-            TypeDef::Struct(s) => {
-                files.push((php_file(&name), pass.struct_template(s, false).render()? + "\n"))
-            }
-            TypeDef::Error(s) => {
-                files.push((php_file(&name), pass.struct_template(s, true).render()? + "\n"))
-            }
+            TypeDef::Struct(s) => files.push((
+                php_file(&name),
+                pass.struct_template(s, false).render()? + "\n",
+            )),
+            TypeDef::Error(s) => files.push((
+                php_file(&name),
+                pass.struct_template(s, true).render()? + "\n",
+            )),
             TypeDef::Enum(e) => {
                 let body = EnumTemplate {
                     namespace,
                     doc: php_doc(
-                        Some(e.doc.as_deref().unwrap_or(&format!("The `{}` enum.", e.name))),
+                        Some(
+                            e.doc
+                                .as_deref()
+                                .unwrap_or(&format!("The `{}` enum.", e.name)),
+                        ),
                         &[],
                         "",
                     ),
@@ -140,10 +220,12 @@ pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error
         let body = ClientTemplate {
             namespace,
             doc: php_doc(
-                Some(service.doc.as_deref().unwrap_or(&format!(
-                    "Client of the `{}` service.",
-                    service.name
-                ))),
+                Some(
+                    service
+                        .doc
+                        .as_deref()
+                        .unwrap_or(&format!("Client of the `{}` service.", service.name)),
+                ),
                 &[],
                 "",
             ),
@@ -154,7 +236,10 @@ pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error
         .render()?;
         files.push((php_file(&name), body + "\n"));
     }
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| GeneratedFile { path, contents })
+        .collect())
 }
 
 fn php_file(class: &str) -> PathBuf {
@@ -312,7 +397,11 @@ impl<'a> PhpPass<'a> {
         StructTemplate {
             namespace: &self.namespace,
             doc: php_doc(
-                Some(s.doc.as_deref().unwrap_or(&format!("The `{}` record.", s.name))),
+                Some(
+                    s.doc
+                        .as_deref()
+                        .unwrap_or(&format!("The `{}` record.", s.name)),
+                ),
                 &[],
                 "",
             ),
@@ -400,10 +489,11 @@ impl<'a> PhpPass<'a> {
                 namespace: &self.namespace,
                 union: &name,
                 doc: php_doc(
-                    Some(v.doc.as_deref().unwrap_or(&format!(
-                        "The `{}` variant of {{@see {name}}}.",
-                        v.name
-                    ))),
+                    Some(
+                        v.doc
+                            .as_deref()
+                            .unwrap_or(&format!("The `{}` variant of {{@see {name}}}.", v.name)),
+                    ),
                     &[],
                     "",
                 ),
@@ -463,7 +553,10 @@ impl<'a> PhpPass<'a> {
         );
         // Keeps lines within PSR-12's 120 columns.
         let invoke = |prefix: &str, call: &str| {
-            let line = format!("        {prefix}$this->connection->{call}('{}', {args_inline});", m.name);
+            let line = format!(
+                "        {prefix}$this->connection->{call}('{}', {args_inline});",
+                m.name
+            );
             if line.len() <= 120 {
                 line
             } else {
@@ -486,7 +579,10 @@ impl<'a> PhpPass<'a> {
                 let body = if convert == "$result" {
                     invoke("return ", "call")
                 } else {
-                    format!("{}\n        return {convert};", invoke("$result = ", "call"))
+                    format!(
+                        "{}\n        return {convert};",
+                        invoke("$result = ", "call")
+                    )
                 };
                 (native, body)
             }
@@ -588,7 +684,10 @@ impl<'a> PhpPass<'a> {
                 Some(TypeDef::Enum(_)) => {
                     format!("{}::from({expr})", self.class_ref(&class_name(name), scope))
                 }
-                Some(_) => format!("{}::fromWire({expr})", self.class_ref(&class_name(name), scope)),
+                Some(_) => format!(
+                    "{}::fromWire({expr})",
+                    self.class_ref(&class_name(name), scope)
+                ),
                 None => expr.to_string(),
             },
             _ => expr.to_string(),
@@ -661,10 +760,8 @@ impl<'a> PhpPass<'a> {
                     Type::List(inner) | Type::Optional(inner) => inner.as_ref(),
                     other => other,
                 };
-                let items: Vec<String> = items
-                    .iter()
-                    .map(|v| self.literal(v, inner, wire))
-                    .collect();
+                let items: Vec<String> =
+                    items.iter().map(|v| self.literal(v, inner, wire)).collect();
                 format!("[{}]", items.join(", "))
             }
             Value::Map(entries) => {

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
 
-use crate::case::{pascal_case, screaming_snake_case, snake_case};
+use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
+use crate::{Error, GeneratedFile};
 
 /// Ruby keywords: never usable as local variable or parameter names.
 const KEYWORDS: &[&str] = &[
@@ -21,9 +22,29 @@ const KEYWORDS: &[&str] = &[
 
 /// Methods every Ruby object has; a generated method must not replace them.
 const OBJECT_METHODS: &[&str] = &[
-    "class", "clone", "close", "display", "dup", "freeze", "frozen?", "hash", "inspect",
-    "instance_variables", "is_a?", "method", "methods", "object_id", "send", "public_send",
-    "tap", "then", "to_s", "initialize", "to_h", "to_wire", "from_wire",
+    "class",
+    "clone",
+    "close",
+    "display",
+    "dup",
+    "freeze",
+    "frozen?",
+    "hash",
+    "inspect",
+    "instance_variables",
+    "is_a?",
+    "method",
+    "methods",
+    "object_id",
+    "send",
+    "public_send",
+    "tap",
+    "then",
+    "to_s",
+    "initialize",
+    "to_h",
+    "to_wire",
+    "from_wire",
 ];
 
 /// Readers of `Protocol::RemoteError` (and `Exception`) that error fields must not shadow.
@@ -49,7 +70,7 @@ Naming/MethodParameterName:
 ";
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
-pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error> {
+pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     let pass = RubyPass::new(schema);
     let mut files = Vec::new();
     let mut requires = vec![format!("{}/protocol", pass.dir)];
@@ -124,10 +145,12 @@ pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error
         };
         let body = ClientTemplate {
             doc: doc_comment(
-                Some(service.doc.as_deref().unwrap_or(&format!(
-                    "Client of the `{}` service.",
-                    service.name
-                ))),
+                Some(
+                    service
+                        .doc
+                        .as_deref()
+                        .unwrap_or(&format!("Client of the `{}` service.", service.name)),
+                ),
                 "",
             ),
             name: name.clone(),
@@ -157,9 +180,18 @@ pub fn generate(schema: &Schema) -> Result<Vec<(PathBuf, String)>, askama::Error
             })
             .collect(),
     };
-    files.insert(0, (PathBuf::from(format!("{}.rb", pass.dir)), root.render()? + "\n"));
+    files.insert(
+        0,
+        (
+            PathBuf::from(format!("{}.rb", pass.dir)),
+            root.render()? + "\n",
+        ),
+    );
     files.push((PathBuf::from(".rubocop.yml"), RUBOCOP_CONFIG.to_string()));
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| GeneratedFile { path, contents })
+        .collect())
 }
 
 #[derive(Template)]
@@ -349,7 +381,11 @@ impl<'a> RubyPass<'a> {
         }
         StructTemplate {
             doc: doc_comment(
-                Some(s.doc.as_deref().unwrap_or(&format!("The `{}` record.", s.name))),
+                Some(
+                    s.doc
+                        .as_deref()
+                        .unwrap_or(&format!("The `{}` record.", s.name)),
+                ),
                 "",
             ),
             name: constant_name(&s.name),
@@ -367,10 +403,11 @@ impl<'a> RubyPass<'a> {
             .iter()
             .map(|v| RbVariant {
                 doc: doc_comment(
-                    Some(v.doc.as_deref().unwrap_or(&format!(
-                        "The `{}` variant of {name}.",
-                        v.name
-                    ))),
+                    Some(
+                        v.doc
+                            .as_deref()
+                            .unwrap_or(&format!("The `{}` variant of {name}.", v.name)),
+                    ),
                     "  ",
                 ),
                 name: constant_name(&pascal_case(&v.name)),
@@ -592,9 +629,12 @@ impl<'a> RubyPass<'a> {
             },
             Value::UInt(u) => u.to_string(),
             Value::Float(f) if f.is_nan() => "Float::NAN".into(),
-            Value::Float(f) if f.is_infinite() => {
-                if *f > 0.0 { "Float::INFINITY" } else { "-Float::INFINITY" }.into()
+            Value::Float(f) if f.is_infinite() => if *f > 0.0 {
+                "Float::INFINITY"
+            } else {
+                "-Float::INFINITY"
             }
+            .into(),
             Value::Float(f) => format!("{f:?}"),
             Value::String(s) => quote(s),
             Value::List(items) => {
