@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
+use zrpc::{Args, MethodInfo, MethodKind, RemoteError, Reply, Service};
 
 /// A point on the plane.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +118,97 @@ pub fn shapes() -> Vec<Shape> {
 /// Logs one line (oneway: the caller does not wait).
 pub fn log(line: String) {
     tracing::info!(target: "calculator", "{line}");
+}
+
+/// The calculator as a zrpc service: each method decodes its typed arguments, calls the plain
+/// handler above and encodes the result; introspection gets the docs and argument names.
+pub fn service() -> Service {
+    Service::builder("Calculator")
+        .method(
+            "add",
+            info("Adds two integers.", &["a", "b"], MethodKind::Unary),
+            |args: Args| async move {
+                let sum = add(args.decode(0, "a")?, args.decode(1, "b")?)
+                    .map_err(|e| RemoteError::new("OverflowError", e.to_string()))?;
+                Reply::value(&sum)
+            },
+        )
+        .method(
+            "divide",
+            info("Divides a by b.", &["a", "b"], MethodKind::Unary),
+            |args: Args| async move {
+                let quotient = divide(args.decode(0, "a")?, args.decode(1, "b")?)
+                    .map_err(division_by_zero)?;
+                Reply::value(&quotient)
+            },
+        )
+        .method(
+            "countdown",
+            info("Yields n, n-1, ..., 1.", &["n"], MethodKind::Stream),
+            |args: Args| async move {
+                let n: u32 = args.decode(0, "n")?;
+                Reply::stream(futures::stream::iter(countdown(n)))
+            },
+        )
+        .method(
+            "translate",
+            info("Moves a point.", &["p", "dx", "dy"], MethodKind::Unary),
+            |args: Args| async move {
+                let moved = translate(
+                    args.decode(0, "p")?,
+                    args.decode(1, "dx")?,
+                    args.decode(2, "dy")?,
+                );
+                Reply::value(&moved)
+            },
+        )
+        .method(
+            "classify",
+            info("Counts the values by kind.", &["values"], MethodKind::Unary),
+            |args: Args| async move { Reply::value(&classify(args.decode(0, "values")?)) },
+        )
+        .method(
+            "echo_bytes",
+            info("Echoes raw bytes.", &["data"], MethodKind::Unary),
+            |args: Args| async move { Reply::value(&echo_bytes(args.decode(0, "data")?)) },
+        )
+        .method(
+            "sleep",
+            info(
+                "Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts).",
+                &["ms"],
+                MethodKind::Unary,
+            ),
+            |args: Args| async move { Reply::value(&sleep(args.decode(0, "ms")?).await) },
+        )
+        .method(
+            "shapes",
+            info("Names of all shapes.", &[], MethodKind::Unary),
+            |_args: Args| async move { Reply::value(&shapes()) },
+        )
+        .method(
+            "log",
+            info("Logs one line.", &["line"], MethodKind::Oneway),
+            |args: Args| async move {
+                log(args.decode(0, "line")?);
+                Reply::value(&())
+            },
+        )
+        .build()
+}
+
+fn info(doc: &str, args: &[&str], kind: MethodKind) -> MethodInfo {
+    MethodInfo {
+        doc: Some(doc.to_owned()),
+        args: args.iter().map(|arg| (*arg).to_owned()).collect(),
+        kind,
+    }
+}
+
+/// The typed error travels as `ERR ["DivisionByZero", message, ""]` plus its fields.
+fn division_by_zero(error: DivisionByZero) -> RemoteError {
+    let details = rmpv::Value::Map(vec![("dividend".into(), error.dividend.into())]);
+    RemoteError::new("DivisionByZero", error.to_string()).with_details(details)
 }
 
 #[cfg(test)]
