@@ -97,7 +97,7 @@ impl Failure {
                     connection.timeout
                 ),
             ),
-            zrpc::Error::LostRemote { .. } => (
+            zrpc::Error::LostRemote(_) => (
                 FailureKind::LostRemote,
                 format!(
                     "lost {endpoint} during {method}: no heartbeat for {}s",

@@ -69,7 +69,8 @@ async fn rust_client_gets_stock_errors() {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "ZeroDivisionError");
             assert_eq!(error.message, "division by zero");
-            assert!(error.traceback.contains("Traceback"), "{}", error.traceback);
+            let traceback = error.traceback.unwrap_or_default();
+            assert!(traceback.contains("Traceback"), "{traceback}");
         }
         other => panic!("expected a remote ZeroDivisionError, got {other:?}"),
     }

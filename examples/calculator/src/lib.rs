@@ -207,8 +207,7 @@ fn info(doc: &str, args: &[&str], kind: MethodKind) -> MethodInfo {
 
 /// The typed error travels as `ERR ["DivisionByZero", message, ""]` plus its fields.
 fn division_by_zero(error: DivisionByZero) -> RemoteError {
-    let details = rmpv::Value::Map(vec![("dividend".into(), error.dividend.into())]);
-    RemoteError::new("DivisionByZero", error.to_string()).with_details(details)
+    RemoteError::typed("DivisionByZero", error.to_string(), &error)
 }
 
 #[cfg(test)]
