@@ -156,8 +156,7 @@ impl Servers {
             runtime.block_on(async move {
                 let started = async {
                     let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                    let server = zrpc::Server::builder(calculator::service())
-                        .bind("tcp://127.0.0.1:0")
+                    let server = zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service())
                         .await?;
                     let zrpc_endpoint = server.endpoint().to_string();
                     anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
@@ -168,9 +167,9 @@ impl Servers {
                             raw_endpoint,
                             zrpc_endpoint,
                         }));
-                        if let Err(error) = server.run().await {
-                            eprintln!("zrpc server stopped: {error}");
-                        }
+                        // Serve until the process ends.
+                        std::future::pending::<()>().await;
+                        drop(server);
                     }
                     Err(error) => {
                         let _ = ready_tx.send(Err(error));

@@ -129,25 +129,27 @@ pub async fn call(args: CallArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
     let call_args: Vec<Value> = args.args.iter().map(|arg| json::parse_arg(arg)).collect();
     let fail = |error| Failure::new(error, &args.method, &args.connection);
-    let mut reply = client.request(&args.method, call_args).await.map_err(fail)?;
-    match reply {
-        zrpc::Response::Value(value) => println!("{}", json::to_json(&value)),
-        zrpc::Response::Stream(ref mut items) => {
-            while let Some(item) = items.next().await {
-                println!("{}", json::to_json(&item.map_err(fail)?));
-            }
-        }
+    // A plain reply comes through as a one-item stream, so a value prints on one line and a
+    // stream prints one line per item, as they arrive.
+    let mut items = client.stream(&args.method, call_args).await.map_err(fail)?;
+    while let Some(item) = items.next().await {
+        println!("{}", json::to_json(&item.map_err(fail)?));
     }
     Ok(())
 }
 
 pub async fn ping(args: PingArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
+    let ping = || async {
+        client
+            .call("_zerorpc_ping", vec![])
+            .await
+            .map_err(|error| Failure::new(error, "_zerorpc_ping", &args.connection))
+    };
+    // The first ping also waits for the connection; time the second.
+    ping().await?;
     let start = Instant::now();
-    let reply = client
-        .call("_zerorpc_ping", vec![])
-        .await
-        .map_err(|error| Failure::new(error, "_zerorpc_ping", &args.connection))?;
+    let reply = ping().await?;
     let elapsed = start.elapsed();
     // Stock servers answer ["pong", name]; Node answers ["pong", ""].
     let name = match &reply {
@@ -173,7 +175,7 @@ struct MethodDoc {
 
 pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
-    let fail = |method: &str| {
+    let fail = |method: &'static str| {
         let connection = &args.connection;
         move |error| Failure::new(error, method, connection)
     };

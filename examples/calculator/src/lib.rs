@@ -147,7 +147,7 @@ pub fn service() -> Service {
             info("Yields n, n-1, ..., 1.", &["n"], MethodKind::Stream),
             |args: Args| async move {
                 let n: u32 = args.decode(0, "n")?;
-                Reply::stream(futures::stream::iter(countdown(n)))
+                Ok(Reply::stream(futures::stream::iter(countdown(n))))
             },
         )
         .method(
@@ -191,18 +191,14 @@ pub fn service() -> Service {
             info("Logs one line.", &["line"], MethodKind::Oneway),
             |args: Args| async move {
                 log(args.decode(0, "line")?);
-                Reply::value(&())
+                Ok(Reply::nil())
             },
         )
         .build()
 }
 
 fn info(doc: &str, args: &[&str], kind: MethodKind) -> MethodInfo {
-    MethodInfo {
-        doc: Some(doc.to_owned()),
-        args: args.iter().map(|arg| (*arg).to_owned()).collect(),
-        kind,
-    }
+    MethodInfo::new(kind, args).doc(doc)
 }
 
 /// The typed error travels as `ERR ["DivisionByZero", message, ""]` plus its fields.

@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
     let server = match zrpc::Server::builder(calculator::service())
         .heartbeat(Duration::from_secs_f64(options.heartbeat))
         .bind(&options.bind)
+        .start()
         .await
     {
         Ok(server) => server,
@@ -42,18 +43,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(endpoint = %options.bind, "calculator-server listening");
-    tokio::select! {
-        result = server.run() => {
-            if let Err(error) = result {
-                eprintln!("error: {error}");
-                return ExitCode::FAILURE;
-            }
-        }
-        signal = shutdown_signal() => {
-            tracing::info!(signal, "shutting down");
-        }
-    }
+    tracing::info!(endpoints = ?server.endpoints(), "calculator-server listening");
+    let signal = shutdown_signal().await;
+    tracing::info!(signal, "shutting down: finishing the calls in flight");
+    server.shutdown().await;
     ExitCode::SUCCESS
 }
 
