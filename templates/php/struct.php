@@ -6,6 +6,10 @@ namespace {{ namespace }};
 
 {{ doc }}final class {{ name }}{% if error %} extends Runtime\RemoteException{% endif %}
 {
+{%- if error %}
+    /** Wire names of the fields in declaration order. */
+    private const FIELDS = [{{ field_names }}];
+{% endif %}
 {{ ctor_doc }}    public function __construct(
 {%- for f in params %}
         public readonly {{ f.php_type }} ${{ f.name }}{% if let Some(default) = f.default %} = {{ default }}{% endif %},
@@ -28,14 +32,20 @@ namespace {{ namespace }};
      * Builds a {{ name }} from its wire form, a map keyed by field name.
 {%- endif %}
      *
-     * @param array<string, mixed> $wire
+     * @param array<int|string, mixed> $wire
      */
 {%- if error %}
     public static function fromWire(array $wire, string $message = '{{ wire_name }}', ?string $traceback = null): self
+    {
+        if ($wire !== [] && array_is_list($wire)) {
+            // Fields sent as an array, in declaration order.
+            $count = min(count($wire), count(self::FIELDS));
+            $wire = array_combine(array_slice(self::FIELDS, 0, $count), array_slice($wire, 0, $count));
+        }
 {%- else %}
     public static function fromWire(array $wire): self
-{%- endif %}
     {
+{%- endif %}
         return new self(
 {%- for f in fields %}
             {{ f.name }}: {{ f.from_wire }},

@@ -340,7 +340,7 @@ module Protocol
       name, message, traceback = args.is_a?(Array) ? args : ['RemoteError', args.to_s]
       error_class = @errors[name]
       details = header['zrpc_error']
-      raise error_class.from_wire(details, message, traceback) if error_class && details.is_a?(Hash)
+      raise error_class.from_wire(details, message, traceback) if error_class && details.is_a?(Enumerable)
 
       if name == 'NameError'
         message = "#{@endpoint} does not serve #{channel.method_name} (#{message})"

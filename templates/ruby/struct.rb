@@ -20,12 +20,17 @@
   end
 {%- if parent.is_some() %}
 
-  # Builds the error from an ERR event, whose `zrpc_error` header key carries the fields.
-  # @param wire [Hash{String => Object}]
+  # Wire names of the fields in declaration order.
+  FIELDS = %w[{{ field_names }}].freeze
+
+  # Builds the error from an ERR event, whose `zrpc_error` header key carries the fields
+  # (a map, or an array in declaration order).
+  # @param wire [Hash{String => Object}, Array]
   # @param message [String]
   # @param traceback [String, nil]
   # @return [{{ name }}]
   def self.from_wire(wire, message = '{{ wire_name }}', traceback = nil)
+    wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
     new(
 {%- for f in fields %}
       {{ f.name }}: {{ f.from_wire }},

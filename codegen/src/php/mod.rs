@@ -262,6 +262,7 @@ struct StructTemplate<'a> {
     name: String,
     wire_name: String,
     error: bool,
+    field_names: String,
     params: Vec<PhpField>,
     fields: Vec<PhpField>,
 }
@@ -409,6 +410,12 @@ impl<'a> PhpPass<'a> {
             name,
             wire_name: s.name.clone(),
             error,
+            field_names: s
+                .fields
+                .iter()
+                .map(|f| quote(&f.name))
+                .collect::<Vec<_>>()
+                .join(", "),
             params,
             fields,
         }

@@ -220,6 +220,7 @@ struct StructTemplate {
     name: String,
     wire_name: String,
     parent: Option<String>,
+    field_names: String,
     params: String,
     fields: Vec<RbField>,
 }
@@ -391,6 +392,12 @@ impl<'a> RubyPass<'a> {
             name: constant_name(&s.name),
             wire_name: s.name.clone(),
             parent: parent.map(str::to_string),
+            field_names: s
+                .fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             params: params.join(", "),
             fields,
         }

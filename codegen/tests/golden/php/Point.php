@@ -24,7 +24,7 @@ final class Point
     /**
      * Builds a Point from its wire form, a map keyed by field name.
      *
-     * @param array<string, mixed> $wire
+     * @param array<int|string, mixed> $wire
      */
     public static function fromWire(array $wire): self
     {

@@ -14,12 +14,17 @@ module Calculator
       @dividend = dividend
     end
 
-    # Builds the error from an ERR event, whose `zrpc_error` header key carries the fields.
-    # @param wire [Hash{String => Object}]
+    # Wire names of the fields in declaration order.
+    FIELDS = %w[dividend].freeze
+
+    # Builds the error from an ERR event, whose `zrpc_error` header key carries the fields
+    # (a map, or an array in declaration order).
+    # @param wire [Hash{String => Object}, Array]
     # @param message [String]
     # @param traceback [String, nil]
     # @return [DivisionByZero]
     def self.from_wire(wire, message = 'DivisionByZero', traceback = nil)
+      wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
       new(
         dividend: Float(wire.fetch('dividend')),
         message: message,
