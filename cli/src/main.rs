@@ -1,5 +1,6 @@
 //! The `zrpc` command line.
 
+mod gen;
 mod idl_commands;
 
 use std::process::ExitCode;
@@ -18,10 +19,12 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Idl(idl_commands::IdlCommand),
+    Gen(gen::GenArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Idl(command) => idl_commands::run(command),
+        Command::Gen(args) => gen::run(args),
     }
 }

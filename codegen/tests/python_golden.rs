@@ -21,9 +21,17 @@ fn write_all(files: &[GeneratedFile], dir: &Path) {
     }
 }
 
+/// The calculator of the IDL spec, parsed from `examples/calculator/calculator.zrpc`.
+fn calculator() -> zrpc_idl::model::Schema {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/calculator/calculator.zrpc");
+    zrpc_idl::load(&path)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .schema
+}
+
 #[test]
 fn calculator_matches_golden_files() {
-    let files = zrpc_codegen::python::generate(&schemas::calculator()).unwrap();
+    let files = zrpc_codegen::python::generate(&calculator()).unwrap();
     let golden = golden_dir();
     if std::env::var("ZRPC_BLESS").is_ok_and(|v| v == "1") {
         let _ = std::fs::remove_dir_all(&golden);
@@ -34,7 +42,10 @@ fn calculator_matches_golden_files() {
     for file in &files {
         let path = golden.join(&file.path);
         let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("{}: {e} (run with ZRPC_BLESS=1 to create it)", path.display())
+            panic!(
+                "{}: {e} (run with ZRPC_BLESS=1 to create it)",
+                path.display()
+            )
         });
         assert_eq!(
             file.contents,
@@ -70,11 +81,16 @@ fn venv_tool(name: &str) -> Option<PathBuf> {
         return Some(tool);
     }
     assert!(
-        std::env::var("CI").map(|v| v != "true" && v != "1").unwrap_or(true),
+        std::env::var("CI")
+            .map(|v| v != "true" && v != "1")
+            .unwrap_or(true),
         "CI=true and {} is missing; run scripts/setup.sh",
         tool.display()
     );
-    eprintln!("SKIPPED: {} is missing; run scripts/setup.sh", tool.display());
+    eprintln!(
+        "SKIPPED: {} is missing; run scripts/setup.sh",
+        tool.display()
+    );
     None
 }
 
@@ -85,9 +101,21 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
     let dir = std::env::temp_dir().join(format!("zrpc-python-lint-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     write_all(files, &dir);
-    let package_root = files[0].path.components().next().unwrap().as_os_str().to_owned();
+    let package_root = files[0]
+        .path
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_owned();
     let mypy_out = Command::new(&mypy)
-        .args(["--strict", "--no-incremental", "--cache-dir=/dev/null", "--python-version", "3.9"])
+        .args([
+            "--strict",
+            "--no-incremental",
+            "--cache-dir=/dev/null",
+            "--python-version",
+            "3.9",
+        ])
         .arg(&package_root)
         .current_dir(&dir)
         .output()
@@ -100,7 +128,14 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
     );
     let ruff_out = Command::new(&ruff)
         .args(["check", "--no-cache", "--target-version", "py39"])
-        .args(["--select", "E4,E7,E9,F,W,B,I,UP,N,SIM,C4,RUF", "--ignore", "UP007", "--line-length", "100"])
+        .args([
+            "--select",
+            "E4,E7,E9,F,W,B,I,UP,N,SIM,C4,RUF",
+            "--ignore",
+            "UP007",
+            "--line-length",
+            "100",
+        ])
         .arg(&package_root)
         .current_dir(&dir)
         .output()
@@ -116,10 +151,24 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
 
 #[test]
 fn calculator_passes_mypy_strict_and_ruff() {
-    check_lints("calculator", &zrpc_codegen::python::generate(&schemas::calculator()).unwrap());
+    check_lints(
+        "calculator",
+        &zrpc_codegen::python::generate(&calculator()).unwrap(),
+    );
+}
+
+#[test]
+fn hand_built_calculator_model_generates_the_same_package() {
+    assert_eq!(
+        zrpc_codegen::python::generate(&schemas::calculator()).unwrap(),
+        zrpc_codegen::python::generate(&calculator()).unwrap()
+    );
 }
 
 #[test]
 fn keyword_heavy_schema_passes_mypy_strict_and_ruff() {
-    check_lints("edge-cases", &zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap());
+    check_lints(
+        "edge-cases",
+        &zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap(),
+    );
 }

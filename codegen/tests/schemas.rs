@@ -7,7 +7,13 @@ fn doc(text: &str) -> Option<String> {
 }
 
 fn field(name: &str, ty: Type, default: Option<Value>, doc: Option<String>) -> Field {
-    Field { name: name.to_owned(), doc, annotations: vec![], ty, default }
+    Field {
+        name: name.to_owned(),
+        doc,
+        annotations: vec![],
+        ty,
+        default,
+    }
 }
 
 fn named(name: &str) -> Type {
@@ -33,7 +39,10 @@ fn method(name: &str, doc_text: Option<&str>, args: &[(&str, Type)], returns: Re
         annotations: vec![],
         args: args
             .iter()
-            .map(|(name, ty)| Arg { name: (*name).to_owned(), ty: ty.clone() })
+            .map(|(name, ty)| Arg {
+                name: (*name).to_owned(),
+                ty: ty.clone(),
+            })
             .collect(),
         returns,
         throws: vec![],
@@ -41,15 +50,23 @@ fn method(name: &str, doc_text: Option<&str>, args: &[(&str, Type)], returns: Re
 }
 
 fn variant(name: &str) -> EnumVariant {
-    EnumVariant { name: name.to_owned(), doc: None, annotations: vec![] }
+    EnumVariant {
+        name: name.to_owned(),
+        doc: None,
+        annotations: vec![],
+    }
 }
 
 fn union_variant(name: &str, ty: Type) -> UnionVariant {
-    UnionVariant { name: name.to_owned(), doc: None, annotations: vec![], ty }
+    UnionVariant {
+        name: name.to_owned(),
+        doc: None,
+        annotations: vec![],
+        ty,
+    }
 }
 
 /// The calculator of `/work/shared/idl.md`, as lowered by the IDL front end.
-#[allow(dead_code)]
 pub fn calculator() -> Schema {
     let mut divide = method(
         "divide",
@@ -138,7 +155,6 @@ pub fn calculator() -> Schema {
 
 /// Every construct with names that are Python keywords or builtins, defaults of every kind,
 /// consts, aliases, nested containers and a dotted namespace.
-#[allow(dead_code)]
 pub fn edge_cases() -> Schema {
     let mut raise = method(
         "raise",
@@ -158,8 +174,18 @@ pub fn edge_cases() -> Schema {
             ..Namespaces::default()
         },
         consts: vec![
-            Const { name: "max_items".to_owned(), doc: doc("Upper bound."), ty: Type::U32, value: Value::Int(100) },
-            Const { name: "GREETING".to_owned(), doc: None, ty: Type::String, value: Value::String("hi \"you\"\n".to_owned()) },
+            Const {
+                name: "max_items".to_owned(),
+                doc: doc("Upper bound."),
+                ty: Type::U32,
+                value: Value::Int(100),
+            },
+            Const {
+                name: "GREETING".to_owned(),
+                doc: None,
+                ty: Type::String,
+                value: Value::String("hi \"you\"\n".to_owned()),
+            },
         ],
         types: vec![
             TypeDef::Enum(Enum {
@@ -168,8 +194,18 @@ pub fn edge_cases() -> Schema {
                 annotations: vec![],
                 variants: vec![variant("Red"), variant("DarkGreen"), variant("None")],
             }),
-            TypeDef::Alias(Alias { name: "Ids".to_owned(), doc: doc("Many ids."), annotations: vec![], ty: list(named("UserId")) }),
-            TypeDef::Alias(Alias { name: "UserId".to_owned(), doc: None, annotations: vec![], ty: Type::I64 }),
+            TypeDef::Alias(Alias {
+                name: "Ids".to_owned(),
+                doc: doc("Many ids."),
+                annotations: vec![],
+                ty: list(named("UserId")),
+            }),
+            TypeDef::Alias(Alias {
+                name: "UserId".to_owned(),
+                doc: None,
+                annotations: vec![],
+                ty: Type::I64,
+            }),
             TypeDef::Struct(Struct {
                 name: "Class".to_owned(),
                 doc: None,
@@ -177,19 +213,49 @@ pub fn edge_cases() -> Schema {
                 fields: vec![
                     field("type", Type::String, None, None),
                     field("self", opt(Type::Bytes), None, None),
-                    field("list", list(map(Type::String, opt(named("Class")))), Some(Value::List(vec![])), None),
+                    field(
+                        "list",
+                        list(map(Type::String, opt(named("Class")))),
+                        Some(Value::List(vec![])),
+                        None,
+                    ),
                     field("ratio", Type::F64, Some(Value::Int(1)), None),
-                    field("color", named("Color"), Some(Value::Ident("DarkGreen".to_owned())), None),
-                    field("fields", map(Type::I32, named("Color")), Some(Value::Map(vec![])), None),
-                    field("names", list(Type::String), Some(Value::List(vec![Value::String("a".to_owned())])), None),
+                    field(
+                        "color",
+                        named("Color"),
+                        Some(Value::Ident("DarkGreen".to_owned())),
+                        None,
+                    ),
+                    field(
+                        "fields",
+                        map(Type::I32, named("Color")),
+                        Some(Value::Map(vec![])),
+                        None,
+                    ),
+                    field(
+                        "names",
+                        list(Type::String),
+                        Some(Value::List(vec![Value::String("a".to_owned())])),
+                        None,
+                    ),
                     field("owner", named("UserId"), None, None),
                     field("ids", named("Ids"), Some(Value::List(vec![])), None),
                     field("anything", Type::Any, None, None),
                     field("choice", opt(named("Choice")), None, None),
-                    field("data", Type::Bytes, Some(Value::String("raw".to_owned())), None),
+                    field(
+                        "data",
+                        Type::Bytes,
+                        Some(Value::String("raw".to_owned())),
+                        None,
+                    ),
                 ],
             }),
-            TypeDef::Struct(Struct { name: "Empty".to_owned(), doc: None, annotations: vec![], fields: vec![] }),
+            TypeDef::Struct(Struct {
+                name: "Empty".to_owned(),
+                doc: None,
+                annotations: vec![],
+                fields: vec![],
+            }),
             TypeDef::Union(Union {
                 name: "Choice".to_owned(),
                 doc: doc("One of several."),
@@ -206,7 +272,12 @@ pub fn edge_cases() -> Schema {
                 annotations: vec![],
                 fields: vec![
                     field("message", Type::String, None, None),
-                    field("codes", list(Type::I32), Some(Value::List(vec![Value::Int(1)])), None),
+                    field(
+                        "codes",
+                        list(Type::I32),
+                        Some(Value::List(vec![Value::Int(1)])),
+                        None,
+                    ),
                     field("color", opt(named("Color")), None, None),
                 ],
             }),
@@ -218,9 +289,24 @@ pub fn edge_cases() -> Schema {
             methods: vec![
                 raise,
                 method("close", None, &[], Returns::Nothing),
-                method("import", None, &[("self", map(Type::String, list(named("Choice"))))], Returns::Stream(named("Choice"))),
-                method("echoAny", None, &[("value", Type::Any)], Returns::Stream(Type::Any)),
-                method("ids", None, &[("ids", named("Ids"))], Returns::Value(named("Ids"))),
+                method(
+                    "import",
+                    None,
+                    &[("self", map(Type::String, list(named("Choice"))))],
+                    Returns::Stream(named("Choice")),
+                ),
+                method(
+                    "echoAny",
+                    None,
+                    &[("value", Type::Any)],
+                    Returns::Stream(Type::Any),
+                ),
+                method(
+                    "ids",
+                    None,
+                    &[("ids", named("Ids"))],
+                    Returns::Value(named("Ids")),
+                ),
             ],
         }],
     }

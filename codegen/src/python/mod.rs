@@ -18,12 +18,62 @@ use types::{Imports, TypeNames};
 
 /// Python keywords and the names generated code itself relies on in class and function scopes.
 const RESERVED: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield", "self", "cls", "bool", "int", "float", "str", "bytes", "list",
-    "dict", "object", "field", "Any", "Optional", "Union", "Final", "Sequence", "Mapping",
-    "Iterator", "AsyncIterator", "to_wire", "from_wire",
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+    "self",
+    "cls",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "bytes",
+    "list",
+    "dict",
+    "object",
+    "field",
+    "Any",
+    "Optional",
+    "Union",
+    "Final",
+    "Sequence",
+    "Mapping",
+    "Iterator",
+    "AsyncIterator",
+    "to_wire",
+    "from_wire",
 ];
 
 /// Attributes of the generated client classes (an IDL method with such a name gets a `_`).
@@ -31,7 +81,13 @@ const CLIENT_RESERVED: &[&str] = &["close", "connection"];
 
 /// Attributes every typed error inherits from `RemoteError` and `Exception`.
 const ERROR_RESERVED: &[&str] = &[
-    "name", "message", "traceback", "args", "with_traceback", "add_note", "from_remote",
+    "name",
+    "message",
+    "traceback",
+    "args",
+    "with_traceback",
+    "add_note",
+    "from_remote",
 ];
 
 /// Generates the Python package for `schema`.
@@ -102,7 +158,9 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     files.push(file(dir.join("__init__.py"), tidy(&init.render()?)));
     files.push(file(dir.join("models.py"), tidy(&models.render()?)));
     files.push(file(dir.join("client.py"), tidy(&client_module.render()?)));
-    let runtime = Runtime { package: package.clone() };
+    let runtime = Runtime {
+        package: package.clone(),
+    };
     files.push(file(dir.join("_zrpc.py"), tidy(&runtime.render()?)));
     files.push(file(dir.join("py.typed"), String::new()));
     Ok(files)
@@ -169,10 +227,16 @@ fn init_imports(models: &[String], clients: &[String]) -> Vec<String> {
     let runtime = runtime_exports(models);
     let mut lines = vec![types::import_line("._zrpc", &runtime)];
     if !clients.is_empty() {
-        lines.push(types::import_line(".client", &sorted(clients.iter().cloned())));
+        lines.push(types::import_line(
+            ".client",
+            &sorted(clients.iter().cloned()),
+        ));
     }
     if !models.is_empty() {
-        lines.push(types::import_line(".models", &sorted(models.iter().cloned())));
+        lines.push(types::import_line(
+            ".models",
+            &sorted(models.iter().cloned()),
+        ));
     }
     lines
 }
@@ -185,7 +249,10 @@ pub(crate) fn docstring(doc: Option<&str>, fallback: &str, indent: usize) -> Str
     } else {
         lines
     };
-    docstring_lines(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(), indent)
+    docstring_lines(
+        &lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        indent,
+    )
 }
 
 pub(crate) fn docstring_lines(lines: &[String], indent: usize) -> String {
@@ -310,70 +377,72 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
             let wire = format!("{:?}", method.name);
             let args = format!("[{}]", wire_args.join(", "));
             let call = format!("self._connection.call({wire}, {args})");
-            let (returns, async_returns, body, async_body) =
-                match &method.returns {
-                    Returns::Nothing => (
+            let (returns, async_returns, body, async_body) = match &method.returns {
+                Returns::Nothing => (
+                    "None".to_owned(),
+                    "None".to_owned(),
+                    vec![call.clone()],
+                    vec![format!("await {call}")],
+                ),
+                Returns::Oneway => {
+                    let send = format!("self._connection.oneway({wire}, {args})");
+                    (
                         "None".to_owned(),
                         "None".to_owned(),
-                        vec![call.clone()],
-                        vec![format!("await {call}")],
-                    ),
-                    Returns::Oneway => {
-                        let send = format!("self._connection.oneway({wire}, {args})");
+                        vec![send.clone()],
+                        vec![format!("await {send}")],
+                    )
+                }
+                Returns::Value(ty) => {
+                    let annotation = names.annotation(ty, false, &mut imports);
+                    let (body, async_body) = if names.decode_wants_local(ty) {
                         (
-                            "None".to_owned(),
-                            "None".to_owned(),
-                            vec![send.clone()],
-                            vec![format!("await {send}")],
+                            vec![
+                                format!("result = {call}"),
+                                format!("return {}", names.decode(ty, "result", 0, &mut imports)),
+                            ],
+                            vec![
+                                format!("result = await {call}"),
+                                format!("return {}", names.decode(ty, "result", 0, &mut imports)),
+                            ],
                         )
-                    }
-                    Returns::Value(ty) => {
-                        let annotation = names.annotation(ty, false, &mut imports);
-                        let (body, async_body) = if names.decode_wants_local(ty) {
-                            (
-                                vec![
-                                    format!("result = {call}"),
-                                    format!("return {}", names.decode(ty, "result", 0, &mut imports)),
-                                ],
-                                vec![
-                                    format!("result = await {call}"),
-                                    format!("return {}", names.decode(ty, "result", 0, &mut imports)),
-                                ],
-                            )
-                        } else {
-                            (
-                                vec![format!("return {}", names.decode(ty, &call, 0, &mut imports))],
-                                vec![format!(
-                                    "return {}",
-                                    names.decode(ty, &format!("await {call}"), 0, &mut imports)
-                                )],
-                            )
-                        };
-                        (annotation.clone(), annotation, body, async_body)
-                    }
-                    Returns::Stream(ty) => {
-                        let item = names.annotation(ty, false, &mut imports);
-                        imports.abc("Iterator");
-                        imports.abc("AsyncIterator");
-                        let stream = format!("self._connection.stream({wire}, {args})");
-                        let decoded = names.decode(ty, "item", 0, &mut imports);
-                        let body = if decoded == "item" {
-                            vec![format!("return {stream}")]
-                        } else {
-                            vec![format!("return ({decoded} for item in {stream})")]
-                        };
-                        let async_body = vec![
-                            format!("async for item in {stream}:"),
-                            format!("    yield {decoded}"),
-                        ];
+                    } else {
                         (
-                            format!("Iterator[{item}]"),
-                            format!("AsyncIterator[{item}]"),
-                            body,
-                            async_body,
+                            vec![format!(
+                                "return {}",
+                                names.decode(ty, &call, 0, &mut imports)
+                            )],
+                            vec![format!(
+                                "return {}",
+                                names.decode(ty, &format!("await {call}"), 0, &mut imports)
+                            )],
                         )
-                    }
-                };
+                    };
+                    (annotation.clone(), annotation, body, async_body)
+                }
+                Returns::Stream(ty) => {
+                    let item = names.annotation(ty, false, &mut imports);
+                    imports.abc("Iterator");
+                    imports.abc("AsyncIterator");
+                    let stream = format!("self._connection.stream({wire}, {args})");
+                    let decoded = names.decode(ty, "item", 0, &mut imports);
+                    let body = if decoded == "item" {
+                        vec![format!("return {stream}")]
+                    } else {
+                        vec![format!("return ({decoded} for item in {stream})")]
+                    };
+                    let async_body = vec![
+                        format!("async for item in {stream}:"),
+                        format!("    yield {decoded}"),
+                    ];
+                    (
+                        format!("Iterator[{item}]"),
+                        format!("AsyncIterator[{item}]"),
+                        body,
+                        async_body,
+                    )
+                }
+            };
             ClientMethod {
                 signature: signature("def", &name, &params, &returns),
                 async_signature: signature("async def", &name, &params, &async_returns),
@@ -428,7 +497,11 @@ fn signature(def: &str, name: &str, params: &[String], returns: &str) -> String 
     text
 }
 
-fn method_docstring(method: &zrpc_idl::model::Method, schema: &Schema, names: &TypeNames) -> String {
+fn method_docstring(
+    method: &zrpc_idl::model::Method,
+    schema: &Schema,
+    names: &TypeNames,
+) -> String {
     let mut lines: Vec<String> = doc_lines(method.doc.as_deref())
         .iter()
         .map(|l| l.to_string())
@@ -492,7 +565,10 @@ mod tests {
 
     #[test]
     fn docstrings_escape_quotes_and_indent() {
-        assert_eq!(docstring(Some("Say \"hi\""), "x", 4), "    \"\"\"Say \"hi\\\"\"\"\"");
+        assert_eq!(
+            docstring(Some("Say \"hi\""), "x", 4),
+            "    \"\"\"Say \"hi\\\"\"\"\""
+        );
         assert_eq!(
             docstring(Some("A.\n\nB."), "x", 4),
             "    \"\"\"A.\n\n    B.\n    \"\"\""

@@ -4,9 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
-use zrpc_idl::model::{
-    Alias, Enum, Field, Schema, Struct, Type, TypeDef, Union, Value,
-};
+use zrpc_idl::model::{Alias, Enum, Field, Schema, Struct, Type, TypeDef, Union, Value};
 
 use super::{docstring, docstring_lines, ERROR_RESERVED, RESERVED};
 use crate::naming::{doc_lines, escape, pascal_case, shouty_snake_case, snake_case};
@@ -121,7 +119,13 @@ impl<'a> TypeNames<'a> {
     }
 
     /// The Python value decoded (and type-checked) from the wire value `expr`.
-    pub(crate) fn decode(&self, ty: &Type, expr: &str, depth: usize, imports: &mut Imports) -> String {
+    pub(crate) fn decode(
+        &self,
+        ty: &Type,
+        expr: &str,
+        depth: usize,
+        imports: &mut Imports,
+    ) -> String {
         match ty {
             Type::Bool => format!("_zrpc.expect_bool({expr})"),
             t if t.is_integer() => format!("_zrpc.expect_int({expr})"),
@@ -207,9 +211,12 @@ impl<'a> TypeNames<'a> {
             }
             (Value::Ident(constant), _) => const_name(constant),
             // A struct or union default written as its wire form.
-            (_, Type::Named(_)) => {
-                self.decode(resolved, &wire_literal(value), 0, &mut Imports::for_models())
-            }
+            (_, Type::Named(_)) => self.decode(
+                resolved,
+                &wire_literal(value),
+                0,
+                &mut Imports::for_models(),
+            ),
             _ => wire_literal(value),
         }
     }
@@ -239,7 +246,12 @@ fn float_literal(f: f64) -> String {
     if f.is_nan() {
         "float(\"nan\")".to_owned()
     } else if f.is_infinite() {
-        if f > 0.0 { "float(\"inf\")" } else { "float(\"-inf\")" }.to_owned()
+        if f > 0.0 {
+            "float(\"inf\")"
+        } else {
+            "float(\"-inf\")"
+        }
+        .to_owned()
     } else {
         format!("{f:?}")
     }
@@ -273,7 +285,11 @@ fn wire_literal(value: &Value) -> String {
         Value::String(s) | Value::Ident(s) => string_literal(s),
         Value::List(items) => format!(
             "[{}]",
-            items.iter().map(wire_literal).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(wire_literal)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Map(entries) => format!(
             "{{{}}}",
@@ -334,7 +350,10 @@ impl Imports {
 
     /// `from __future__`, standard library, third party (none), then package-local imports.
     pub(crate) fn lines(&self) -> Vec<String> {
-        let mut lines = vec!["from __future__ import annotations".to_owned(), String::new()];
+        let mut lines = vec![
+            "from __future__ import annotations".to_owned(),
+            String::new(),
+        ];
         let mut stdlib = Vec::new();
         if !self.abc.is_empty() {
             stdlib.push(import_line("collections.abc", &names(&self.abc)));
@@ -577,7 +596,12 @@ fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool
         .filter(|f| f.default.is_empty())
         .cloned()
         .collect();
-    fields.extend(wire_fields.iter().filter(|f| !f.default.is_empty()).cloned());
+    fields.extend(
+        wire_fields
+            .iter()
+            .filter(|f| !f.default.is_empty())
+            .cloned(),
+    );
     let absent_locals = s
         .fields
         .iter()
@@ -608,7 +632,11 @@ fn field_view(
 ) -> FieldView {
     let name = escape(&snake_case(&f.name), reserved, "_");
     // Locals of `from_wire` must not shadow its own variables.
-    let local = escape(&name, &["cls", "data", "details", "fields", "message", "traceback"], "_");
+    let local = escape(
+        &name,
+        &["cls", "data", "details", "fields", "message", "traceback"],
+        "_",
+    );
     let annotation = names.annotation(&f.ty, false, imports);
     let self_expr = format!("self.{name}");
     let encode = names.encode(&f.ty, &self_expr, 0).unwrap_or(self_expr);
@@ -639,20 +667,30 @@ fn field_view(
                 param_assign = format!("{literal} if {name} is None else {name}");
                 (format!(" = {field_default}"), " = None".to_owned(), decode)
             } else {
-                (format!(" = {field_default}"), format!(" = {literal}"), decode)
+                (
+                    format!(" = {field_default}"),
+                    format!(" = {literal}"),
+                    decode,
+                )
             }
         }
         (None, Type::Optional(inner)) => (
             " = None".to_owned(),
             " = None".to_owned(),
-            format!("None if {local} is None else {}", names.decode(inner, &local, 0, imports)),
+            format!(
+                "None if {local} is None else {}",
+                names.decode(inner, &local, 0, imports)
+            ),
         ),
         (None, ty) => (
             String::new(),
             String::new(),
             names.decode(
                 ty,
-                &format!("_zrpc.expect_field(fields, {wire}, {})", string_literal(owner)),
+                &format!(
+                    "_zrpc.expect_field(fields, {wire}, {})",
+                    string_literal(owner)
+                ),
                 0,
                 imports,
             ),
@@ -704,11 +742,7 @@ fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView 
             .variants
             .iter()
             .map(|v| {
-                let class = escape(
-                    &format!("{name}{}", pascal_case(&v.name)),
-                    RESERVED,
-                    "_",
-                );
+                let class = escape(&format!("{name}{}", pascal_case(&v.name)), RESERVED, "_");
                 let mut doc = vec![format!("The ``{}`` variant of :data:`{name}`.", v.name)];
                 let own = doc_lines(v.doc.as_deref());
                 if !own.is_empty() {
