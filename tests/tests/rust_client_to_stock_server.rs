@@ -34,7 +34,7 @@ async fn rust_client_calls_stock_server() {
     let sum = client.call("add", vec![2.into(), 3.into()]).await.unwrap();
     assert_eq!(sum, rmpv::Value::from(5));
     let typed: i64 = client
-        .call_typed("add", vec![40.into(), 2.into()])
+        .call_typed("add", &(40, 2))
         .await
         .unwrap();
     assert_eq!(typed, 42);
