@@ -1,7 +1,9 @@
-//! The `zrpc` command line.
+//! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
 mod gen;
 mod idl_commands;
+mod json;
+mod remote;
 
 use std::process::ExitCode;
 
@@ -20,11 +22,49 @@ enum Command {
     #[command(flatten)]
     Idl(idl_commands::IdlCommand),
     Gen(gen::GenArgs),
+    Call(remote::CallArgs),
+    Inspect(remote::InspectArgs),
+    Ping(remote::PingArgs),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Idl(command) => idl_commands::run(command),
-        Command::Gen(args) => gen::run(args),
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZRPC_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    // Offline commands run without an async runtime (`gen --from` starts its own).
+    let command = match cli.command {
+        Command::Idl(command) => return idl_commands::run(command),
+        Command::Gen(args) => return gen::run(args),
+        remote => remote,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match command {
+            Command::Call(args) => remote::call(args).await,
+            Command::Inspect(args) => remote::inspect(args).await,
+            Command::Ping(args) => remote::ping(args).await,
+            Command::Idl(_) | Command::Gen(_) => unreachable!("handled above"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.exit_code()
+        }
     }
 }
