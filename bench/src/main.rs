@@ -78,12 +78,18 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     for round in 1..=options.rounds {
         client_runtime.block_on(async {
-            samples.record(RAW_SEQ, raw::round_trips(&servers.raw_endpoint, 1, duration).await?);
+            samples.record(
+                RAW_SEQ,
+                raw::round_trips(&servers.raw_endpoint, 1, duration).await?,
+            );
             samples.record(
                 ZRPC_SEQ,
                 measure_rate(1, duration, |i| add(&client, i)).await?,
             );
-            samples.record(RAW_PIPE, raw::round_trips(&servers.raw_endpoint, n, duration).await?);
+            samples.record(
+                RAW_PIPE,
+                raw::round_trips(&servers.raw_endpoint, n, duration).await?,
+            );
             samples.record(
                 ZRPC_PIPE,
                 measure_rate(n, duration, |i| add(&client, i)).await?,
@@ -92,7 +98,10 @@ fn main() -> anyhow::Result<()> {
         })?;
         if let Some(stock) = &stock_server {
             let seconds = options.python_seconds;
-            samples.record(PY_STOCK, python_client(&python, &root, &stock.endpoint, seconds)?);
+            samples.record(
+                PY_STOCK,
+                python_client(&python, &root, &stock.endpoint, seconds)?,
+            );
             samples.record(
                 PY_ZRPC,
                 python_client(&python, &root, &servers.zrpc_endpoint, seconds)?,
@@ -101,7 +110,11 @@ fn main() -> anyhow::Result<()> {
         eprintln!("round {round}/{} done", options.rounds);
     }
 
-    println!("zrpc-bench: {} rounds, N = {n}, {:.0?} in total\n", options.rounds, started.elapsed());
+    println!(
+        "zrpc-bench: {} rounds, N = {n}, {:.0?} in total\n",
+        options.rounds,
+        started.elapsed()
+    );
     println!("{}", samples.table());
     println!("| ratio (median of per-round ratios) | value | target |\n|---|---:|---|");
     println!(
@@ -156,8 +169,8 @@ impl Servers {
             runtime.block_on(async move {
                 let started = async {
                     let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                    let server = zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service())
-                        .await?;
+                    let server =
+                        zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
                     let zrpc_endpoint = server.endpoint().to_string();
                     anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
                 };
@@ -189,7 +202,9 @@ struct StockServer {
 
 impl StockServer {
     fn start(python: &PathBuf, root: &std::path::Path) -> anyhow::Result<StockServer> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let endpoint = format!("tcp://127.0.0.1:{port}");
         let child = Command::new(python)
             .arg(root.join("bench/python/stock_server.py"))

@@ -123,10 +123,7 @@ mod tests {
             Msgpack::Map(vec![("x".into(), 1.into())])
         );
         assert_eq!(parse_arg("{not json"), Msgpack::from("{not json"));
-        assert_eq!(
-            parse_arg("18446744073709551615"),
-            Msgpack::from(u64::MAX)
-        );
+        assert_eq!(parse_arg("18446744073709551615"), Msgpack::from(u64::MAX));
     }
 
     #[test]

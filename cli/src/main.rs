@@ -1,10 +1,10 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod gen;
 mod idl_commands;
 mod json;
 mod remote;
 
-use std::future::Future;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -21,22 +21,14 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Idl(idl_commands::IdlCommand),
+    Gen(gen::GenArgs),
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Idl(command) => idl_commands::run(command),
-        Command::Call(args) => run_remote(remote::call(args)),
-        Command::Inspect(args) => run_remote(remote::inspect(args)),
-        Command::Ping(args) => run_remote(remote::ping(args)),
-    }
-}
-
-/// Runs a network subcommand on a single-threaded async runtime.
-fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ZRPC_LOG")
@@ -44,6 +36,12 @@ fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> Exi
         )
         .with_writer(std::io::stderr)
         .init();
+    // Offline commands run without an async runtime (`gen --from` starts its own).
+    let command = match cli.command {
+        Command::Idl(command) => return idl_commands::run(command),
+        Command::Gen(args) => return gen::run(args),
+        remote => remote,
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -54,7 +52,15 @@ fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(command) {
+    let result = runtime.block_on(async {
+        match command {
+            Command::Call(args) => remote::call(args).await,
+            Command::Inspect(args) => remote::inspect(args).await,
+            Command::Ping(args) => remote::ping(args).await,
+            Command::Idl(_) | Command::Gen(_) => unreachable!("handled above"),
+        }
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");

@@ -104,7 +104,10 @@ impl Failure {
                     2.0 * connection.heartbeat
                 ),
             ),
-            other => (FailureKind::Other, format!("{method} on {endpoint}: {other}")),
+            other => (
+                FailureKind::Other,
+                format!("{method} on {endpoint}: {other}"),
+            ),
         };
         Failure { kind, message }
     }
@@ -194,7 +197,12 @@ pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 .await
                 .map_err(fail("_zerorpc_list"))?;
             let mut methods = Vec::new();
-            for method in list.as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for method in list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 let doc = client
                     .call("_zerorpc_help", vec![method.into()])
                     .await

@@ -21,9 +21,17 @@ fn write_all(files: &[GeneratedFile], dir: &Path) {
     }
 }
 
+/// The calculator of the IDL spec, parsed from `examples/calculator/calculator.zrpc`.
+fn calculator() -> zrpc_idl::model::Schema {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/calculator/calculator.zrpc");
+    zrpc_idl::load(&path)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .schema
+}
+
 #[test]
 fn calculator_matches_golden_files() {
-    let files = zrpc_codegen::python::generate(&schemas::calculator()).unwrap();
+    let files = zrpc_codegen::python::generate(&calculator()).unwrap();
     let golden = golden_dir();
     if std::env::var("ZRPC_BLESS").is_ok_and(|v| v == "1") {
         let _ = std::fs::remove_dir_all(&golden);
@@ -145,7 +153,15 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
 fn calculator_passes_mypy_strict_and_ruff() {
     check_lints(
         "calculator",
-        &zrpc_codegen::python::generate(&schemas::calculator()).unwrap(),
+        &zrpc_codegen::python::generate(&calculator()).unwrap(),
+    );
+}
+
+#[test]
+fn hand_built_calculator_model_generates_the_same_package() {
+    assert_eq!(
+        zrpc_codegen::python::generate(&schemas::calculator()).unwrap(),
+        zrpc_codegen::python::generate(&calculator()).unwrap()
     );
 }
 

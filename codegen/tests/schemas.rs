@@ -67,7 +67,6 @@ fn union_variant(name: &str, ty: Type) -> UnionVariant {
 }
 
 /// The calculator of `/work/shared/idl.md`, as lowered by the IDL front end.
-#[allow(dead_code)]
 pub fn calculator() -> Schema {
     let mut divide = method(
         "divide",
@@ -156,7 +155,6 @@ pub fn calculator() -> Schema {
 
 /// Every construct with names that are Python keywords or builtins, defaults of every kind,
 /// consts, aliases, nested containers and a dotted namespace.
-#[allow(dead_code)]
 pub fn edge_cases() -> Schema {
     let mut raise = method(
         "raise",

@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 use zrpc_interop_tests::{free_endpoint, wait_for_tcp, workspace_bin, ChildGuard};
 
 fn start_calculator(endpoint: &str) -> ChildGuard {
-    let server = ChildGuard::spawn(
-        Command::new(workspace_bin("calculator-server"))
-            .args(["--bind", endpoint, "--heartbeat", "1"]),
-    );
+    let server = ChildGuard::spawn(Command::new(workspace_bin("calculator-server")).args([
+        "--bind",
+        endpoint,
+        "--heartbeat",
+        "1",
+    ]));
     wait_for_tcp(endpoint, Duration::from_secs(10));
     server
 }

@@ -58,7 +58,9 @@ fn ok(output: Output) -> String {
 
 #[test]
 fn call_parses_arguments_as_json_else_strings() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     assert_eq!(ok(zrpc(&["call", &ep, "add", "2", "3"])), "5\n");
     assert_eq!(ok(zrpc(&["call", &ep, "add", "-2", "-3"])), "-5\n");
     assert_eq!(ok(zrpc(&["call", &ep, "add", "1.5", "1"])), "2.5\n");
@@ -68,19 +70,26 @@ fn call_parses_arguments_as_json_else_strings() {
         ok(zrpc(&["call", &ep, "echo", r#"{"a":[1,"x",null,true]}"#])),
         "{\"a\":[1,\"x\",null,true]}\n"
     );
-    assert_eq!(ok(zrpc(&["call", &ep, "echo", "not json"])), "\"not json\"\n");
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "echo", "not json"])),
+        "\"not json\"\n"
+    );
 }
 
 #[test]
 fn call_prints_a_stream_one_item_per_line() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     assert_eq!(ok(zrpc(&["call", &ep, "count", "4"])), "0\n1\n2\n3\n");
     assert_eq!(ok(zrpc(&["call", &ep, "count", "0"])), "");
 }
 
 #[test]
 fn call_remote_error_exits_1_with_one_line() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     let output = zrpc(&["call", &ep, "divide", "1", "0"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
@@ -95,7 +104,9 @@ fn call_remote_error_exits_1_with_one_line() {
 
 #[test]
 fn call_timeout_exits_3() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     let output = zrpc(&["call", "--timeout", "1", &ep, "slow", "3"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert_eq!(
@@ -106,19 +117,32 @@ fn call_timeout_exits_3() {
 
 #[test]
 fn inspect_falls_back_on_stock_python_server() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     let out = ok(zrpc(&["inspect", &ep]));
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("Arith"));
-    assert!(out.contains("  add(...)\n      Adds two numbers.\n"), "{out}");
-    assert!(out.contains("  count(...)\n      Yields 0 .. n-1.\n"), "{out}");
+    assert!(
+        out.contains("  add(...)\n      Adds two numbers.\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  count(...)\n      Yields 0 .. n-1.\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn ping_prints_name_and_round_trip() {
-    let Some((_server, ep)) = start_stock_server() else { return };
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
     let out = ok(zrpc(&["ping", &ep]));
-    assert!(out.starts_with(&format!("pong from Arith at {ep} in ")), "{out}");
+    assert!(
+        out.starts_with(&format!("pong from Arith at {ep} in ")),
+        "{out}"
+    );
     assert!(out.trim_end().ends_with(" ms"), "{out}");
 }
 
@@ -133,16 +157,31 @@ fn calculator_through_the_cli() {
         "[\"Circle\",\"Square\",\"Triangle\"]\n"
     );
     assert_eq!(
-        ok(zrpc(&["call", &ep, "translate", r#"{"x":1,"y":2}"#, "1", "0.5"])),
+        ok(zrpc(&[
+            "call",
+            &ep,
+            "translate",
+            r#"{"x":1,"y":2}"#,
+            "1",
+            "0.5"
+        ])),
         "{\"x\":2.0,\"y\":2.5,\"label\":null,\"tags\":[]}\n"
     );
     assert_eq!(
-        ok(zrpc(&["call", &ep, "classify", r#"[{"int":1},{"text":"a"},{"int":2}]"#])),
+        ok(zrpc(&[
+            "call",
+            &ep,
+            "classify",
+            r#"[{"int":1},{"text":"a"},{"int":2}]"#
+        ])),
         "{\"int\":2,\"text\":1}\n"
     );
     let output = zrpc(&["call", &ep, "divide", "1", "0"]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stderr(&output), "error: remote DivisionByZero: division by zero\n");
+    assert_eq!(
+        stderr(&output),
+        "error: remote DivisionByZero: division by zero\n"
+    );
     let output = zrpc(&["call", &ep, "add", "1"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).starts_with("error: remote TypeError: "));
@@ -159,8 +198,14 @@ fn calculator_inspect_and_ping() {
     let (_server, ep) = start_calculator();
     let out = ok(zrpc(&["inspect", &ep]));
     assert!(out.starts_with("Calculator\n"), "{out}");
-    assert!(out.contains("  add(a, b)\n      Adds two integers.\n"), "{out}");
-    assert!(out.contains("  translate(p, dx, dy)\n      Moves a point.\n"), "{out}");
+    assert!(
+        out.contains("  add(a, b)\n      Adds two integers.\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  translate(p, dx, dy)\n      Moves a point.\n"),
+        "{out}"
+    );
     let out = ok(zrpc(&["ping", &ep]));
     assert!(out.starts_with("pong from Calculator"), "{out}");
 }

@@ -29,14 +29,13 @@ async fn client(endpoint: &str, heartbeat: Duration) -> zrpc::Client {
 
 #[tokio::test]
 async fn rust_client_calls_stock_server() {
-    let Some((_server, ep)) = start_stock_server("5") else { return };
+    let Some((_server, ep)) = start_stock_server("5") else {
+        return;
+    };
     let client = client(&ep, Duration::from_secs(5)).await;
     let sum = client.call("add", vec![2.into(), 3.into()]).await.unwrap();
     assert_eq!(sum, rmpv::Value::from(5));
-    let typed: i64 = client
-        .call_typed("add", vec![40.into(), 2.into()])
-        .await
-        .unwrap();
+    let typed: i64 = client.call_typed("add", &(40, 2)).await.unwrap();
     assert_eq!(typed, 42);
     let echoed = client
         .call("echo", vec![rmpv::Value::Binary(vec![0, 255])])
@@ -47,7 +46,9 @@ async fn rust_client_calls_stock_server() {
 
 #[tokio::test]
 async fn rust_client_reads_stock_stream() {
-    let Some((_server, ep)) = start_stock_server("5") else { return };
+    let Some((_server, ep)) = start_stock_server("5") else {
+        return;
+    };
     let client = client(&ep, Duration::from_secs(5)).await;
     // More than the 100-event window: needs our `_zpc_more` credit grants.
     let items: Vec<rmpv::Value> = client
@@ -63,7 +64,9 @@ async fn rust_client_reads_stock_stream() {
 
 #[tokio::test]
 async fn rust_client_gets_stock_errors() {
-    let Some((_server, ep)) = start_stock_server("5") else { return };
+    let Some((_server, ep)) = start_stock_server("5") else {
+        return;
+    };
     let client = client(&ep, Duration::from_secs(5)).await;
     match client.call("divide", vec![1.into(), 0.into()]).await {
         Err(zrpc::Error::Remote(error)) => {
@@ -82,7 +85,9 @@ async fn rust_client_gets_stock_errors() {
 
 #[tokio::test]
 async fn rust_client_long_call_heartbeats_with_stock_server() {
-    let Some((_server, ep)) = start_stock_server("1") else { return };
+    let Some((_server, ep)) = start_stock_server("1") else {
+        return;
+    };
     let client = client(&ep, Duration::from_secs(1)).await;
     // 3.5 s: the stock server kills calls whose client stops heartbeating after ~3 intervals.
     let slept = client.call("slow", vec![3.5.into()]).await.unwrap();

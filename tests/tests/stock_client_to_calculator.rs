@@ -10,10 +10,12 @@ use zrpc_interop_tests::{
 
 fn start_calculator(heartbeat: &str) -> (ChildGuard, String) {
     let endpoint = free_endpoint();
-    let server = ChildGuard::spawn(
-        Command::new(workspace_bin("calculator-server"))
-            .args(["--bind", &endpoint, "--heartbeat", heartbeat]),
-    );
+    let server = ChildGuard::spawn(Command::new(workspace_bin("calculator-server")).args([
+        "--bind",
+        &endpoint,
+        "--heartbeat",
+        heartbeat,
+    ]));
     wait_for_tcp(&endpoint, Duration::from_secs(10));
     (server, endpoint)
 }
@@ -22,7 +24,9 @@ fn start_calculator(heartbeat: &str) -> (ChildGuard, String) {
 fn stock_client(python: &Path, endpoint: &str, scenario: &str, heartbeat: &str) -> String {
     let script = workspace_root().join("tests/python/stock_client.py");
     let output = run_ok(
-        Command::new(python).arg(script).args([endpoint, scenario, heartbeat]),
+        Command::new(python)
+            .arg(script)
+            .args([endpoint, scenario, heartbeat]),
         Duration::from_secs(60),
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -62,7 +66,10 @@ fn stock_client_unknown_method_is_name_error() {
     let Some(python) = python() else { return };
     let (_server, endpoint) = start_calculator("5");
     let out = stock_client(&python, &endpoint, "unknown", "5");
-    assert!(out.contains("unknown method RemoteError NameError"), "{out}");
+    assert!(
+        out.contains("unknown method RemoteError NameError"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -137,8 +137,8 @@ pub fn service() -> Service {
             "divide",
             info("Divides a by b.", &["a", "b"], MethodKind::Unary),
             |args: Args| async move {
-                let quotient = divide(args.decode(0, "a")?, args.decode(1, "b")?)
-                    .map_err(division_by_zero)?;
+                let quotient =
+                    divide(args.decode(0, "a")?, args.decode(1, "b")?).map_err(division_by_zero)?;
                 Reply::value(&quotient)
             },
         )
