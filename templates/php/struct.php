@@ -10,6 +10,7 @@ namespace {{ namespace }};
     /** Wire names of the fields in declaration order. */
     private const FIELDS = [{{ field_names }}];
 {% endif %}
+{%- if !params.is_empty() || error %}
 {{ ctor_doc }}    public function __construct(
 {%- for f in params %}
         public readonly {{ f.php_type }} ${{ f.name }}{% if let Some(default) = f.default %} = {{ default }}{% endif %},
@@ -24,8 +25,9 @@ namespace {{ namespace }};
     ) {
     }
 {%- endif %}
-
-    /**
+{%- endif %}
+{% if !params.is_empty() || error %}
+{% endif %}    /**
 {%- if error %}
      * Builds the error from an ERR event, whose `zrpc_error` header key carries the fields.
 {%- else %}
@@ -46,6 +48,9 @@ namespace {{ namespace }};
     public static function fromWire(array $wire): self
     {
 {%- endif %}
+{%- if fields.is_empty() && !error %}
+        return new self();
+{%- else %}
         return new self(
 {%- for f in fields %}
             {{ f.name }}: {{ f.from_wire }},
@@ -55,9 +60,16 @@ namespace {{ namespace }};
             traceback: $traceback,
 {%- endif %}
         );
+{%- endif %}
     }
 
-    /**
+{% if fields.is_empty() %}    /**
+     * The wire form: an empty map (a bare PHP [] would travel as an array).
+     */
+    public function toWire(): Runtime\WireMap
+    {
+        return new Runtime\WireMap([]);
+    }{% else %}    /**
      * The wire form: a map keyed by field name.
      *
      * @return array<string, mixed>
@@ -70,4 +82,5 @@ namespace {{ namespace }};
 {%- endfor %}
         ];
     }
+{%- endif %}
 }

@@ -1,14 +1,10 @@
 # frozen_string_literal: true
-
-{{ doc }}
+{% if !doc.is_empty() %}
+{{ doc }}{% endif %}
 {%- for file in requires %}
 require_relative '{{ file }}'
 {%- endfor %}
 {%- if !consts.is_empty() %}
 
-{{ doc }}module {{ module_path }}
-{%- for c in consts %}
-{{ c.doc }}  {{ c.name }} = {{ c.value }}
-{%- endfor %}
-end
+{{ consts }}
 {%- endif %}

@@ -437,14 +437,14 @@ impl<'a> PhpPass<'a> {
         };
         let from_wire = match &f.default {
             Some(_) => {
-                let convert = self.from_wire(&f.ty, "$value", 0, Scope::Root);
+                let convert = self.decode_expr(&f.ty, "$value", 0, Scope::Root);
                 if convert == "$value" {
                     from_value
                 } else {
-                    self.from_wire(&f.ty, &format!("({from_value})"), 0, Scope::Root)
+                    self.decode_expr(&f.ty, &format!("({from_value})"), 0, Scope::Root)
                 }
             }
-            None => self.from_wire(&f.ty, &from_value, 0, Scope::Root),
+            None => self.decode_expr(&f.ty, &from_value, 0, Scope::Root),
         };
         PhpField {
             php_type: self.native_type(&f.ty, Scope::Root),
@@ -454,7 +454,7 @@ impl<'a> PhpPass<'a> {
                 (None, _) => None,
             },
             from_wire,
-            to_wire: self.to_wire(&f.ty, &format!("$this->{name}"), 0, Scope::Root),
+            to_wire: self.encode_expr(&f.ty, &format!("$this->{name}"), 0, Scope::Root),
             wire: f.name.clone(),
             name,
         }
@@ -469,7 +469,7 @@ impl<'a> PhpPass<'a> {
                 doc: String::new(),
                 name: format!("{}{name}", pascal_case(&v.name)),
                 wire: v.name.clone(),
-                from_wire: self.from_wire(&v.ty, "$value", 0, Scope::Root),
+                from_wire: self.decode_expr(&v.ty, "$value", 0, Scope::Root),
             })
             .collect();
         let mut files = vec![(
@@ -507,7 +507,7 @@ impl<'a> PhpPass<'a> {
                 name: class.clone(),
                 wire: v.name.clone(),
                 php_type: self.native_type(&v.ty, Scope::Nested),
-                to_wire: self.to_wire(&v.ty, "$this->value", 0, Scope::Nested),
+                to_wire: self.encode_expr(&v.ty, "$this->value", 0, Scope::Nested),
             }
             .render()?;
             files.push((PathBuf::from(format!("{name}/{class}.php")), body + "\n"));
@@ -548,7 +548,7 @@ impl<'a> PhpPass<'a> {
             .args
             .iter()
             .zip(&names)
-            .map(|(a, n)| self.to_wire(&a.ty, &format!("${n}"), 0, Scope::Root))
+            .map(|(a, n)| self.encode_expr(&a.ty, &format!("${n}"), 0, Scope::Root))
             .collect();
         let args_inline = format!("[{}]", wire_args.join(", "));
         let args_multiline = format!(
@@ -582,7 +582,7 @@ impl<'a> PhpPass<'a> {
                 if doc_type != native {
                     tags.push(format!("@return {doc_type}"));
                 }
-                let convert = self.from_wire(ty, "$result", 0, Scope::Root);
+                let convert = self.decode_expr(ty, "$result", 0, Scope::Root);
                 let body = if convert == "$result" {
                     invoke("return ", "call")
                 } else {
@@ -595,16 +595,13 @@ impl<'a> PhpPass<'a> {
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@return \\Generator<int, {}>", self.doc_type(ty)));
-                let convert = self.from_wire(ty, "$item", 1, Scope::Root);
+                let convert = self.decode_expr(ty, "$item", 1, Scope::Root);
                 let body = if convert == "$item" {
                     invoke("yield from ", "stream")
                 } else {
                     format!(
-                        "{}\n            yield {convert};\n        }}",
-                        invoke("foreach (", "stream")
-                            .trim_end_matches(';')
-                            .to_string()
-                            + " as $item) {"
+                        "{}\n        foreach ($items as $item) {{\n            yield {convert};\n        }}",
+                        invoke("$items = ", "stream")
                     )
                 };
                 ("\\Generator".to_string(), body)
@@ -666,10 +663,10 @@ impl<'a> PhpPass<'a> {
     }
 
     /// A PHP expression turning `expr` (a decoded wire value) into the model type's PHP value.
-    fn from_wire(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
+    fn decode_expr(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
         let item = closure_var(depth);
         let map_items = |inner: &Type| {
-            let convert = self.from_wire(inner, &item, depth + 1, scope);
+            let convert = self.decode_expr(inner, &item, depth + 1, scope);
             if convert == item {
                 expr.to_string()
             } else {
@@ -679,7 +676,7 @@ impl<'a> PhpPass<'a> {
         match ty {
             Type::List(inner) | Type::Map(_, inner) => map_items(inner),
             Type::Optional(inner) => {
-                let convert = self.from_wire(inner, expr, depth, scope);
+                let convert = self.decode_expr(inner, expr, depth, scope);
                 if convert == expr {
                     expr.to_string()
                 } else {
@@ -687,7 +684,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.from_wire(&alias.ty, expr, depth, scope),
+                Some(TypeDef::Alias(alias)) => self.decode_expr(&alias.ty, expr, depth, scope),
                 Some(TypeDef::Enum(_)) => {
                     format!("{}::from({expr})", self.class_ref(&class_name(name), scope))
                 }
@@ -702,12 +699,12 @@ impl<'a> PhpPass<'a> {
     }
 
     /// A PHP expression turning the PHP value `expr` into its wire form.
-    fn to_wire(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
+    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
         let item = closure_var(depth);
         match ty {
             Type::Bytes => format!("new {}({expr})", self.class_ref("Runtime\\Bin", scope)),
             Type::List(inner) => {
-                let convert = self.to_wire(inner, &item, depth + 1, scope);
+                let convert = self.encode_expr(inner, &item, depth + 1, scope);
                 if convert == item {
                     expr.to_string()
                 } else {
@@ -715,7 +712,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Map(key, value) => {
-                let convert = self.to_wire(value, &item, depth + 1, scope);
+                let convert = self.encode_expr(value, &item, depth + 1, scope);
                 let entries = if convert == item {
                     expr.to_string()
                 } else {
@@ -730,7 +727,7 @@ impl<'a> PhpPass<'a> {
                 )
             }
             Type::Optional(inner) => {
-                let convert = self.to_wire(inner, expr, depth, scope);
+                let convert = self.encode_expr(inner, expr, depth, scope);
                 if convert == expr {
                     expr.to_string()
                 } else {
@@ -738,7 +735,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.to_wire(&alias.ty, expr, depth, scope),
+                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth, scope),
                 Some(TypeDef::Enum(_)) => format!("{expr}->value"),
                 Some(_) => format!("{expr}->toWire()"),
                 None => expr.to_string(),

@@ -69,6 +69,9 @@ Naming/MethodParameterName:
   MinNameLength: 1
 ";
 
+/// Data classes with more fields than this get methods longer than rubocop's metrics allow.
+const METRICS_FIELD_LIMIT: usize = 5;
+
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     let pass = RubyPass::new(schema);
@@ -83,6 +86,18 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     ));
     for def in &schema.types {
         let body = match def {
+            TypeDef::Struct(s) if s.fields.is_empty() => EmptyStructTemplate {
+                doc: doc_comment(
+                    Some(
+                        s.doc
+                            .as_deref()
+                            .unwrap_or(&format!("The `{}` record.", s.name)),
+                    ),
+                    "",
+                ),
+                name: constant_name(&s.name),
+            }
+            .render()?,
             TypeDef::Struct(s) => pass.struct_template(s, None).render()?,
             TypeDef::Error(s) => pass
                 .struct_template(s, Some("Protocol::RemoteError"))
@@ -162,6 +177,24 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         requires.push(format!("{}/{stem}", pass.dir));
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
+    let consts = if schema.consts.is_empty() {
+        String::new()
+    } else {
+        let body = ConstsTemplate {
+            doc: doc_comment(Some("Constants declared in the IDL."), ""),
+            consts: schema
+                .consts
+                .iter()
+                .map(|c| RbConst {
+                    doc: doc_comment(c.doc.as_deref(), "  "),
+                    name: screaming_snake_case(&c.name),
+                    value: pass.literal(&c.value, &c.ty),
+                })
+                .collect(),
+        }
+        .render()?;
+        pass.nest(&body).trim_end().to_string()
+    };
     let root = RootTemplate {
         doc: doc_comment(schema.doc.as_deref(), ""),
         requires: requires
@@ -169,16 +202,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             .map(|r| r.rsplit('/').take(2).collect::<Vec<_>>())
             .map(|parts| format!("{}/{}", parts[1], parts[0]))
             .collect(),
-        module_path: pass.module_path.join("::"),
-        consts: schema
-            .consts
-            .iter()
-            .map(|c| RbConst {
-                doc: doc_comment(c.doc.as_deref(), "  "),
-                name: screaming_snake_case(&c.name),
-                value: pass.literal(&c.value, &c.ty),
-            })
-            .collect(),
+        consts,
     };
     files.insert(
         0,
@@ -187,7 +211,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             root.render()? + "\n",
         ),
     );
-    files.push((PathBuf::from(".rubocop.yml"), RUBOCOP_CONFIG.to_string()));
+    files.push((PathBuf::from(".rubocop.yml"), pass.rubocop_config()));
     Ok(files
         .into_iter()
         .map(|(path, contents)| GeneratedFile { path, contents })
@@ -199,7 +223,13 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
 struct RootTemplate {
     doc: String,
     requires: Vec<String>,
-    module_path: String,
+    consts: String,
+}
+
+#[derive(Template)]
+#[template(path = "ruby/consts.rb", escape = "none")]
+struct ConstsTemplate {
+    doc: String,
     consts: Vec<RbConst>,
 }
 
@@ -232,6 +262,13 @@ struct RbField {
     yard: String,
     from_wire: String,
     to_wire: String,
+}
+
+#[derive(Template)]
+#[template(path = "ruby/empty_struct.rb", escape = "none")]
+struct EmptyStructTemplate {
+    doc: String,
+    name: String,
 }
 
 #[derive(Template)]
@@ -306,6 +343,28 @@ impl<'a> RubyPass<'a> {
         }
     }
 
+    /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
+    fn rubocop_config(&self) -> String {
+        let large: Vec<String> = self
+            .schema
+            .types
+            .iter()
+            .filter(|def| match def {
+                TypeDef::Struct(s) | TypeDef::Error(s) => s.fields.len() > METRICS_FIELD_LIMIT,
+                _ => false,
+            })
+            .map(|def| format!("    - {}/{}.rb\n", self.dir, snake_case(def.name())))
+            .collect();
+        if large.is_empty() {
+            return RUBOCOP_CONFIG.to_string();
+        }
+        format!(
+            "{RUBOCOP_CONFIG}\n# Data classes with many fields: their methods have one line per IDL field.\n\
+             Metrics:\n  Exclude:\n{}",
+            large.concat()
+        )
+    }
+
     fn file(&self, stem: &str) -> PathBuf {
         PathBuf::from(format!("{}/{stem}.rb", self.dir))
     }
@@ -319,6 +378,13 @@ impl<'a> RubyPass<'a> {
         if !requires.is_empty() {
             out.push('\n');
         }
+        out.push_str(&self.nest(body));
+        out
+    }
+
+    /// Indents a rendered body into the namespace modules.
+    fn nest(&self, body: &str) -> String {
+        let mut out = String::new();
         for (depth, module) in self.module_path.iter().enumerate() {
             out.push_str(&format!("{}module {module}\n", "  ".repeat(depth)));
         }
@@ -359,27 +425,40 @@ impl<'a> RubyPass<'a> {
                 RbField {
                     doc: doc_comment(f.doc.as_deref(), "  "),
                     yard: self.yard(&f.ty),
-                    from_wire: self.from_wire(&f.ty, &from_value, 0, false),
-                    to_wire: self.to_wire(&f.ty, &format!("@{name}"), 0),
+                    from_wire: self.decode_expr(&f.ty, &from_value, 0, false),
+                    to_wire: self.encode_expr(&f.ty, &format!("@{name}"), 0),
                     wire: f.name.clone(),
                     name,
                 }
             })
             .collect();
+        // Required keywords first, as Ruby style wants.
         let mut params: Vec<String> = s
             .fields
             .iter()
             .zip(&fields)
-            .map(|(f, rb)| match (&f.default, &f.ty) {
-                (Some(default), _) => format!("{}: {}", rb.name, self.literal(default, &f.ty)),
-                (None, Type::Optional(_)) => format!("{}: nil", rb.name),
-                (None, _) => format!("{}:", rb.name),
-            })
+            .filter(|(f, _)| !f.may_be_absent())
+            .map(|(_, rb)| format!("{}:", rb.name))
             .collect();
+        params.extend(s.fields.iter().zip(&fields).filter_map(|(f, rb)| {
+            match (&f.default, &f.ty) {
+                (Some(default), _) => {
+                    Some(format!("{}: {}", rb.name, self.literal(default, &f.ty)))
+                }
+                (None, Type::Optional(_)) => Some(format!("{}: nil", rb.name)),
+                (None, _) => None,
+            }
+        }));
         if parent.is_some() {
             params.push(format!("message: '{}'", s.name));
             params.push("traceback: nil".to_string());
         }
+        let indent = 2 * self.module_path.len() + 2;
+        let params = if indent + "def initialize()".len() + params.join(", ").len() > 120 {
+            format!("\n    {}\n  ", params.join(",\n    "))
+        } else {
+            params.join(", ")
+        };
         StructTemplate {
             doc: doc_comment(
                 Some(
@@ -398,7 +477,7 @@ impl<'a> RubyPass<'a> {
                 .map(|f| f.name.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
-            params: params.join(", "),
+            params,
             fields,
         }
     }
@@ -420,8 +499,8 @@ impl<'a> RubyPass<'a> {
                 name: constant_name(&pascal_case(&v.name)),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
-                from_wire: self.from_wire(&v.ty, "wire", 0, true),
-                to_wire: self.to_wire(&v.ty, "value", 0),
+                from_wire: self.decode_expr(&v.ty, "wire", 0, true),
+                to_wire: self.encode_expr(&v.ty, "value", 0),
             })
             .collect();
         UnionTemplate {
@@ -452,7 +531,7 @@ impl<'a> RubyPass<'a> {
             .args
             .iter()
             .zip(&params)
-            .map(|(a, p)| self.to_wire(&a.ty, p, 0))
+            .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
         let call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
         let mut doc = m.doc.clone().unwrap_or_default();
@@ -469,7 +548,7 @@ impl<'a> RubyPass<'a> {
             Returns::Value(ty) => {
                 tags.push(format!("@return [{}]", self.yard(ty)));
                 let call = format!("@connection.call({call_args})");
-                format!("    {}", self.from_wire(ty, &call, 0, false))
+                format!("    {}", self.decode_expr(ty, &call, 0, false))
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@yieldparam item [{}]", self.yard(ty)));
@@ -478,7 +557,7 @@ impl<'a> RubyPass<'a> {
                     self.yard(ty)
                 ));
                 all_params.push("&block".to_string());
-                let convert = self.from_wire(ty, "item", 1, false);
+                let convert = self.decode_expr(ty, "item", 1, false);
                 let stream = if convert == "item" {
                     format!("@connection.stream({call_args})")
                 } else {
@@ -538,37 +617,25 @@ impl<'a> RubyPass<'a> {
     }
 
     /// A Ruby expression turning `expr` (a wire value) into the model type's Ruby value.
-    fn from_wire(&self, ty: &Type, expr: &str, depth: usize, nested: bool) -> String {
+    fn decode_expr(&self, ty: &Type, expr: &str, depth: usize, nested: bool) -> String {
         let item = block_var(depth);
         match ty {
             Type::F32 | Type::F64 => format!("Float({expr})"),
             Type::Bytes => format!("{expr}.b"),
             Type::List(inner) => {
-                let convert = self.from_wire(inner, &item, depth + 1, nested);
-                if convert == item {
-                    expr.to_string()
-                } else {
-                    format!("{expr}.map {{ |{item}| {convert} }}")
-                }
+                let convert = self.decode_expr(inner, &item, depth + 1, nested);
+                block_call(expr, ".map", &item, &convert)
             }
             Type::Map(_, value) => {
-                let convert = self.from_wire(value, &item, depth + 1, nested);
-                if convert == item {
-                    expr.to_string()
-                } else {
-                    format!("{expr}.transform_values {{ |{item}| {convert} }}")
-                }
+                let convert = self.decode_expr(value, &item, depth + 1, nested);
+                block_call(expr, ".transform_values", &item, &convert)
             }
             Type::Optional(inner) => {
-                let convert = self.from_wire(inner, &item, depth + 1, nested);
-                if convert == item {
-                    expr.to_string()
-                } else {
-                    format!("{expr}&.then {{ |{item}| {convert} }}")
-                }
+                let convert = self.decode_expr(inner, &item, depth + 1, nested);
+                block_call(expr, "&.then", &item, &convert)
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.from_wire(&alias.ty, expr, depth, nested),
+                Some(TypeDef::Alias(alias)) => self.decode_expr(&alias.ty, expr, depth, nested),
                 Some(_) => {
                     let class = if nested {
                         self.qualified(name)
@@ -584,39 +651,25 @@ impl<'a> RubyPass<'a> {
     }
 
     /// A Ruby expression turning the Ruby value `expr` into its wire form.
-    fn to_wire(&self, ty: &Type, expr: &str, depth: usize) -> String {
+    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize) -> String {
         let item = block_var(depth);
         match ty {
             Type::F32 | Type::F64 => format!("Float({expr})"),
             Type::Bytes => format!("{expr}.b"),
             Type::List(inner) => {
-                let convert = self.to_wire(inner, &item, depth + 1);
-                if convert == item {
-                    expr.to_string()
-                } else if convert == format!("{item}.to_wire") {
-                    format!("{expr}.map(&:to_wire)")
-                } else {
-                    format!("{expr}.map {{ |{item}| {convert} }}")
-                }
+                let convert = self.encode_expr(inner, &item, depth + 1);
+                block_call(expr, ".map", &item, &convert)
             }
             Type::Map(_, value) => {
-                let convert = self.to_wire(value, &item, depth + 1);
-                if convert == item {
-                    expr.to_string()
-                } else {
-                    format!("{expr}.transform_values {{ |{item}| {convert} }}")
-                }
+                let convert = self.encode_expr(value, &item, depth + 1);
+                block_call(expr, ".transform_values", &item, &convert)
             }
             Type::Optional(inner) => {
-                let convert = self.to_wire(inner, &item, depth + 1);
-                if convert == item {
-                    expr.to_string()
-                } else {
-                    format!("{expr}&.then {{ |{item}| {convert} }}")
-                }
+                let convert = self.encode_expr(inner, &item, depth + 1);
+                block_call(expr, "&.then", &item, &convert)
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.to_wire(&alias.ty, expr, depth),
+                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth),
                 Some(TypeDef::Enum(_)) | None => expr.to_string(),
                 Some(_) => format!("{expr}.to_wire"),
             },
@@ -670,7 +723,7 @@ impl<'a> RubyPass<'a> {
             }
             Value::Ident(ident) => match enum_name(self.schema, ty) {
                 Some(name) => format!("{}::{}", constant_name(name), screaming_snake_case(ident)),
-                None => screaming_snake_case(ident),
+                None => format!("Constants::{}", screaming_snake_case(ident)),
             },
         }
     }
@@ -744,4 +797,21 @@ fn doc_comment(doc: Option<&str>, indent: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `expr.method { |item| convert }`, or `expr.method(&:name)` when the block only calls `name`,
+/// or `expr` itself when the block would change nothing.
+fn block_call(expr: &str, method: &str, item: &str, convert: &str) -> String {
+    if convert == item {
+        return expr.to_string();
+    }
+    match convert
+        .strip_prefix(item)
+        .and_then(|rest| rest.strip_prefix('.'))
+    {
+        Some(name) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            format!("{expr}{method}(&:{name})")
+        }
+        _ => format!("{expr}{method} {{ |{item}| {convert} }}"),
+    }
 }
