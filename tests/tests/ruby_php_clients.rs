@@ -113,3 +113,66 @@ fn generated_php_client_against_stock_zerorpc_server() {
     };
     run_php(&endpoint);
 }
+
+/// Kills the server one second into a ten-second call; the client must notice the missing
+/// heartbeats (1 s interval) and fail with its lost-remote error well before the call would end.
+fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
+    let Some(program) = require_program(program, "the generated client") else {
+        return;
+    };
+    let (mut server, endpoint) = start_calculator_server();
+    let mut command = Command::new(program);
+    command.args(args).env("ZRPC_ENDPOINT", &endpoint);
+    let client = std::thread::spawn(move || run_ok(&mut command, Duration::from_secs(30)));
+    std::thread::sleep(Duration::from_secs(1));
+    server.kill();
+    let output = client.join().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(expected), "{stdout}");
+    let seconds: f64 = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("after "))
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no elapsed time in {stdout}"));
+    assert!(
+        seconds < 6.0,
+        "noticed the lost server only after {seconds}s"
+    );
+}
+
+#[test]
+fn generated_ruby_client_notices_a_server_lost_mid_call() {
+    let include = golden("ruby");
+    let script = "require 'calculator'
+client = Calculator::CalculatorClient.new(ENV.fetch('ZRPC_ENDPOINT'), timeout: 30, heartbeat: 1)
+started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+begin
+  client.sleep(10_000)
+rescue Calculator::Protocol::LostRemoteError => e
+  puts \"lost: #{e.message}\"
+end
+puts \"after #{Process.clock_gettime(Process::CLOCK_MONOTONIC) - started}\"";
+    lost_remote_mid_call(
+        "ruby",
+        &["-I", include.to_str().unwrap(), "-e", script],
+        "lost: lost tcp://",
+    );
+}
+
+#[test]
+fn generated_php_client_notices_a_server_lost_mid_call() {
+    let autoload = golden("php").join("autoload.php");
+    let script = format!(
+        "require '{}';
+$client = new Example\\Calculator\\CalculatorClient(getenv('ZRPC_ENDPOINT'), timeout: 30.0, heartbeat: 1.0);
+$started = hrtime(true);
+try {{
+    $client->sleep(10000);
+}} catch (Example\\Calculator\\Runtime\\LostRemoteException $e) {{
+    echo 'lost: ', $e->getMessage(), PHP_EOL;
+}}
+echo 'after ', (hrtime(true) - $started) / 1e9, PHP_EOL;",
+        autoload.display()
+    );
+    lost_remote_mid_call("php", &["-r", &script], "lost: lost tcp://");
+}
