@@ -7,7 +7,8 @@
 require 'minitest/autorun'
 require 'calculator'
 
-class CalculatorClientTest < Minitest::Test
+# Every calculator method and type, errors, streams, heartbeats and failures over real sockets.
+class CalculatorClientTest < Minitest::Test # rubocop:disable Metrics/ClassLength
   ENDPOINT = ENV.fetch('ZRPC_ENDPOINT')
   DOWN_ENDPOINT = ENV.fetch('ZRPC_DOWN_ENDPOINT')
 
