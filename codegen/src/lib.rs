@@ -1,7 +1,9 @@
 //! Code generation from the zrpc service model.
 
 pub mod naming;
+pub mod php;
 pub mod python;
+pub mod ruby;
 
 use std::path::PathBuf;
 
