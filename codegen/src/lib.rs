@@ -1,1 +1,3 @@
 //! Code generation from the zrpc service model.
+
+pub mod rust;
