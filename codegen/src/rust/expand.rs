@@ -51,6 +51,11 @@ fn strip_our_attrs(item: &mut ItemTrait) {
             method
                 .attrs
                 .retain(|attr| !attr.path().is_ident("oneway") && !attr.path().is_ident("zrpc"));
+            for input in &mut method.sig.inputs {
+                if let syn::FnArg::Typed(arg) = input {
+                    arg.attrs.retain(|attr| !attr.path().is_ident("zrpc"));
+                }
+            }
         }
     }
 }

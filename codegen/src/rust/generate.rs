@@ -11,6 +11,7 @@ use zrpc_idl::model::{
 
 use super::docs;
 use super::names::{camel, snake};
+use super::service::RESERVED_METHOD_NAMES;
 
 /// Why a model cannot be rendered as Rust (only hand-built, unvalidated models get here).
 #[derive(Debug, thiserror::Error)]
@@ -345,7 +346,12 @@ impl Renderer<'_> {
         error_sets: &mut Vec<TokenStream>,
     ) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(method.doc.as_deref());
-        let (ident, renamed) = snake(&method.name);
+        let (mut ident, mut renamed) = snake(&method.name);
+        if RESERVED_METHOD_NAMES.contains(&ident.to_string().as_str()) {
+            // The client has an item of that name; keep the wire name, move the Rust one.
+            ident = format_ident!("{}_", ident);
+            renamed = true;
+        }
         let name_attr = renamed.then(|| {
             let name = &method.name;
             quote!(#[zrpc(name = #name)])
@@ -362,9 +368,11 @@ impl Renderer<'_> {
             .args
             .iter()
             .map(|arg| {
-                let (name, _) = snake(&arg.name);
+                let (name, renamed) = snake(&arg.name);
                 let ty = self.rust_type(&arg.ty)?;
-                Ok(quote!(#name: #ty))
+                let wire = &arg.name;
+                let rename = renamed.then(|| quote!(#[zrpc(name = #wire)]));
+                Ok(quote!(#rename #name: #ty))
             })
             .collect::<Result<Vec<_>, GenerateError>>()?;
         let oneway = matches!(method.returns, Returns::Oneway).then(|| quote!(#[oneway]));

@@ -4,6 +4,7 @@
 //! `#[zrpc::rpc_service]` plus types with `#[derive(zrpc::Type)]`, which the macros then expand
 //! exactly as they would hand-written Rust.
 
+mod compile;
 mod derive;
 mod docs;
 mod expand;
@@ -11,6 +12,7 @@ mod generate;
 mod names;
 mod service;
 
+pub use compile::{compile, CompileError};
 pub use derive::derive_type;
 pub use expand::rpc_service;
 pub use generate::{generate, GenerateError};

@@ -326,12 +326,33 @@ fn parse_args(sig: &Signature, errors: &mut Errors) -> Vec<ArgDef> {
             continue;
         };
         check_type(&typed.ty, errors);
+        let mut wire_name = None;
+        for attr in &typed.attrs {
+            let parsed = if attr.path().is_ident("zrpc") {
+                attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("name") {
+                        wire_name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                        Ok(())
+                    } else {
+                        Err(meta.error("expected `name = \"...\"`"))
+                    }
+                })
+            } else {
+                Err(syn::Error::new(
+                    attr.span(),
+                    "only `#[zrpc(name = \"...\")]` is allowed on a service method argument",
+                ))
+            };
+            if let Err(error) = parsed {
+                errors.push(error);
+            }
+        }
         match &*typed.pat {
             Pat::Ident(pat)
                 if pat.by_ref.is_none() && pat.mutability.is_none() && pat.subpat.is_none() =>
             {
                 args.push(ArgDef {
-                    wire_name: unraw(&pat.ident),
+                    wire_name: wire_name.take().unwrap_or_else(|| unraw(&pat.ident)),
                     ident: pat.ident.clone(),
                     ty: (*typed.ty).clone(),
                 });
