@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 fn check(idl: &Path, golden: &str) {
     let loaded = zrpc_idl::load(idl).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     let generated = zrpc_codegen::rust::generate(&loaded.schema).unwrap();
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(golden);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(golden);
     if std::env::var_os("ZRPC_BLESS").is_some_and(|bless| bless == "1") {
         std::fs::write(&golden, &generated).unwrap();
         return;
@@ -34,7 +36,10 @@ fn workspace(path: &str) -> PathBuf {
 
 #[test]
 fn calculator_idl_generates_the_golden_rust() {
-    check(&workspace("examples/calculator/calculator.zrpc"), "calculator.rs");
+    check(
+        &workspace("examples/calculator/calculator.zrpc"),
+        "calculator.rs",
+    );
 }
 
 #[test]
@@ -59,6 +64,8 @@ fn compile_reports_idl_errors_as_rendered_diagnostics() {
     std::fs::write(&idl, "struct A { b: string }\n").unwrap();
     let out = zrpc_codegen::compile(&idl).unwrap();
     assert_eq!(out, dir.join("broken.rs"));
-    assert!(std::fs::read_to_string(&out).unwrap().contains("pub struct A"));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("pub struct A"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

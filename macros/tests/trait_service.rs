@@ -227,15 +227,33 @@ async fn unary_methods_round_trip_through_the_generated_client() {
         scale: 2.0,
     };
     let moved = client.translate(p.clone(), 1.0, -1.0).await.unwrap();
-    assert_eq!(moved, Point { x: 2.0, y: 1.0, ..p });
+    assert_eq!(
+        moved,
+        Point {
+            x: 2.0,
+            y: 1.0,
+            ..p
+        }
+    );
     let counts = client
-        .classify(vec![Value::Int(1), Value::Text("x".into()), Value::Int(2), Value::Point(moved)])
+        .classify(vec![
+            Value::Int(1),
+            Value::Text("x".into()),
+            Value::Int(2),
+            Value::Point(moved),
+        ])
         .await
         .unwrap();
-    assert_eq!(counts, HashMap::from([("int".into(), 2), ("text".into(), 1), ("point".into(), 1)]));
+    assert_eq!(
+        counts,
+        HashMap::from([("int".into(), 2), ("text".into(), 1), ("point".into(), 1)])
+    );
     let data = Bytes::from(vec![0, 159, 146, 150, 255]);
     assert_eq!(client.echo_bytes(data.clone()).await.unwrap(), data);
-    assert_eq!(client.shapes().await.unwrap(), vec![Shape::Circle, Shape::Square]);
+    assert_eq!(
+        client.shapes().await.unwrap(),
+        vec![Shape::Circle, Shape::Square]
+    );
     client.reset().await.unwrap();
     assert_eq!(client.r#match("x".into()).await.unwrap(), "matched x");
     assert_eq!(client.myself().await.unwrap(), "me");
@@ -276,7 +294,10 @@ async fn declared_errors_travel_as_a_plain_zerorpc_err() {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "DivisionByZero");
             let fields = error.details.expect("fields in zrpc_error");
-            assert_eq!(fields, rmpv::Value::Map(vec![("dividend".into(), 3.0.into())]));
+            assert_eq!(
+                fields,
+                rmpv::Value::Map(vec![("dividend".into(), 3.0.into())])
+            );
         }
         other => panic!("expected ERR DivisionByZero, got {other:?}"),
     }
@@ -304,7 +325,11 @@ async fn streams_arrive_as_futures_streams() {
         .await;
     assert_eq!(items, vec![2, 1]);
     let refused = match client.checked_countdown(0).await {
-        Ok(stream) => stream.collect::<Vec<_>>().await.into_iter().find_map(Result::err),
+        Ok(stream) => stream
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .find_map(Result::err),
         Err(error) => Some(error),
     };
     assert!(
@@ -348,7 +373,10 @@ async fn bad_arguments_get_an_err_naming_the_argument() {
         other => panic!("expected TypeError, got {other:?}"),
     }
     let bad_point = rmpv::Value::Map(vec![("x".into(), 1.0.into())]);
-    match untyped.call("translate", vec![bad_point, 0.0.into(), 0.0.into()]).await {
+    match untyped
+        .call("translate", vec![bad_point, 0.0.into(), 0.0.into()])
+        .await
+    {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "TypeError");
             assert!(error.message.contains("`p`"), "{}", error.message);
@@ -365,7 +393,7 @@ async fn defaults_are_applied_to_absent_fields() {
     let sparse = rmpv::Value::Map(vec![("x".into(), 1.0.into()), ("y".into(), 2.0.into())]);
     let moved = client
         .client()
-        .call_typed::<Point>("translate", vec![sparse, 0.0.into(), 0.0.into()])
+        .call_typed::<Point, _>("translate", &(sparse, 0.0, 0.0))
         .await
         .unwrap();
     assert_eq!(moved.label, None);
@@ -378,7 +406,7 @@ async fn introspection_serves_the_model_arg_names_and_docs() {
     let (_server, client) = serve().await;
     let untyped = client.client();
     let model = untyped
-        .call_typed::<zrpc::typed::model::Schema>("_zrpc_model", vec![])
+        .call_typed::<zrpc::typed::model::Schema, _>("_zrpc_model", &())
         .await
         .unwrap();
     assert_eq!(model, CalculatorClient::schema());
@@ -407,15 +435,33 @@ fn the_model_describes_methods_and_types() {
     let schema = CalculatorClient::schema();
     let service = &schema.services[0];
     assert_eq!(service.name, "Calculator");
-    assert_eq!(service.doc.as_deref(), Some("A calculator defined in Rust."));
+    assert_eq!(
+        service.doc.as_deref(),
+        Some("A calculator defined in Rust.")
+    );
     let divide = service.methods.iter().find(|m| m.name == "divide").unwrap();
     assert_eq!(divide.throws, vec!["DivisionByZero"]);
-    assert_eq!(divide.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
-    let checked = service.methods.iter().find(|m| m.name == "checked_div").unwrap();
+    assert_eq!(
+        divide
+            .args
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    let checked = service
+        .methods
+        .iter()
+        .find(|m| m.name == "checked_div")
+        .unwrap();
     assert_eq!(checked.throws, vec!["DivisionByZero", "Overflow"]);
     let log = service.methods.iter().find(|m| m.name == "log").unwrap();
     assert_eq!(log.returns, Returns::Oneway);
-    let countdown = service.methods.iter().find(|m| m.name == "countdown").unwrap();
+    let countdown = service
+        .methods
+        .iter()
+        .find(|m| m.name == "countdown")
+        .unwrap();
     assert_eq!(countdown.returns, Returns::Stream(Type::U32));
     assert!(service.methods.iter().any(|m| m.name == "match"));
     assert!(service.methods.iter().any(|m| m.name == "self"));

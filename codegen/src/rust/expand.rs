@@ -143,7 +143,7 @@ impl<'a> Generator<'a> {
                     let #service = ::std::sync::Arc::new(self);
                     ::zrpc::Service::builder(#name)
                         #(#registrations)*
-                        .model(#client::schema())
+                        .model(&#client::schema())
                         .build()
                 }
             }
@@ -307,9 +307,7 @@ impl<'a> Generator<'a> {
         let wire = &method.wire_name;
         let names: Vec<&Ident> = args.iter().map(|arg| &arg.ident).collect();
         let types = args.iter().map(|arg| &arg.ty);
-        let encoded = quote! {
-            ::std::vec![#(::zrpc::typed::encode(&#names)?),*]
-        };
+        let encoded = quote!(&(#(#names,)*));
         let error = match &method.error {
             Some(error) => quote!(::zrpc::typed::CallError<#error>),
             None => quote!(::zrpc::Error),
@@ -320,20 +318,20 @@ impl<'a> Generator<'a> {
                 (
                     quote!(#value),
                     quote!(::std::result::Result::Ok(
-                        self.client.call_typed::<#value>(#wire, #encoded).await?
+                        self.client.call_typed::<#value, _>(#wire, #encoded).await?
                     )),
                 )
             }
             MethodKind::Stream(item) => (
                 quote!(::zrpc::typed::ItemStream<#item, #error>),
                 quote!(::std::result::Result::Ok(::zrpc::typed::item_stream(
-                    self.client.stream(#wire, #encoded).await?
+                    self.client.stream_typed::<#item, _>(#wire, #encoded).await?
                 ))),
             ),
             MethodKind::Oneway => (
                 quote!(()),
                 quote!(::std::result::Result::Ok(
-                    self.client.oneway(#wire, #encoded).await?
+                    self.client.oneway_typed(#wire, #encoded).await?
                 )),
             ),
         };
