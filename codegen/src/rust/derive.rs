@@ -386,7 +386,7 @@ fn serde_attrs(attrs: &[Attribute], errors: &mut Errors) -> SerdeAttrs {
                 ] {
                     if meta.path.is_ident(unsupported) {
                         return Err(meta.error(format!(
-                            "`#[serde({unsupported}...)]` makes the wire differ from the model; \
+                            "`#[serde({unsupported})]` makes the wire differ from the model; \
                              zrpc does not support it here"
                         )));
                     }

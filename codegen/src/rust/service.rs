@@ -178,7 +178,10 @@ fn parse_method(method: &TraitItemFn, all_errors: &mut Errors) -> Option<MethodD
         match (&kind, &error) {
             (MethodKind::Unary(None), None) => kind = MethodKind::Oneway,
             _ => errors.at(
-                span.join(sig.output.span()).unwrap_or(span),
+                match &sig.output {
+                    ReturnType::Type(_, ty) => ty.span(),
+                    ReturnType::Default => span,
+                },
                 "a `#[oneway]` method returns nothing: the caller does not wait for a reply",
             ),
         }

@@ -179,6 +179,8 @@ pub mod acme {
             #[deprecated]
             async fn find(&self, id: UserId) -> Option<User>;
             async fn shapes(&self, nodes: Vec<Node>) -> std::collections::HashMap<String, Shape>;
+            /// Stores a user and returns it as stored.
+            async fn save(&self, user: User) -> User;
         }
     }
 }
