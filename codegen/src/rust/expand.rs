@@ -315,12 +315,13 @@ impl<'a> Generator<'a> {
         let (output, body) = match &method.kind {
             MethodKind::Unary(value) => {
                 let value = value.clone().map_or_else(|| quote!(()), |ty| quote!(#ty));
-                (
-                    quote!(#value),
-                    quote!(::std::result::Result::Ok(
-                        self.client.call_typed::<#value, _>(#wire, #encoded).await?
-                    )),
-                )
+                let call = quote!(self.client.call_typed::<#value, _>(#wire, #encoded).await);
+                let body = match method.error {
+                    // `?` turns the untyped error into the typed one.
+                    Some(_) => quote!(::std::result::Result::Ok(#call?)),
+                    None => call,
+                };
+                (value, body)
             }
             MethodKind::Stream(item) => (
                 quote!(::zrpc::typed::ItemStream<#item, #error>),
@@ -330,9 +331,7 @@ impl<'a> Generator<'a> {
             ),
             MethodKind::Oneway => (
                 quote!(()),
-                quote!(::std::result::Result::Ok(
-                    self.client.oneway_typed(#wire, #encoded).await?
-                )),
+                quote!(self.client.oneway_typed(#wire, #encoded).await),
             ),
         };
         quote! {
