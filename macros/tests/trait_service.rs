@@ -54,7 +54,7 @@ pub struct DivisionByZero {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
-#[zrpc(error)]
+#[zrpc(error, message = "integer overflow")]
 pub struct Overflow {
     pub limit: i64,
     #[serde(with = "serde_bytes")]
@@ -272,6 +272,7 @@ async fn declared_errors_come_back_typed_with_their_fields() {
     match client.checked_div(i64::MIN, -1).await {
         Err(CallError::Service(CheckedDivError::Overflow(error))) => {
             assert_eq!(error.limit, i64::MAX);
+            assert_eq!(error.to_string(), "integer overflow");
             assert_eq!(error.context, b"checked_div");
         }
         other => panic!("expected Overflow, got {other:?}"),
@@ -293,6 +294,7 @@ async fn declared_errors_travel_as_a_plain_zerorpc_err() {
     match untyped.call("divide", args).await {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "DivisionByZero");
+            assert_eq!(error.message, "division by zero");
             let fields = error.details.expect("fields in zrpc_error");
             assert_eq!(
                 fields,

@@ -4,6 +4,7 @@
 //! defaults, `serde_bytes`) so the model says what the wire does, and rejects the ones the IDL has
 //! no spelling for.
 
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::meta::ParseNestedMeta;
@@ -27,6 +28,8 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
 struct ContainerAttrs {
     error: bool,
     name: Option<String>,
+    /// The `ERR` message of an error; by default its name in words (`division by zero`).
+    message: Option<String>,
 }
 
 #[derive(Default)]
@@ -70,7 +73,11 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             };
             let mut tokens = describe_impl(ident, &describe);
             if ours.error {
-                tokens.extend(error_impls(ident, &name));
+                let message = ours
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| name.to_snake_case().replace('_', " "));
+                tokens.extend(error_impls(ident, &name, &message));
             }
             tokens
         }
@@ -181,7 +188,7 @@ fn describe_impl(ident: &Ident, describe: &TokenStream) -> TokenStream {
     }
 }
 
-fn error_impls(ident: &Ident, name: &str) -> TokenStream {
+fn error_impls(ident: &Ident, name: &str, message: &str) -> TokenStream {
     quote! {
         impl ::zrpc::typed::ServiceError for #ident {
             fn declare(types: &mut ::zrpc::typed::TypeRegistry) -> ::std::vec::Vec<::std::string::String> {
@@ -200,7 +207,7 @@ fn error_impls(ident: &Ident, name: &str) -> TokenStream {
 
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Debug::fmt(self, f)
+                f.write_str(#message)
             }
         }
 
@@ -328,8 +335,11 @@ fn container_attrs(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
             } else if meta.path.is_ident("name") {
                 ours.name = Some(meta.value()?.parse::<LitStr>()?.value());
                 Ok(())
+            } else if meta.path.is_ident("message") {
+                ours.message = Some(meta.value()?.parse::<LitStr>()?.value());
+                Ok(())
             } else {
-                Err(meta.error("expected `error` or `name = \"...\"`"))
+                Err(meta.error("expected `error`, `name = \"...\"` or `message = \"...\"`"))
             }
         });
         if let Err(error) = parsed {
