@@ -25,13 +25,14 @@ pub enum IdlCommand {
 }
 
 pub fn run(command: IdlCommand) -> ExitCode {
-    let ok = match command {
-        IdlCommand::Check { files } => files.iter().fold(true, |ok, file| check(file) && ok),
-        IdlCommand::Fmt { check, files } => files
-            .iter()
-            .fold(true, |ok, file| format(file, check) && ok),
+    // Every file is processed, so one run reports all of them.
+    let failures = match command {
+        IdlCommand::Check { files } => files.iter().filter(|file| !check(file)).count(),
+        IdlCommand::Fmt { check, files } => {
+            files.iter().filter(|file| !format(file, check)).count()
+        }
     };
-    if ok {
+    if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
