@@ -1,6 +1,6 @@
 //! `zrpc check` and `zrpc fmt`: validate and format IDL files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -39,7 +39,7 @@ pub fn run(command: IdlCommand) -> ExitCode {
     }
 }
 
-fn check(file: &PathBuf) -> bool {
+fn check(file: &Path) -> bool {
     match zrpc_idl::load(file) {
         Ok(_) => true,
         Err(diagnostics) => {
@@ -50,7 +50,7 @@ fn check(file: &PathBuf) -> bool {
 }
 
 /// Formats one file; false when it cannot be formatted or (with `--check`) would change.
-fn format(file: &PathBuf, check_only: bool) -> bool {
+fn format(file: &Path, check_only: bool) -> bool {
     let source = match std::fs::read_to_string(file) {
         Ok(source) => source,
         Err(error) => {
