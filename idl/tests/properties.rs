@@ -93,10 +93,13 @@ struct MemberRecipe {
     annotated: bool,
 }
 
+/// Name, doc, argument types, kind, result type, thrown errors.
+type MethodRecipe = (String, Option<String>, Vec<Vec<u8>>, u8, Vec<u8>, Vec<u8>);
+
 #[derive(Debug, Clone)]
 struct ServiceRecipe {
     doc: Option<String>,
-    methods: Vec<(String, Option<String>, Vec<Vec<u8>>, u8, Vec<u8>, Vec<u8>)>,
+    methods: Vec<MethodRecipe>,
 }
 
 fn doc() -> impl Strategy<Value = Option<String>> {
