@@ -145,8 +145,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::returns | Rule::arrow => "`->` and a result type",
         Rule::kw_throws | Rule::throws => "`throws`",
         Rule::type_name => "an error type name",
-        Rule::type_expr | Rule::list_type | Rule::map_type | Rule::named_type | Rule::kw_list
-        | Rule::kw_map | Rule::stream_type | Rule::kw_stream => {
+        Rule::type_expr | Rule::type_args | Rule::type_ident => {
             "a type, such as `i64` or `list<string>`"
         }
         Rule::string => "a string in double quotes",
@@ -543,81 +542,36 @@ impl Builder<'_> {
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
         let whole = span(&pair);
-        let mut inner = pair.into_inner();
-        let Some(base) = inner.next() else {
+        let mut type_name: Option<Name> = None;
+        let mut args: Option<Vec<TypeExpr>> = None;
+        let mut optional = false;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::type_ident => type_name = Some(name(inner)),
+                Rule::type_args => {
+                    args = Some(
+                        inner
+                            .into_inner()
+                            .filter(|p| p.as_rule() == Rule::type_expr)
+                            .map(|t| self.type_expr(t))
+                            .collect(),
+                    );
+                }
+                Rule::question => optional = true,
+                _ => {}
+            }
+        }
+        let Some(type_name) = type_name else {
             return placeholder_type(&whole);
         };
-        let optional = inner.any(|p| p.as_rule() == Rule::question);
-        let base_span = span(&base);
-        let is_stream = base.as_rule() == Rule::stream_type;
-        let kind = match base.as_rule() {
-            Rule::named_type => {
-                let mut parts = base.into_inner();
-                let type_name = parts
-                    .next()
-                    .map(|n| n.as_str().to_owned())
-                    .unwrap_or_default();
-                let arity = parts.next().map(|args| {
-                    args.into_inner()
-                        .filter(|p| p.as_rule() == Rule::type_expr)
-                        .count()
-                });
-                let expected = match type_name.as_str() {
-                    "list" => Some(("one type argument", "list<string>")),
-                    "stream" => Some(("one type argument", "stream<u32>")),
-                    "map" => Some(("two type arguments", "map<string, i64>")),
-                    _ => None,
-                };
-                if let (Some(_), Some((count, example))) = (arity, expected) {
-                    self.problems.push(
-                        Problem::new(
-                            self.file,
-                            base_span.clone(),
-                            format!("`{type_name}` takes {count}"),
-                        )
-                        .label("wrong number of type arguments")
-                        .help(format!("write it like `{example}`")),
-                    );
-                    TypeKind::Unknown
-                } else if arity.is_some() {
-                    // Only `list`, `map` and `stream` take type arguments.
-                    let mut problem = Problem::new(
-                        self.file,
-                        base_span.clone(),
-                        format!("unknown generic type `{type_name}`"),
-                    )
-                    .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
-                    if let Some(s) = did_you_mean(&type_name, ["list", "map", "stream"]) {
-                        problem = problem.help(format!("did you mean `{s}`?"));
-                    }
-                    self.problems.push(problem);
-                    TypeKind::Unknown
-                } else {
-                    TypeKind::Named(type_name)
-                }
-            }
-            Rule::list_type | Rule::stream_type => {
-                let element = base
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t))
-                    .unwrap_or_else(|| placeholder_type(&whole));
-                if is_stream {
-                    TypeKind::Stream(Box::new(element))
-                } else {
-                    TypeKind::List(Box::new(element))
-                }
-            }
-            Rule::map_type => {
-                let mut parts = base
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t));
-                let key = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                let value = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                TypeKind::Map(Box::new(key), Box::new(value))
-            }
-            _ => TypeKind::Named(String::new()),
+        let base_span = match &args {
+            Some(_) if optional => whole.start..whole.end - 1,
+            Some(_) => whole.clone(),
+            None => type_name.span.clone(),
+        };
+        let kind = match args {
+            None => TypeKind::Named(type_name.text),
+            Some(args) => self.generic(type_name, args, &base_span),
         };
         let base = TypeExpr {
             kind,
@@ -631,6 +585,45 @@ impl Builder<'_> {
         } else {
             base
         }
+    }
+
+    /// `list<T>`, `map<K, V>` or `stream<T>`; anything else with type arguments is an error.
+    fn generic(&mut self, type_name: Name, args: Vec<TypeExpr>, span: &Span) -> TypeKind {
+        let mut args = args.into_iter();
+        let (first, second, third) = (args.next(), args.next(), args.next());
+        let (count, example) = match (type_name.text.as_str(), first, second, third) {
+            ("list", Some(item), None, None) => return TypeKind::List(Box::new(item)),
+            ("stream", Some(item), None, None) => return TypeKind::Stream(Box::new(item)),
+            ("map", Some(key), Some(value), None) => {
+                return TypeKind::Map(Box::new(key), Box::new(value))
+            }
+            ("list", ..) => ("one type argument", "list<string>"),
+            ("stream", ..) => ("one type argument", "stream<u32>"),
+            ("map", ..) => ("two type arguments", "map<string, i64>"),
+            _ => {
+                let mut problem = Problem::new(
+                    self.file,
+                    span.clone(),
+                    format!("unknown generic type `{}`", type_name.text),
+                )
+                .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
+                if let Some(s) = did_you_mean(&type_name.text, ["list", "map", "stream"]) {
+                    problem = problem.help(format!("did you mean `{s}`?"));
+                }
+                self.problems.push(problem);
+                return TypeKind::Unknown;
+            }
+        };
+        self.problems.push(
+            Problem::new(
+                self.file,
+                span.clone(),
+                format!("`{}` takes {count}", type_name.text),
+            )
+            .label("wrong number of type arguments")
+            .help(format!("write it like `{example}`")),
+        );
+        TypeKind::Unknown
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> ValueExpr {

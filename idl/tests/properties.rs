@@ -38,7 +38,7 @@ fn idl_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn parser_and_validator_never_panic(source in idl_soup()) {
