@@ -27,6 +27,7 @@ pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) 
         file,
         source,
         problems: Vec::new(),
+        depth: 0,
     };
     let ast = builder.file(pairs.next().map(Pair::into_inner));
     (Some(ast), builder.problems)
@@ -76,7 +77,14 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 }
             }
         }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        // pest's own guard against deep recursion ("stack limit reached", "call limit reached").
+        pest::error::ErrorVariant::CustomError { .. } => {
+            return Problem::new(file, at, "nested too deeply to parse")
+                .label("the parser gave up here")
+                .help(format!(
+                    "keep types and values under {MAX_NESTING} levels of nesting"
+                ));
+        }
     };
     Problem::new(file, at, message).label(format!("unexpected {found}"))
 }
@@ -175,10 +183,16 @@ fn describe_rule(rule: Rule) -> &'static str {
     }
 }
 
+/// Deepest nesting of types or values accepted; deeper input is reported, not recursed into,
+/// so no later pass can overflow the stack.
+const MAX_NESTING: usize = 64;
+
 struct Builder<'s> {
     file: FileId,
     source: &'s str,
     problems: Vec<Problem>,
+    /// Current type or value nesting.
+    depth: usize,
 }
 
 /// The pair's byte range without the whitespace pest skips after an optional last element.
@@ -542,6 +556,36 @@ impl Builder<'_> {
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
         let whole = span(&pair);
+        if !self.enter(&whole) {
+            return placeholder_type(&whole);
+        }
+        let built = self.type_expr_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    /// Counts one level of nesting; false (and one report) past `MAX_NESTING`.
+    fn enter(&mut self, span: &Span) -> bool {
+        if self.depth == MAX_NESTING {
+            self.problems.push(
+                Problem::new(self.file, span.start..span.start + 1, "nested too deeply")
+                    .label(format!(
+                        "more than {MAX_NESTING} levels of nesting start here"
+                    ))
+                    .help("flatten the type or value, e.g. with a named struct or alias"),
+            );
+            // Stop counting so only the outermost excess is reported.
+            self.depth += 1;
+            return false;
+        }
+        if self.depth > MAX_NESTING {
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn type_expr_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> TypeExpr {
         let mut type_name: Option<Name> = None;
         let mut args: Option<Vec<TypeExpr>> = None;
         let mut optional = false;
@@ -628,6 +672,18 @@ impl Builder<'_> {
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> ValueExpr {
         let whole = span(&pair);
+        if !self.enter(&whole) {
+            return ValueExpr {
+                kind: ValueKind::Null,
+                span: whole,
+            };
+        }
+        let built = self.value_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    fn value_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> ValueExpr {
         let inner = match pair.as_rule() {
             Rule::value => pair.into_inner().next(),
             _ => Some(pair),

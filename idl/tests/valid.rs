@@ -358,3 +358,27 @@ fn format_refuses_to_drop_plain_comments() {
     // `//` inside a string is not a comment.
     assert!(zrpc_idl::format_str("const URL: string = \"http://x\"\n", "c.zrpc").is_ok());
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    for depth in [100, 5_000, 100_000] {
+        let types = format!(
+            "struct A {{ x: {}i64{} }}\n",
+            "list<".repeat(depth),
+            ">".repeat(depth)
+        );
+        let values = format!(
+            "const A: any = {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let comments = format!("{}{}\n", "/*".repeat(depth), "*/".repeat(depth));
+        for source in [types, values] {
+            let errors = zrpc_idl::parse_str(&source, "deep.zrpc").unwrap_err();
+            let message = errors.messages().next().unwrap().to_owned();
+            assert!(message.starts_with("nested too deeply"), "{message}");
+        }
+        // Comments may nest as deep as the parser manages; either way, no crash.
+        let _ = zrpc_idl::parse_str(&comments, "deep.zrpc");
+    }
+}
