@@ -41,7 +41,11 @@ pub fn run(args: GenArgs) -> ExitCode {
     match generate(&args) {
         Ok(written) => {
             let files = if written.len() == 1 { "file" } else { "files" };
-            eprintln!("wrote {} {files} under {}", written.len(), args.out.display());
+            eprintln!(
+                "wrote {} {files} under {}",
+                written.len(),
+                args.out.display()
+            );
             ExitCode::SUCCESS
         }
         Err(message) => {
