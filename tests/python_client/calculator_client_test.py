@@ -10,8 +10,12 @@ Run a subset with `-k NAME`, like any unittest module.
 
 import asyncio
 import os
+import threading
 import time
 import unittest
+
+import msgpack
+import zmq
 
 import calculator
 from calculator import (
@@ -158,6 +162,58 @@ class CalculatorTest(unittest.TestCase):
     def test_wrong_argument_type_is_a_remote_error(self):
         with self.assertRaises(RemoteError):
             self.client.connection.call("add", ["one", 2])
+
+
+class SilentServerTest(unittest.TestCase):
+    """A ROUTER that takes requests and never answers nor heartbeats: a hung server."""
+
+    def setUp(self):
+        self.router = zmq.Context.instance().socket(zmq.ROUTER)
+        self.router.setsockopt(zmq.LINGER, 0)
+        port = self.router.bind_to_random_port("tcp://127.0.0.1")
+        self.endpoint = f"tcp://127.0.0.1:{port}"
+        self.requests = []
+        self.heartbeats = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._swallow)
+        self.thread.start()
+
+    def _swallow(self):
+        while not self.stop.is_set():
+            if self.router.poll(50):
+                event = msgpack.unpackb(self.router.recv_multipart()[-1])
+                if event[1] == "_zpc_hb":
+                    self.heartbeats += 1
+                else:
+                    self.requests.append(event)
+
+    def tearDown(self):
+        self.stop.set()
+        self.thread.join()
+        self.router.close()
+
+    def test_lost_remote_after_missing_heartbeats(self):
+        with CalculatorClient(self.endpoint, timeout=30, heartbeat=0.3) as client:
+            started = time.monotonic()
+            with self.assertRaises(calculator.LostRemoteError) as caught:
+                client.add(1, 2)
+            elapsed = time.monotonic() - started
+        # Like the stock client: lost after 2-3 intervals without a heartbeat, long before the
+        # 30 s timeout; the client heartbeated the open call meanwhile.
+        self.assertTrue(0.6 <= elapsed <= 1.5, elapsed)
+        self.assertIn("add", str(caught.exception))
+        self.assertEqual(self.requests[0][1], "add")
+        self.assertEqual(self.requests[0][0]["v"], 3)
+        self.assertEqual(len(self.requests[0][0]["message_id"]), 32)
+        self.assertGreaterEqual(self.heartbeats, 2)
+
+    def test_async_lost_remote(self):
+        async def call():
+            async with AsyncCalculatorClient(self.endpoint, heartbeat=0.3) as client:
+                await client.add(1, 2)
+
+        with self.assertRaises(calculator.LostRemoteError):
+            asyncio.run(call())
 
 
 class AsyncCalculatorTest(unittest.TestCase):

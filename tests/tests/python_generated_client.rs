@@ -136,6 +136,13 @@ fn python_client_reports_a_server_that_is_down() {
 }
 
 #[test]
+fn python_client_detects_a_server_that_stops_heartbeating() {
+    let Some(python) = python() else { return };
+    // The Python test runs its own silent ROUTER; the endpoint here is unused.
+    run_python_tests(&python, &free_endpoint(), "zrpc", &["lost_remote"]);
+}
+
+#[test]
 fn python_client_reports_an_unknown_method() {
     let Some(python) = python() else { return };
     let (_server, endpoint) = start_calculator();
