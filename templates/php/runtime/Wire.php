@@ -14,6 +14,8 @@ final class Wire
 {
     private static ?\MessagePack $packer = null;
 
+    private static ?\MessagePackUnpacker $unpacker = null;
+
     /**
      * Packs a value: arrays by shape (list or map), Bin as bin, WireMap as map, the rest by msgpack.
      */
@@ -22,17 +24,16 @@ final class Wire
         if (is_array($value)) {
             return array_is_list($value) ? self::packList($value) : self::packMap($value, false);
         }
+        if (!is_object($value)) {
+            return (self::$packer ??= new \MessagePack(false))->pack($value);
+        }
         if ($value instanceof Bin) {
             return self::binHeader(strlen($value->data)) . $value->data;
         }
         if ($value instanceof WireMap) {
             return self::packMap($value->entries, $value->stringKeys);
         }
-        if (is_object($value)) {
-            throw new \InvalidArgumentException('cannot send a ' . get_class($value) . ' object; use its toWire()');
-        }
-        self::$packer ??= new \MessagePack(false);
-        return self::$packer->pack($value);
+        throw new \InvalidArgumentException('cannot send a ' . get_class($value) . ' object; use its toWire()');
     }
 
     /**
@@ -42,12 +43,15 @@ final class Wire
      */
     public static function unpack(string $data): mixed
     {
-        $unpacker = new \MessagePackUnpacker(false);
+        $unpacker = self::$unpacker ??= new \MessagePackUnpacker(false);
         $unpacker->feed($data);
-        if (!$unpacker->execute()) {
+        $complete = $unpacker->execute();
+        $value = $complete ? $unpacker->data() : null;
+        $unpacker->reset();
+        if (!$complete) {
             throw new ProtocolException('undecodable msgpack data (' . strlen($data) . ' bytes)');
         }
-        return $unpacker->data();
+        return $value;
     }
 
     /**

@@ -14,7 +14,7 @@ final class Connection
 
     private \ZMQSocket $socket;
 
-    private \ZMQPoll $poll;
+    private int $receiveTimeout = -1;
 
     private string $idPrefix;
 
@@ -45,8 +45,6 @@ final class Connection
         } catch (\ZMQException $e) {
             throw new TransportException("cannot connect to {$endpoint}: {$e->getMessage()}", 0, $e);
         }
-        $this->poll = new \ZMQPoll();
-        $this->poll->add($this->socket, \ZMQ::POLL_IN);
         $this->idPrefix = bin2hex(random_bytes(12));
         $this->counter = random_int(0, 0xffffffff);
     }
@@ -216,8 +214,8 @@ final class Connection
     }
 
     /**
-     * Heartbeats every channel whose interval elapsed, then files the events that arrive until
-     * the deadline or the next heartbeat, whichever comes first.
+     * Heartbeats every channel whose interval elapsed, then files the next event that arrives
+     * before the deadline or the next heartbeat, whichever comes first.
      */
     private function pump(?float $deadline, float $now): void
     {
@@ -229,26 +227,25 @@ final class Connection
             $wakeUp = min($wakeUp, $open->nextBeat() ?? $wakeUp);
         }
         $frames = $this->receive($wakeUp - $now);
-        while ($frames !== null) {
+        if ($frames !== null) {
             $this->file(end($frames));
-            $frames = $this->receive(0.0);
         }
     }
 
     /**
+     * A blocking receive with a timeout (RCVTIMEO) costs less than a poll then a receive.
+     *
      * @return ?list<string> the frames of the next message, null when none arrived in time
      */
     private function receive(float $timeout): ?array
     {
+        $milliseconds = $timeout > 0 ? (int) ceil($timeout * 1000) : 0;
         try {
-            $frames = $this->socket->recvMulti(\ZMQ::MODE_DONTWAIT);
-            if ($frames === false && $timeout > 0) {
-                $readable = [];
-                $writable = [];
-                if ($this->poll->poll($readable, $writable, (int) ceil($timeout * 1000)) > 0) {
-                    $frames = $this->socket->recvMulti(\ZMQ::MODE_DONTWAIT);
-                }
+            if ($milliseconds !== $this->receiveTimeout) {
+                $this->socket->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, $milliseconds);
+                $this->receiveTimeout = $milliseconds;
             }
+            $frames = $this->socket->recvMulti();
         } catch (\ZMQException $e) {
             throw new TransportException("cannot receive from {$this->endpoint}: {$e->getMessage()}", 0, $e);
         }
