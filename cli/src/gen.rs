@@ -31,12 +31,21 @@ pub struct GenArgs {
 #[derive(Clone, Copy, ValueEnum)]
 enum Lang {
     Python,
+    Ruby,
+    Php,
+    /// Server trait, typed client and types in one `.rs` file (as `zrpc_codegen::compile` writes).
+    Rust,
 }
 
 pub fn run(args: GenArgs) -> ExitCode {
     match generate(&args) {
         Ok(written) => {
-            eprintln!("wrote {} files under {}", written.len(), args.out.display());
+            let files = if written.len() == 1 { "file" } else { "files" };
+            eprintln!(
+                "wrote {} {files} under {}",
+                written.len(),
+                args.out.display()
+            );
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -54,9 +63,37 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     };
     let files = match args.lang {
         Lang::Python => zrpc_codegen::python::generate(&schema),
+        Lang::Ruby => zrpc_codegen::ruby::generate(&schema),
+        Lang::Php => zrpc_codegen::php::generate(&schema),
+        Lang::Rust => zrpc_codegen::rust::generate(&schema)
+            .map(|contents| {
+                vec![GeneratedFile {
+                    path: rust_file_name(args.file.as_deref(), &schema),
+                    contents,
+                }]
+            })
+            .map_err(|e| zrpc_codegen::Error::Unsupported(e.to_string())),
     }
     .map_err(|e| format!("generating code: {e}"))?;
     write_files(&args.out, &files)
+}
+
+/// `<IDL file stem>.rs` like `zrpc_codegen::compile`; from a server, the Rust namespace's last
+/// segment or the first service in snake case.
+fn rust_file_name(idl: Option<&Path>, schema: &Schema) -> PathBuf {
+    let stem = idl
+        .and_then(Path::file_stem)
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .or_else(|| {
+            let namespace = schema.namespaces.rust.as_deref()?;
+            namespace.rsplit("::").next().map(str::to_owned)
+        })
+        .or_else(|| {
+            let service = schema.services.first()?;
+            Some(zrpc_codegen::naming::snake_case(&service.name))
+        })
+        .unwrap_or_else(|| "schema".to_owned());
+    PathBuf::from(stem).with_extension("rs")
 }
 
 /// The model served by a zrpc server's built-in `_zrpc_model` method.

@@ -1,6 +1,6 @@
 //! `zrpc check` and `zrpc fmt`: validate and format IDL files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -25,20 +25,21 @@ pub enum IdlCommand {
 }
 
 pub fn run(command: IdlCommand) -> ExitCode {
-    let ok = match command {
-        IdlCommand::Check { files } => files.iter().fold(true, |ok, file| check(file) && ok),
-        IdlCommand::Fmt { check, files } => files
-            .iter()
-            .fold(true, |ok, file| format(file, check) && ok),
+    // Every file is processed, so one run reports all of them.
+    let failures = match command {
+        IdlCommand::Check { files } => files.iter().filter(|file| !check(file)).count(),
+        IdlCommand::Fmt { check, files } => {
+            files.iter().filter(|file| !format(file, check)).count()
+        }
     };
-    if ok {
+    if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
 }
 
-fn check(file: &PathBuf) -> bool {
+fn check(file: &Path) -> bool {
     match zrpc_idl::load(file) {
         Ok(_) => true,
         Err(diagnostics) => {
@@ -49,7 +50,7 @@ fn check(file: &PathBuf) -> bool {
 }
 
 /// Formats one file; false when it cannot be formatted or (with `--check`) would change.
-fn format(file: &PathBuf, check_only: bool) -> bool {
+fn format(file: &Path, check_only: bool) -> bool {
     let source = match std::fs::read_to_string(file) {
         Ok(source) => source,
         Err(error) => {

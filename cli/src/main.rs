@@ -5,6 +5,7 @@ mod idl_commands;
 mod json;
 mod remote;
 
+use std::future::Future;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -36,12 +37,17 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    // Offline commands run without an async runtime (`gen --from` starts its own).
-    let command = match cli.command {
-        Command::Idl(command) => return idl_commands::run(command),
-        Command::Gen(args) => return gen::run(args),
-        remote => remote,
-    };
+    match cli.command {
+        Command::Idl(command) => idl_commands::run(command),
+        Command::Gen(args) => gen::run(args),
+        Command::Call(args) => run_remote(remote::call(args)),
+        Command::Inspect(args) => run_remote(remote::inspect(args)),
+        Command::Ping(args) => run_remote(remote::ping(args)),
+    }
+}
+
+/// Runs a command that talks to a server on a single-threaded async runtime.
+fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,15 +58,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
-        match command {
-            Command::Call(args) => remote::call(args).await,
-            Command::Inspect(args) => remote::inspect(args).await,
-            Command::Ping(args) => remote::ping(args).await,
-            Command::Idl(_) | Command::Gen(_) => unreachable!("handled above"),
-        }
-    });
-    match result {
+    match runtime.block_on(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");

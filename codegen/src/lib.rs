@@ -4,6 +4,9 @@ pub mod naming;
 pub mod php;
 pub mod python;
 pub mod ruby;
+pub mod rust;
+
+pub use rust::compile;
 
 use std::path::PathBuf;
 

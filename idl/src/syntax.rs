@@ -9,6 +9,7 @@ use crate::ast::{
     ValueExpr, ValueKind, Variant,
 };
 use crate::diagnostics::{FileId, Problem};
+use crate::validate::did_you_mean;
 
 #[derive(Parser)]
 #[grammar = "grammar.pest"]
@@ -20,23 +21,40 @@ struct IdlParser;
 pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) {
     let mut pairs = match IdlParser::parse(Rule::file, source) {
         Ok(pairs) => pairs,
-        Err(error) => return (None, vec![syntax_error(&error, file)]),
+        Err(error) => return (None, vec![syntax_error(&error, source, file)]),
     };
     let mut builder = Builder {
         file,
         source,
         problems: Vec::new(),
+        depth: 0,
     };
     let ast = builder.file(pairs.next().map(Pair::into_inner));
     (Some(ast), builder.problems)
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
+fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) -> Problem {
     let position = match error.location {
         pest::error::InputLocation::Pos(pos) => pos,
         pest::error::InputLocation::Span((start, _)) => start,
     };
     let found = found_at(error.line(), error.line_col.clone());
+    let rest_of_line = source[position..].split('\n').next().unwrap_or_default();
+    let width = rest_of_line.chars().next().map_or(0, char::len_utf8);
+    let at = position..position + width;
+    if rest_of_line.starts_with('"') && !closes_string(&rest_of_line[1..]) {
+        return Problem::new(file, at, "unterminated string")
+            .label("this string has no closing `\"` on its line")
+            .help("strings end on the line they start; write a newline as `\\n`");
+    }
+    let before = source[..position].trim_end();
+    let last_line = before.rsplit('\n').next().unwrap_or_default().trim_start();
+    if last_line.starts_with("///") && !last_line.starts_with("////") {
+        let doc_start = before.len() - last_line.len();
+        return Problem::new(file, doc_start..before.len(), "doc comment documents nothing")
+            .label(format!("followed by {found}, not by an item"))
+            .help("put it right before a declaration, field, variant or method, or use `//` for a plain comment");
+    }
     let message = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut phrases: Vec<&str> = Vec::new();
@@ -46,6 +64,11 @@ fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
                     phrases.push(phrase);
                 }
             }
+            // `?` and `<` may follow nearly every type name; listing them is noise.
+            if phrases.len() > 1 {
+                let noise = [describe_rule(Rule::question), describe_rule(Rule::langle)];
+                phrases.retain(|p| !noise.contains(p));
+            }
             match phrases.as_slice() {
                 [] => format!("unexpected {found}"),
                 [one] => format!("expected {one}, found {found}"),
@@ -54,14 +77,29 @@ fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
                 }
             }
         }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        // pest's own guard against deep recursion ("stack limit reached", "call limit reached").
+        pest::error::ErrorVariant::CustomError { .. } => {
+            return Problem::new(file, at, "nested too deeply to parse")
+                .label("the parser gave up here")
+                .help(format!(
+                    "keep types and values under {MAX_NESTING} levels of nesting"
+                ));
+        }
     };
-    let width = usize::from(position < error.line().len() + position && found != "end of file");
-    Problem::new(file, position..position + width, message).label(label_for(&found))
+    Problem::new(file, at, message).label(format!("unexpected {found}"))
 }
 
-fn label_for(found: &str) -> String {
-    format!("unexpected {found}")
+/// Whether a string body (after the opening quote) has its closing quote.
+fn closes_string(body: &str) -> bool {
+    let mut escaped = false;
+    for c in body.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return true,
+            _ => escaped = false,
+        }
+    }
+    false
 }
 
 /// What the parser stopped at, in words.
@@ -115,11 +153,11 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::returns | Rule::arrow => "`->` and a result type",
         Rule::kw_throws | Rule::throws => "`throws`",
         Rule::type_name => "an error type name",
-        Rule::type_expr | Rule::list_type | Rule::map_type | Rule::named_type | Rule::kw_list
-        | Rule::kw_map | Rule::stream_type | Rule::kw_stream => {
+        Rule::type_expr | Rule::type_args | Rule::type_ident => {
             "a type, such as `i64` or `list<string>`"
         }
-        Rule::value | Rule::null | Rule::boolean | Rule::integer | Rule::float | Rule::string
+        Rule::string => "a string in double quotes",
+        Rule::value | Rule::null | Rule::boolean | Rule::integer | Rule::float
         | Rule::list_value | Rule::map_value | Rule::map_entry => {
             "a value, such as `1`, `\"text\"`, `[]` or an enum variant"
         }
@@ -145,10 +183,16 @@ fn describe_rule(rule: Rule) -> &'static str {
     }
 }
 
+/// Deepest nesting of types or values accepted; deeper input is reported, not recursed into,
+/// so no later pass can overflow the stack.
+const MAX_NESTING: usize = 64;
+
 struct Builder<'s> {
     file: FileId,
     source: &'s str,
     problems: Vec<Problem>,
+    /// Current type or value nesting.
+    depth: usize,
 }
 
 /// The pair's byte range without the whitespace pest skips after an optional last element.
@@ -512,37 +556,66 @@ impl Builder<'_> {
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
         let whole = span(&pair);
-        let mut inner = pair.into_inner();
-        let Some(base) = inner.next() else {
+        if !self.enter(&whole) {
+            return placeholder_type(&whole);
+        }
+        let built = self.type_expr_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    /// Counts one level of nesting; false (and one report) past `MAX_NESTING`.
+    fn enter(&mut self, span: &Span) -> bool {
+        if self.depth == MAX_NESTING {
+            self.problems.push(
+                Problem::new(self.file, span.start..span.start + 1, "nested too deeply")
+                    .label(format!(
+                        "more than {MAX_NESTING} levels of nesting start here"
+                    ))
+                    .help("flatten the type or value, e.g. with a named struct or alias"),
+            );
+            // Stop counting so only the outermost excess is reported.
+            self.depth += 1;
+            return false;
+        }
+        if self.depth > MAX_NESTING {
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn type_expr_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> TypeExpr {
+        let mut type_name: Option<Name> = None;
+        let mut args: Option<Vec<TypeExpr>> = None;
+        let mut optional = false;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::type_ident => type_name = Some(name(inner)),
+                Rule::type_args => {
+                    args = Some(
+                        inner
+                            .into_inner()
+                            .filter(|p| p.as_rule() == Rule::type_expr)
+                            .map(|t| self.type_expr(t))
+                            .collect(),
+                    );
+                }
+                Rule::question => optional = true,
+                _ => {}
+            }
+        }
+        let Some(type_name) = type_name else {
             return placeholder_type(&whole);
         };
-        let optional = inner.any(|p| p.as_rule() == Rule::question);
-        let base_span = span(&base);
-        let is_stream = base.as_rule() == Rule::stream_type;
-        let kind = match base.as_rule() {
-            Rule::named_type => TypeKind::Named(base.as_str().to_owned()),
-            Rule::list_type | Rule::stream_type => {
-                let element = base
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t))
-                    .unwrap_or_else(|| placeholder_type(&whole));
-                if is_stream {
-                    TypeKind::Stream(Box::new(element))
-                } else {
-                    TypeKind::List(Box::new(element))
-                }
-            }
-            Rule::map_type => {
-                let mut parts = base
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t));
-                let key = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                let value = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                TypeKind::Map(Box::new(key), Box::new(value))
-            }
-            _ => TypeKind::Named(String::new()),
+        let base_span = match &args {
+            Some(_) if optional => whole.start..whole.end - 1,
+            Some(_) => whole.clone(),
+            None => type_name.span.clone(),
+        };
+        let kind = match args {
+            None => TypeKind::Named(type_name.text),
+            Some(args) => self.generic(type_name, args, &base_span),
         };
         let base = TypeExpr {
             kind,
@@ -558,8 +631,59 @@ impl Builder<'_> {
         }
     }
 
+    /// `list<T>`, `map<K, V>` or `stream<T>`; anything else with type arguments is an error.
+    fn generic(&mut self, type_name: Name, args: Vec<TypeExpr>, span: &Span) -> TypeKind {
+        let mut args = args.into_iter();
+        let (first, second, third) = (args.next(), args.next(), args.next());
+        let (count, example) = match (type_name.text.as_str(), first, second, third) {
+            ("list", Some(item), None, None) => return TypeKind::List(Box::new(item)),
+            ("stream", Some(item), None, None) => return TypeKind::Stream(Box::new(item)),
+            ("map", Some(key), Some(value), None) => {
+                return TypeKind::Map(Box::new(key), Box::new(value))
+            }
+            ("list", ..) => ("one type argument", "list<string>"),
+            ("stream", ..) => ("one type argument", "stream<u32>"),
+            ("map", ..) => ("two type arguments", "map<string, i64>"),
+            _ => {
+                let mut problem = Problem::new(
+                    self.file,
+                    span.clone(),
+                    format!("unknown generic type `{}`", type_name.text),
+                )
+                .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
+                if let Some(s) = did_you_mean(&type_name.text, ["list", "map", "stream"]) {
+                    problem = problem.help(format!("did you mean `{s}`?"));
+                }
+                self.problems.push(problem);
+                return TypeKind::Unknown;
+            }
+        };
+        self.problems.push(
+            Problem::new(
+                self.file,
+                span.clone(),
+                format!("`{}` takes {count}", type_name.text),
+            )
+            .label("wrong number of type arguments")
+            .help(format!("write it like `{example}`")),
+        );
+        TypeKind::Unknown
+    }
+
     fn value(&mut self, pair: Pair<'_, Rule>) -> ValueExpr {
         let whole = span(&pair);
+        if !self.enter(&whole) {
+            return ValueExpr {
+                kind: ValueKind::Null,
+                span: whole,
+            };
+        }
+        let built = self.value_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    fn value_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> ValueExpr {
         let inner = match pair.as_rule() {
             Rule::value => pair.into_inner().next(),
             _ => Some(pair),
@@ -719,7 +843,7 @@ fn placeholder_name(span: &Span) -> Name {
 
 fn placeholder_type(span: &Span) -> TypeExpr {
     TypeExpr {
-        kind: TypeKind::Named(String::new()),
+        kind: TypeKind::Unknown,
         span: span.clone(),
     }
 }
