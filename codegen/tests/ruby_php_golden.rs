@@ -131,12 +131,7 @@ fn ruby_edge_cases_pass_ruby_wc_and_rubocop() {
     for file in generated_files(&dir, "rb") {
         lint("ruby", &["-wc", &file], &dir);
     }
-    // Known gap: deeply nested container conversions may exceed 120 columns.
-    lint(
-        "rubocop",
-        &["--format", "simple", "--except", "Layout/LineLength", "."],
-        &dir,
-    );
+    lint("rubocop", &["--format", "simple", "."], &dir);
 }
 
 #[test]
