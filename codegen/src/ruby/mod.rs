@@ -76,7 +76,9 @@ const LINE_LIMIT: usize = 120;
 #[derive(Clone, Copy)]
 enum Conversion {
     /// `nested`: inside a union module, where type names are qualified.
-    Decode { nested: bool },
+    Decode {
+        nested: bool,
+    },
     Encode,
 }
 
@@ -555,8 +557,14 @@ impl<'a> RubyPass<'a> {
                     6,
                     10,
                 );
-                (rb.to_prelude, rb.to_wire) =
-                    self.hoist(Conversion::Encode, &v.ty, "value", "wire", 6, 14 + v.name.len());
+                (rb.to_prelude, rb.to_wire) = self.hoist(
+                    Conversion::Encode,
+                    &v.ty,
+                    "value",
+                    "wire",
+                    6,
+                    14 + v.name.len(),
+                );
                 rb
             })
             .collect();
@@ -723,11 +731,14 @@ impl<'a> RubyPass<'a> {
         prefix: usize,
     ) -> (String, String) {
         let one_line = self.convert(conversion, ty, expr, 0);
-        if self.column(prefix) + one_line.len() + 1 <= LINE_LIMIT {
+        if self.column(prefix) + one_line.len() < LINE_LIMIT {
             return (String::new(), one_line);
         }
         let value = self.multiline(conversion, ty, expr, 0, indent);
-        (format!("{}{var} = {value}\n", " ".repeat(indent)), var.to_string())
+        (
+            format!("{}{var} = {value}\n", " ".repeat(indent)),
+            var.to_string(),
+        )
     }
 
     /// The YARD type of a model type.
