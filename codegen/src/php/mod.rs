@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Field, Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
 
-use crate::naming::{camel_case, pascal_case};
+use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
 
@@ -173,6 +173,22 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             + "\n",
     )];
     files.extend(runtime_files(namespace)?);
+    if !schema.consts.is_empty() {
+        let body = ConstsTemplate {
+            namespace,
+            consts: schema
+                .consts
+                .iter()
+                .map(|c| PhpConst {
+                    doc: php_doc(c.doc.as_deref(), &[], "    "),
+                    name: shouty_snake_case(&c.name),
+                    value: pass.literal(&c.value, &c.ty, false),
+                })
+                .collect(),
+        }
+        .render()?;
+        files.push((php_file("Constants"), body + "\n"));
+    }
     for def in &schema.types {
         let name = class_name(def.name());
         match def {
@@ -261,6 +277,19 @@ fn php_file(class: &str) -> PathBuf {
 struct AutoloadTemplate<'a> {
     namespace: &'a str,
     namespace_escaped: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "php/consts.php", escape = "none")]
+struct ConstsTemplate<'a> {
+    namespace: &'a str,
+    consts: Vec<PhpConst>,
+}
+
+struct PhpConst {
+    doc: String,
+    name: String,
+    value: String,
 }
 
 #[derive(Template)]
@@ -843,11 +872,17 @@ impl<'a> PhpPass<'a> {
         match ty {
             Type::List(inner) | Type::Map(_, inner) => map_items(inner),
             Type::Optional(inner) => {
-                let convert = self.decode_expr(inner, expr, depth, scope);
-                if convert == expr {
+                // `??` binds looser than `===`: parenthesize anything but a plain variable.
+                let subject = if is_simple(expr) {
                     expr.to_string()
                 } else {
-                    format!("{expr} === null ? null : {convert}")
+                    format!("({expr})")
+                };
+                let convert = self.decode_expr(inner, &subject, depth, scope);
+                if convert == subject {
+                    expr.to_string()
+                } else {
+                    format!("{subject} === null ? null : {convert}")
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
@@ -894,11 +929,17 @@ impl<'a> PhpPass<'a> {
                 )
             }
             Type::Optional(inner) => {
-                let convert = self.encode_expr(inner, expr, depth, scope);
-                if convert == expr {
+                // `??` binds looser than `===`: parenthesize anything but a plain variable.
+                let subject = if is_simple(expr) {
                     expr.to_string()
                 } else {
-                    format!("{expr} === null ? null : {convert}")
+                    format!("({expr})")
+                };
+                let convert = self.encode_expr(inner, &subject, depth, scope);
+                if convert == subject {
+                    expr.to_string()
+                } else {
+                    format!("{subject} === null ? null : {convert}")
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
@@ -955,7 +996,7 @@ impl<'a> PhpPass<'a> {
             Value::Ident(ident) => match enum_name(self.schema, ty) {
                 Some(_) if wire => quote(ident),
                 Some(name) => format!("{}::{}", class_name(name), case_name(ident)),
-                None => format!("self::{ident}"),
+                None => format!("Constants::{}", shouty_snake_case(ident)),
             },
         }
     }
@@ -1001,7 +1042,30 @@ fn closure_var(depth: usize) -> String {
 
 /// A single-quoted PHP string literal.
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    if s.chars().all(|c| !c.is_control()) {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
+    // Control characters need a double-quoted string with escapes (`$` must not interpolate).
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '$' => "\\$".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+/// A variable, property or array element: safe to repeat and to compare without parentheses.
+fn is_simple(expr: &str) -> bool {
+    expr.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '_' | '-' | '>' | '[' | ']' | '\''))
 }
 
 /// A PHPDoc block at `indent` (ending in a newline), or nothing without text and tags.

@@ -933,7 +933,27 @@ fn block_var(depth: usize) -> String {
 
 /// A single-quoted Ruby string literal.
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    if s.chars().all(|c| !c.is_control()) {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
+    // Control characters need a double-quoted string with escapes (`#` must not interpolate).
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    let escaped = escaped
+        .replace("#{", "\\#{")
+        .replace("#$", "\\#$")
+        .replace("#@", "\\#@");
+    format!("\"{escaped}\"")
 }
 
 /// `# ` comment lines at `indent`, each ending in a newline; empty without a doc.
