@@ -62,13 +62,13 @@
     }
   end
 
-  # @return [Hash{String => Object}] the wire form (absent optional fields left out)
+  # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
   def to_wire
 {% for f in fields %}{{ f.to_prelude }}{% endfor %}    {
 {%- for f in fields %}
       '{{ f.wire }}' => {{ f.to_wire }}{% if !loop.last %},{% endif %}
 {%- endfor %}
-    }.compact
+    }
   end
 
   def ==(other)
