@@ -97,6 +97,8 @@ class CalculatorTest(unittest.TestCase):
         self.assertEqual(Point.from_wire({"x": 1.0, "y": 2, "label": None, "extra": 1}), point)
         with self.assertRaises(calculator.DecodeError):
             Point.from_wire({"x": 1.0})
+        # rmp-serde's compact form: fields in declaration order.
+        self.assertEqual(Point.from_wire([1.0, 2.0, "p"]), Point(1.0, 2.0, label="p"))
 
     def test_classify_every_union_variant(self):
         values = [

@@ -135,6 +135,18 @@ def expect_map(value: object) -> dict[Any, Any]:
     raise _mismatch("a map", value)
 
 
+def expect_fields(value: object, owner: str, names: tuple[str, ...]) -> dict[Any, Any]:
+    """The fields of a struct or error: a map by field name, or (as rmp-serde's compact
+    encoding sends them) an array in declaration order."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        if len(value) > len(names):
+            raise DecodeError(f"{owner}: {len(value)} values for {len(names)} fields")
+        return dict(zip(names, value))
+    raise _mismatch(f"a {owner} map", value)
+
+
 def expect_field(fields: Mapping[Any, Any], name: str, owner: str) -> Any:
     """The value of a required struct field."""
     try:
