@@ -458,7 +458,7 @@ impl Renderer<'_> {
             Type::Map(key, value) => {
                 let key = self.rust_type(key)?;
                 let value = self.rust_type(value)?;
-                quote!(std::collections::HashMap<#key, #value>)
+                quote!(std::collections::BTreeMap<#key, #value>)
             }
             Type::Optional(inner) => {
                 let inner = self.rust_type(inner)?;
@@ -524,7 +524,7 @@ impl Renderer<'_> {
                         Ok(quote!((#key, #value)))
                     })
                     .collect::<Result<Vec<_>, GenerateError>>()?;
-                quote!(std::collections::HashMap::from([#(#entries),*]))
+                quote!(std::collections::BTreeMap::from([#(#entries),*]))
             }
             (Type::Named(name), Value::Ident(variant) | Value::String(variant)) => {
                 match self.schema.type_def(name) {
@@ -567,7 +567,7 @@ fn enumeration(def: &Enum) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, zrpc::Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, zrpc::Type)]
         #name_attr
         pub enum #ident {
             #(#variants)*

@@ -19,7 +19,19 @@ pub mod acme {
         pub type UserId = i64;
 
         /// A user's role.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, zrpc::Type)]
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            zrpc::Type
+        )]
         pub enum Role {
             Admin,
             Member,
@@ -28,7 +40,7 @@ pub mod acme {
         }
 
         /// A map of names to users.
-        pub type Directory = std::collections::HashMap<String, User>;
+        pub type Directory = std::collections::BTreeMap<String, User>;
 
         /// Every field type, default and escaped name.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
@@ -64,9 +76,9 @@ pub mod acme {
             #[serde(default = "User::default_tags")]
             pub tags: Vec<String>,
             #[serde(default = "User::default_counts")]
-            pub counts: std::collections::HashMap<String, u32>,
+            pub counts: std::collections::BTreeMap<String, u32>,
             #[serde(default)]
-            pub by_role: std::collections::HashMap<Role, Vec<UserId>>,
+            pub by_role: std::collections::BTreeMap<Role, Vec<UserId>>,
             #[serde(default)]
             pub friends: Vec<User>,
         }
@@ -99,8 +111,8 @@ pub mod acme {
             fn default_tags() -> Vec<String> {
                 vec!["new".to_owned(), "shiny".to_owned()]
             }
-            fn default_counts() -> std::collections::HashMap<String, u32> {
-                std::collections::HashMap::from([("a".to_owned(), 1)])
+            fn default_counts() -> std::collections::BTreeMap<String, u32> {
+                std::collections::BTreeMap::from([("a".to_owned(), 1)])
             }
         }
 
@@ -178,7 +190,10 @@ pub mod acme {
             async fn fetch(&self, id: UserId) -> Result<User, NotFound>;
             #[deprecated]
             async fn find(&self, id: UserId) -> Option<User>;
-            async fn shapes(&self, nodes: Vec<Node>) -> std::collections::HashMap<String, Shape>;
+            async fn shapes(
+                &self,
+                nodes: Vec<Node>,
+            ) -> std::collections::BTreeMap<String, Shape>;
             /// Stores a user and returns it as stored.
             async fn save(&self, user: User) -> User;
         }
