@@ -10,7 +10,7 @@ use zrpc_idl::model::{
 };
 
 use super::docs;
-use super::names::{camel, snake};
+use super::names::{camel, escape, snake};
 use super::service::RESERVED_METHOD_NAMES;
 
 /// Why a model cannot be rendered as Rust (only hand-built, unvalidated models get here).
@@ -119,7 +119,7 @@ impl Renderer<'_> {
         }
         Ok(match &self.schema.namespaces.rust {
             Some(path) => path.rsplit("::").fold(items, |inner, module| {
-                let module = format_ident!("{}", module);
+                let (module, _) = escape(module);
                 quote!(pub mod #module { #inner })
             }),
             None => items,
@@ -128,7 +128,7 @@ impl Renderer<'_> {
 
     fn constant(&self, constant: &Const) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(constant.doc.as_deref());
-        let ident = format_ident!("{}", constant.name);
+        let (ident, _) = escape(&constant.name);
         let (ty, value) = match (self.schema.resolve_alias(&constant.ty), &constant.value) {
             (Type::String, Value::String(text)) => (quote!(&str), quote!(#text)),
             (ty, value)
@@ -476,7 +476,7 @@ impl Renderer<'_> {
         };
         if let Value::Ident(name) = value {
             if self.schema.consts.iter().any(|c| &c.name == name) {
-                let ident = format_ident!("{}", name);
+                let (ident, _) = escape(name);
                 return Ok(quote!(#ident));
             }
         }
