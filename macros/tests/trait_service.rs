@@ -104,6 +104,8 @@ pub trait Calculator {
     async fn myself(&self) -> String;
     #[deprecated(note = "use add")]
     async fn plus(&self, a: i64, b: i64) -> i64;
+    /// Arguments named like the generated code's locals.
+    async fn shadow(&self, args: Vec<String>, service: String, types: u8) -> String;
 }
 
 #[derive(Default)]
@@ -199,6 +201,10 @@ impl Calculator for Calc {
     async fn plus(&self, a: i64, b: i64) -> i64 {
         a + b
     }
+
+    async fn shadow(&self, args: Vec<String>, service: String, types: u8) -> String {
+        format!("{} {service} {types}", args.join(","))
+    }
 }
 
 async fn serve() -> (zrpc::Server, CalculatorClient) {
@@ -260,6 +266,10 @@ async fn unary_methods_round_trip_through_the_generated_client() {
     #[allow(deprecated)]
     let sum = client.plus(1, 1).await.unwrap();
     assert_eq!(sum, 2);
+    let shadowed = client
+        .shadow(vec!["a".into(), "b".into()], "s".into(), 3)
+        .await;
+    assert_eq!(shadowed.unwrap(), "a,b s 3");
 }
 
 #[tokio::test]
