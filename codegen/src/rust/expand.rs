@@ -53,7 +53,8 @@ fn strip_our_attrs(item: &mut ItemTrait) {
                 .retain(|attr| !attr.path().is_ident("oneway") && !attr.path().is_ident("zrpc"));
             for input in &mut method.sig.inputs {
                 if let syn::FnArg::Typed(arg) = input {
-                    arg.attrs.retain(|attr| !attr.path().is_ident("zrpc"));
+                    // Already reported if not ours; keeping them would only add noise.
+                    arg.attrs.clear();
                 }
             }
         }
