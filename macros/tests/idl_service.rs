@@ -21,8 +21,8 @@ mod everything {
 
 use calculator::{Calculator, CalculatorClient, DivisionByZero, Point, Shape, Value};
 use everything::acme::everything::{
-    DeleteError, Directory, Forbidden, Node, NotFound, Role, Shape as Figure, User, Users,
-    UsersClient,
+    DeleteError, Directory, Forbidden, Node, NotFound, Option as Setting, Role, Shape as Figure,
+    User, Users, UsersClient,
 };
 
 #[derive(Default)]
@@ -264,6 +264,13 @@ impl Users for UserStore {
         self.users.lock().unwrap().get(&id).cloned()
     }
 
+    async fn options(&self, names: Vec<String>) -> Vec<Setting> {
+        names
+            .into_iter()
+            .map(|name| Setting { name, value: None })
+            .collect()
+    }
+
     async fn save(&self, user: User) -> User {
         self.users.lock().unwrap().insert(user.id, user.clone());
         user
@@ -340,6 +347,14 @@ async fn idl_service_with_every_construct_round_trips() {
     };
     let shapes = client.shapes(vec![chain.clone()]).await.unwrap();
     assert_eq!(shapes["1"], Figure::Node(chain));
+    let settings = client.options(vec!["dark".into()]).await.unwrap();
+    assert_eq!(
+        settings,
+        [Setting {
+            name: "dark".into(),
+            value: None
+        }]
+    );
 
     // Wire names: the keyword method, the renamed one and the union/enum spellings.
     let untyped = client.client();

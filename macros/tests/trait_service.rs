@@ -373,7 +373,10 @@ async fn bad_arguments_get_an_err_naming_the_argument() {
     match untyped.call("add", vec![1.into()]).await {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "TypeError");
-            assert_eq!(error.message, "add() takes 2 arguments (a, b) but 1 were given");
+            assert_eq!(
+                error.message,
+                "add() takes 2 arguments (a, b) but 1 were given"
+            );
         }
         other => panic!("expected TypeError, got {other:?}"),
     }

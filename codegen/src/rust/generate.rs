@@ -249,11 +249,13 @@ impl Renderer<'_> {
         Ok(match ty {
             Type::Optional(inner) => {
                 let inner = self.rust_type(inner)?;
-                quote!(Option<Box<#inner>>)
+                let (option, boxed) = (self.std("Option"), self.std("Box"));
+                quote!(#option<#boxed<#inner>>)
             }
             _ => {
                 let ty = self.rust_type(ty)?;
-                quote!(Box<#ty>)
+                let boxed = self.std("Box");
+                quote!(#boxed<#ty>)
             }
         })
     }
@@ -414,7 +416,8 @@ impl Renderer<'_> {
             (Some(value), None) => Some(value),
             (value, Some(error)) => {
                 let value = value.unwrap_or_else(|| quote!(()));
-                Some(quote!(Result<#value, #error>))
+                let result = self.std("Result");
+                Some(quote!(#result<#value, #error>))
             }
         };
         let output = output.map(|output| quote!(-> #output));
@@ -425,6 +428,28 @@ impl Renderer<'_> {
             #name_attr
             async fn #ident(&self, #(#args),*) #output;
         })
+    }
+
+    /// A prelude type by its short name, or by its full path where the schema declares a type of
+    /// the same name (an IDL `struct Option` must not break `Option<T>`).
+    fn std(&self, name: &str) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        if !self
+            .schema
+            .types
+            .iter()
+            .any(|def| camel(def.name()).0 == name)
+        {
+            return quote!(#ident);
+        }
+        let module = match name {
+            "Option" => quote!(option),
+            "Result" => quote!(result),
+            "String" => quote!(string),
+            "Vec" => quote!(vec),
+            _ => quote!(boxed),
+        };
+        quote!(std::#module::#ident)
     }
 
     fn named(&self, name: &str) -> Result<TokenStream, GenerateError> {
@@ -448,12 +473,13 @@ impl Renderer<'_> {
             Type::U64 => quote!(u64),
             Type::F32 => quote!(f32),
             Type::F64 => quote!(f64),
-            Type::String => quote!(String),
+            Type::String => self.std("String"),
             Type::Bytes => quote!(zrpc::Bytes),
             Type::Any => quote!(zrpc::Any),
             Type::List(item) => {
                 let item = self.rust_type(item)?;
-                quote!(Vec<#item>)
+                let vec = self.std("Vec");
+                quote!(#vec<#item>)
             }
             Type::Map(key, value) => {
                 let key = self.rust_type(key)?;
@@ -462,7 +488,8 @@ impl Renderer<'_> {
             }
             Type::Optional(inner) => {
                 let inner = self.rust_type(inner)?;
-                quote!(Option<#inner>)
+                let option = self.std("Option");
+                quote!(#option<#inner>)
             }
             Type::Named(name) => self.named(name)?,
         })
