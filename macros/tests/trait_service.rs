@@ -104,6 +104,9 @@ pub trait Calculator {
     async fn myself(&self) -> String;
     #[deprecated(note = "use add")]
     async fn plus(&self, a: i64, b: i64) -> i64;
+    /// Compiled out: no trait method, client method, registration or model entry.
+    #[cfg(any())]
+    async fn never(&self) -> i64;
     /// Arguments named like the generated code's locals.
     async fn shadow(&self, args: Vec<String>, service: String, types: u8) -> String;
 }
@@ -480,6 +483,7 @@ fn the_model_describes_methods_and_types() {
     assert_eq!(countdown.returns, Returns::Stream(Type::U32));
     assert!(service.methods.iter().any(|m| m.name == "match"));
     assert!(service.methods.iter().any(|m| m.name == "self"));
+    assert!(!service.methods.iter().any(|m| m.name == "never"));
     let Some(TypeDef::Struct(point)) = schema.type_def("Point") else {
         panic!("Point is a struct");
     };
