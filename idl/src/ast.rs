@@ -162,6 +162,8 @@ pub(crate) enum TypeKind {
     /// Only valid as a method's result.
     Stream(Box<TypeExpr>),
     Optional(Box<TypeExpr>),
+    /// A type already reported as wrong while building the tree.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]

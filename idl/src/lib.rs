@@ -150,6 +150,26 @@ fn plain_comments(source: &str) -> Vec<std::ops::Range<usize>> {
     spans
 }
 
+/// `a/b/../c` → `a/c`, without touching the file system, so messages show readable paths.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Reads files, follows imports depth-first, and hands the parsed files to the validator.
 #[derive(Default)]
 struct Loader {
@@ -225,7 +245,7 @@ impl Loader {
             let ast::Decl::Import { path, span } = &statement.decl else {
                 continue;
             };
-            let target = base.join(path);
+            let target = normalize(&base.join(path));
             let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
             let on_stack = self
                 .seen

@@ -4,11 +4,10 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Annotation, Const, Enum, Field, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union,
-    Value,
+    Annotation, Const, Enum, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union, Value,
 };
 
-/// Lines longer than this put enum and union variants one per line.
+/// Lines longer than this put struct, enum and union members one per line.
 const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
@@ -16,9 +15,6 @@ const INDENT: &str = "    ";
 /// services in model order.
 pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
     let mut sections: Vec<String> = Vec::new();
-    if let Some(doc) = &schema.doc {
-        sections.push(doc_lines(doc, ""));
-    }
     let ns = &schema.namespaces;
     let namespaces: String = [
         ("python", &ns.python),
@@ -30,7 +26,7 @@ pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
     .filter_map(|(lang, path)| path.as_ref().map(|p| format!("namespace {lang} {p}\n")))
     .collect();
     if !namespaces.is_empty() {
-        sections.push(namespaces);
+        sections.push(namespaces.clone());
     }
     if !imports.is_empty() {
         sections.push(
@@ -43,7 +39,15 @@ pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
     sections.extend(schema.consts.iter().map(print_const));
     sections.extend(schema.types.iter().map(print_type_def));
     sections.extend(schema.services.iter().map(print_service));
-    sections.join("\n")
+    let body = sections.join("\n");
+    // The file doc sits right on top of namespace and import lines (which take no doc of their
+    // own); before an item, a blank line tells it apart from that item's doc.
+    match &schema.doc {
+        None => body,
+        Some(doc) if !namespaces.is_empty() || !imports.is_empty() => doc_lines(doc, "") + &body,
+        Some(doc) if body.is_empty() => doc_lines(doc, ""),
+        Some(doc) => doc_lines(doc, "") + "\n" + &body,
+    }
 }
 
 fn doc_lines(doc: &str, indent: &str) -> String {
@@ -101,52 +105,43 @@ fn print_type_def(def: &TypeDef) -> String {
 }
 
 fn print_struct(keyword: &str, s: &Struct) -> String {
-    let mut out = head(s.doc.as_deref(), &s.annotations, "");
-    if s.fields.is_empty() {
-        let _ = writeln!(out, "{keyword} {} {{}}", s.name);
-        return out;
-    }
-    let _ = writeln!(out, "{keyword} {} {{", s.name);
-    for field in &s.fields {
-        out.push_str(&print_field(field));
-    }
-    out.push_str("}\n");
-    out
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| {
+            let mut text = format!("{}: {}", f.name, type_to_string(&f.ty));
+            if let Some(default) = &f.default {
+                let _ = write!(text, " = {}", value_to_string(default));
+            }
+            (head(f.doc.as_deref(), &f.annotations, INDENT), text)
+        })
+        .collect();
+    member_block(keyword, &s.name, s.doc.as_deref(), &s.annotations, fields)
 }
 
-fn print_field(field: &Field) -> String {
-    let mut out = head(field.doc.as_deref(), &field.annotations, INDENT);
-    let _ = write!(out, "{INDENT}{}: {}", field.name, type_to_string(&field.ty));
-    if let Some(default) = &field.default {
-        let _ = write!(out, " = {}", value_to_string(default));
-    }
-    out.push('\n');
-    out
-}
-
-/// Variants go on one line when none has a doc or annotation and the line stays short.
-fn variant_block(
+/// Members go on one line when none has a doc or annotation and the line stays short.
+fn member_block(
     keyword: &str,
     name: &str,
     doc: Option<&str>,
     annotations: &[Annotation],
-    variants: Vec<(String, String)>,
+    members: Vec<(String, String)>,
 ) -> String {
     let mut out = head(doc, annotations, "");
-    let plain: Vec<&str> = variants
+    let plain: Vec<&str> = members
         .iter()
         .filter(|(head, _)| head.is_empty())
         .map(|(_, text)| text.as_str())
         .collect();
     let one_line = format!("{keyword} {name} {{ {} }}", plain.join(", "));
-    if variants.is_empty() {
+    if members.is_empty() {
         let _ = writeln!(out, "{keyword} {name} {{}}");
-    } else if plain.len() == variants.len() && one_line.len() <= MAX_WIDTH {
+    } else if plain.len() == members.len() && one_line.len() <= MAX_WIDTH {
         out.push_str(&one_line);
         out.push('\n');
     } else {
         let _ = writeln!(out, "{keyword} {name} {{");
-        for (head, text) in &variants {
+        for (head, text) in &members {
             let _ = writeln!(out, "{head}{INDENT}{text}");
         }
         out.push_str("}\n");
@@ -165,7 +160,7 @@ fn print_enum(e: &Enum) -> String {
             )
         })
         .collect();
-    variant_block("enum", &e.name, e.doc.as_deref(), &e.annotations, variants)
+    member_block("enum", &e.name, e.doc.as_deref(), &e.annotations, variants)
 }
 
 fn print_union(u: &Union) -> String {
@@ -179,7 +174,7 @@ fn print_union(u: &Union) -> String {
             )
         })
         .collect();
-    variant_block("union", &u.name, u.doc.as_deref(), &u.annotations, variants)
+    member_block("union", &u.name, u.doc.as_deref(), &u.annotations, variants)
 }
 
 fn print_service(service: &Service) -> String {

@@ -9,6 +9,7 @@ use crate::ast::{
     ValueExpr, ValueKind, Variant,
 };
 use crate::diagnostics::{FileId, Problem};
+use crate::validate::did_you_mean;
 
 #[derive(Parser)]
 #[grammar = "grammar.pest"]
@@ -20,7 +21,7 @@ struct IdlParser;
 pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) {
     let mut pairs = match IdlParser::parse(Rule::file, source) {
         Ok(pairs) => pairs,
-        Err(error) => return (None, vec![syntax_error(&error, file)]),
+        Err(error) => return (None, vec![syntax_error(&error, source, file)]),
     };
     let mut builder = Builder {
         file,
@@ -31,12 +32,28 @@ pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) 
     (Some(ast), builder.problems)
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
+fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) -> Problem {
     let position = match error.location {
         pest::error::InputLocation::Pos(pos) => pos,
         pest::error::InputLocation::Span((start, _)) => start,
     };
     let found = found_at(error.line(), error.line_col.clone());
+    let rest_of_line = source[position..].split('\n').next().unwrap_or_default();
+    let width = rest_of_line.chars().next().map_or(0, char::len_utf8);
+    let at = position..position + width;
+    if rest_of_line.starts_with('"') && !closes_string(&rest_of_line[1..]) {
+        return Problem::new(file, at, "unterminated string")
+            .label("this string has no closing `\"` on its line")
+            .help("strings end on the line they start; write a newline as `\\n`");
+    }
+    let before = source[..position].trim_end();
+    let last_line = before.rsplit('\n').next().unwrap_or_default().trim_start();
+    if last_line.starts_with("///") && !last_line.starts_with("////") {
+        let doc_start = before.len() - last_line.len();
+        return Problem::new(file, doc_start..before.len(), "doc comment documents nothing")
+            .label(format!("followed by {found}, not by an item"))
+            .help("put it right before a declaration, field, variant or method, or use `//` for a plain comment");
+    }
     let message = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut phrases: Vec<&str> = Vec::new();
@@ -45,6 +62,11 @@ fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
                 if !phrases.contains(&phrase) {
                     phrases.push(phrase);
                 }
+            }
+            // `?` and `<` may follow nearly every type name; listing them is noise.
+            if phrases.len() > 1 {
+                let noise = [describe_rule(Rule::question), describe_rule(Rule::langle)];
+                phrases.retain(|p| !noise.contains(p));
             }
             match phrases.as_slice() {
                 [] => format!("unexpected {found}"),
@@ -56,12 +78,20 @@ fn syntax_error(error: &pest::error::Error<Rule>, file: FileId) -> Problem {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let width = usize::from(position < error.line().len() + position && found != "end of file");
-    Problem::new(file, position..position + width, message).label(label_for(&found))
+    Problem::new(file, at, message).label(format!("unexpected {found}"))
 }
 
-fn label_for(found: &str) -> String {
-    format!("unexpected {found}")
+/// Whether a string body (after the opening quote) has its closing quote.
+fn closes_string(body: &str) -> bool {
+    let mut escaped = false;
+    for c in body.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return true,
+            _ => escaped = false,
+        }
+    }
+    false
 }
 
 /// What the parser stopped at, in words.
@@ -119,7 +149,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         | Rule::kw_map | Rule::stream_type | Rule::kw_stream => {
             "a type, such as `i64` or `list<string>`"
         }
-        Rule::value | Rule::null | Rule::boolean | Rule::integer | Rule::float | Rule::string
+        Rule::string => "a string in double quotes",
+        Rule::value | Rule::null | Rule::boolean | Rule::integer | Rule::float
         | Rule::list_value | Rule::map_value | Rule::map_entry => {
             "a value, such as `1`, `\"text\"`, `[]` or an enum variant"
         }
@@ -520,7 +551,51 @@ impl Builder<'_> {
         let base_span = span(&base);
         let is_stream = base.as_rule() == Rule::stream_type;
         let kind = match base.as_rule() {
-            Rule::named_type => TypeKind::Named(base.as_str().to_owned()),
+            Rule::named_type => {
+                let mut parts = base.into_inner();
+                let type_name = parts
+                    .next()
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default();
+                let arity = parts.next().map(|args| {
+                    args.into_inner()
+                        .filter(|p| p.as_rule() == Rule::type_expr)
+                        .count()
+                });
+                let expected = match type_name.as_str() {
+                    "list" => Some(("one type argument", "list<string>")),
+                    "stream" => Some(("one type argument", "stream<u32>")),
+                    "map" => Some(("two type arguments", "map<string, i64>")),
+                    _ => None,
+                };
+                if let (Some(_), Some((count, example))) = (arity, expected) {
+                    self.problems.push(
+                        Problem::new(
+                            self.file,
+                            base_span.clone(),
+                            format!("`{type_name}` takes {count}"),
+                        )
+                        .label("wrong number of type arguments")
+                        .help(format!("write it like `{example}`")),
+                    );
+                    TypeKind::Unknown
+                } else if arity.is_some() {
+                    // Only `list`, `map` and `stream` take type arguments.
+                    let mut problem = Problem::new(
+                        self.file,
+                        base_span.clone(),
+                        format!("unknown generic type `{type_name}`"),
+                    )
+                    .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
+                    if let Some(s) = did_you_mean(&type_name, ["list", "map", "stream"]) {
+                        problem = problem.help(format!("did you mean `{s}`?"));
+                    }
+                    self.problems.push(problem);
+                    TypeKind::Unknown
+                } else {
+                    TypeKind::Named(type_name)
+                }
+            }
             Rule::list_type | Rule::stream_type => {
                 let element = base
                     .into_inner()
@@ -719,7 +794,7 @@ fn placeholder_name(span: &Span) -> Name {
 
 fn placeholder_type(span: &Span) -> TypeExpr {
     TypeExpr {
-        kind: TypeKind::Named(String::new()),
+        kind: TypeKind::Unknown,
         span: span.clone(),
     }
 }

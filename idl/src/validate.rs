@@ -683,6 +683,7 @@ impl<'a> Validator<'a> {
                 self.check_named(file, name, &ty.span);
                 Type::Named(name.clone())
             }
+            TypeKind::Unknown => Type::Any,
             TypeKind::List(item) => Type::List(Box::new(self.resolve(file, item, false))),
             TypeKind::Map(key, value) => {
                 let key_type = self.resolve(file, key, false);
@@ -1151,6 +1152,7 @@ impl<'a> Validator<'a> {
                 }) => vec![n.as_str()],
                 _ => Vec::new(),
             },
+            TypeKind::Unknown => Vec::new(),
             TypeKind::List(t) | TypeKind::Optional(t) | TypeKind::Stream(t) => self.alias_refs(t),
             TypeKind::Map(k, v) => {
                 let mut refs = self.alias_refs(k);
@@ -1214,7 +1216,7 @@ impl<'a> CycleWalk<'_, 'a> {
         );
         let description = types
             .zip(members)
-            .map(|((from, to), member)| format!("`{from}.{member}` holds a `{to}`"))
+            .map(|((from, to), member)| format!("`{from}.{member}` holds `{to}`"))
             .collect::<Vec<_>>()
             .join(", ");
         let target = closing.target;
@@ -1290,7 +1292,7 @@ pub(crate) fn did_you_mean<'c>(
     let lower = name.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(distance, c)| *distance <= (c.len().max(name.len()) / 3).max(1))
         .min_by(|(d1, c1), (d2, c2)| d1.cmp(d2).then_with(|| c1.cmp(c2)))
         .map(|(_, c)| c)
@@ -1329,5 +1331,6 @@ fn syntactic_type(ty: &TypeExpr) -> Type {
         ),
         TypeKind::Optional(inner) => Type::Optional(Box::new(syntactic_type(inner))),
         TypeKind::Stream(item) => syntactic_type(item),
+        TypeKind::Unknown => Type::Any,
     }
 }
