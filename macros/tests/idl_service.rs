@@ -143,7 +143,7 @@ async fn client_builder_applies_the_timeout() {
     let (server, _) = calculator().await;
     let client = CalculatorClient::builder(&server.endpoint())
         .timeout(Duration::from_millis(200))
-        .heartbeat(Duration::from_millis(100))
+        .heartbeat(Duration::from_secs(1))
         .connect()
         .await
         .unwrap();
