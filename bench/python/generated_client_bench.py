@@ -102,7 +102,9 @@ def main():
         return statistics.median(x / y for x, y in zip(rates[a], rates[b]))
 
     print()
-    print(f"medians over {args.rounds} rounds of {args.seconds:g} s, sequential add(i, 1):")
+    print(
+        f"medians over {args.rounds} rounds of {args.seconds:g} s, sequential add(i, 1):"
+    )
     for name in clients:
         print(
             f"  {name:<9} {statistics.median(rates[name]):7.0f} calls/s"

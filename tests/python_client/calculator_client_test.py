@@ -94,7 +94,9 @@ class CalculatorTest(unittest.TestCase):
         self.assertIsNot(point.tags, Point(0, 0).tags)
         # Absent optional and defaulted fields decode to their defaults.
         self.assertEqual(Point.from_wire({"x": 1.0, "y": 2}), Point(1.0, 2.0))
-        self.assertEqual(Point.from_wire({"x": 1.0, "y": 2, "label": None, "extra": 1}), point)
+        self.assertEqual(
+            Point.from_wire({"x": 1.0, "y": 2, "label": None, "extra": 1}), point
+        )
         with self.assertRaises(calculator.DecodeError):
             Point.from_wire({"x": 1.0})
         # rmp-serde's compact form: fields in declaration order.
@@ -107,10 +109,14 @@ class CalculatorTest(unittest.TestCase):
             ValueInt(-6),
             ValuePoint(Point(0, 0, label="origin")),
         ]
-        self.assertEqual(self.client.classify(values), {"int": 2, "text": 1, "point": 1})
+        self.assertEqual(
+            self.client.classify(values), {"int": 2, "text": 1, "point": 1}
+        )
         self.assertEqual(self.client.classify([]), {})
         self.assertEqual(calculator.value_from_wire({"text": "t"}), ValueText("t"))
-        self.assertEqual(ValuePoint(Point(1, 2)).to_wire(), {"point": Point(1, 2).to_wire()})
+        self.assertEqual(
+            ValuePoint(Point(1, 2)).to_wire(), {"point": Point(1, 2).to_wire()}
+        )
 
     def test_bytes_with_non_utf8_content(self):
         data = bytes(range(256)) + b"\xff\xfe\x00"
@@ -118,7 +124,9 @@ class CalculatorTest(unittest.TestCase):
         self.assertEqual(self.client.echo_bytes(b""), b"")
 
     def test_shapes_enum(self):
-        self.assertEqual(self.client.shapes(), [Shape.CIRCLE, Shape.SQUARE, Shape.TRIANGLE])
+        self.assertEqual(
+            self.client.shapes(), [Shape.CIRCLE, Shape.SQUARE, Shape.TRIANGLE]
+        )
         self.assertEqual(Shape.from_wire("Square"), Shape.SQUARE)
         self.assertEqual(Shape.TRIANGLE.to_wire(), "Triangle")
 
@@ -146,7 +154,9 @@ class CalculatorTest(unittest.TestCase):
             self.assertEqual(client.add(2, 2), 4)
 
     def test_server_down_is_a_clear_error_without_hanging(self):
-        with CalculatorClient(DEAD_ENDPOINT, timeout=1.0, heartbeat=HEARTBEAT) as client:
+        with CalculatorClient(
+            DEAD_ENDPOINT, timeout=1.0, heartbeat=HEARTBEAT
+        ) as client:
             started = time.monotonic()
             with self.assertRaises(UnreachableError) as caught:
                 client.add(1, 2)
@@ -223,7 +233,9 @@ class AsyncCalculatorTest(unittest.TestCase):
         asyncio.run(self._exercise())
 
     async def _exercise(self):
-        async with AsyncCalculatorClient(ENDPOINT, timeout=10, heartbeat=HEARTBEAT) as client:
+        async with AsyncCalculatorClient(
+            ENDPOINT, timeout=10, heartbeat=HEARTBEAT
+        ) as client:
             self.assertEqual(await client.add(2, 3), 5)
             self.assertEqual([n async for n in client.countdown(3)], [3, 2, 1])
             count = 0
@@ -246,7 +258,9 @@ class AsyncCalculatorTest(unittest.TestCase):
                 with self.assertRaises(DivisionByZero) as caught:
                     await client.divide(2.0, 0.0)
                 self.assertEqual(caught.exception.dividend, 2.0)
-        async with AsyncCalculatorClient(ENDPOINT, timeout=0.5, heartbeat=HEARTBEAT) as client:
+        async with AsyncCalculatorClient(
+            ENDPOINT, timeout=0.5, heartbeat=HEARTBEAT
+        ) as client:
             with self.assertRaises(TimeoutExpired):
                 await client.sleep(3000)
         async with AsyncCalculatorClient(DEAD_ENDPOINT, timeout=1.0) as client:
@@ -263,7 +277,9 @@ if SERVER_KIND == "stock":
         self.assertEqual(caught.exception.name, "DivisionByZero")
         self.assertNotIsInstance(caught.exception, DivisionByZero)
 
-    CalculatorTest.test_division_by_zero_is_typed_with_its_field = _stock_division_by_zero
+    CalculatorTest.test_division_by_zero_is_typed_with_its_field = (
+        _stock_division_by_zero
+    )
 
 
 if __name__ == "__main__":
