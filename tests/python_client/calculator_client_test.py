@@ -228,6 +228,64 @@ class SilentServerTest(unittest.TestCase):
             asyncio.run(call())
 
 
+class HostileServerTest(unittest.TestCase):
+    """A ROUTER answering each request with junk first, then with `reply`."""
+
+    def serve(self, reply):
+        router = zmq.Context.instance().socket(zmq.ROUTER)
+        router.setsockopt(zmq.LINGER, 0)
+        port = router.bind_to_random_port("tcp://127.0.0.1")
+
+        def answer():
+            if not router.poll(5000):
+                return
+            frames = router.recv_multipart()
+            identity, request = frames[0], msgpack.unpackb(frames[-1])
+            header = {
+                "message_id": b"f" * 32,
+                "v": 3,
+                "response_to": request[0]["message_id"],
+            }
+            for junk in (
+                b"\xc1 not msgpack",
+                msgpack.packb(["only", "two"]),
+                msgpack.packb([{"v": 3, "response_to": b"0" * 32}, "OK", [666]]),
+                msgpack.packb([{"v": 3}, "OK", [667]]),
+            ):
+                router.send_multipart([identity, b"", junk])
+            router.send_multipart([identity, b"", msgpack.packb([header, *reply])])
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        self.addCleanup(router.close)
+        self.addCleanup(thread.join)
+        return f"tcp://127.0.0.1:{port}"
+
+    def test_junk_and_foreign_events_are_ignored(self):
+        endpoint = self.serve(["OK", [3]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            self.assertEqual(client.add(1, 2), 3)
+
+    def test_malformed_reply_is_a_protocol_error(self):
+        endpoint = self.serve(["OK", "not a list"])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(calculator.ProtocolError):
+                client.add(1, 2)
+
+    def test_result_of_the_wrong_type_is_a_decode_error(self):
+        endpoint = self.serve(["OK", ["three"]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(calculator.DecodeError):
+                client.add(1, 2)
+
+    def test_v1_error_reply(self):
+        endpoint = self.serve(["ERR", ["ValueError('kaboom')"]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(RemoteError) as caught:
+                client.add(1, 2)
+            self.assertIn("kaboom", str(caught.exception))
+
+
 class AsyncCalculatorTest(unittest.TestCase):
     def test_async_client(self):
         asyncio.run(self._exercise())

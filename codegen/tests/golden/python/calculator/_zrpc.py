@@ -254,7 +254,9 @@ class _Protocol:
         """Routes one received event to its channel; returns the channel it woke up, if any."""
         try:
             event = msgpack.unpackb(frame, raw=False, strict_map_key=False)
-        except ValueError:
+        except Exception:
+            # Undecodable input (bad msgpack, invalid UTF-8, unhashable keys) is dropped, as
+            # stock peers do; the call then ends by timeout or heartbeat loss.
             return None
         if not isinstance(event, list) or len(event) != 3 or not isinstance(event[0], dict):
             return None
@@ -452,6 +454,8 @@ class Connection(_Protocol):
     def _next_event(self, channel: _Channel) -> list[Any]:
         socket = self._socket
         while not channel.events:
+            if socket.closed:
+                raise ZrpcError(f"the client was closed during the call of {channel.method}")
             now = time.monotonic()
             if now >= channel.next_beat:
                 for beat in self._beat(channel, now):
