@@ -172,3 +172,54 @@ fn keyword_heavy_schema_passes_mypy_strict_and_ruff() {
         &zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap(),
     );
 }
+
+/// The keyword-heavy package imports from its dotted namespace, and values survive a round trip
+/// through their wire form (msgpack included).
+#[test]
+fn keyword_heavy_package_round_trips_through_msgpack() {
+    let Some(python) = venv_tool("python") else {
+        return;
+    };
+    let files = zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap();
+    let dir = std::env::temp_dir().join(format!("zrpc-python-roundtrip-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_all(&files, &dir);
+    let script = r#"
+import msgpack
+from acme.def_ import Class, Choice, ChoiceEmpty, ChoiceNested, ChoiceNone, Color, Empty, Failure
+from acme.def_ import GREETING, MAX_ITEMS, LambdaClient, choice_from_wire
+
+def trip(wire):
+    return msgpack.unpackb(msgpack.packb(wire), strict_map_key=False)
+
+value = Class(type="t", owner=7, anything={"k": [1]}, choice=ChoiceNested([None, Class(type="in", owner=1, anything=None)]))
+assert value.ratio == 1.0 and value.color is Color.DARK_GREEN and value.names == ["a"]
+assert value.data == b"raw" and value.fields == {} and value.list_ == [] and value.self_ is None
+wire = value.to_wire()
+assert "class" not in wire and "type" in wire and "list" in wire and "self" in wire
+assert Class.from_wire(trip(wire)) == value
+minimal = Class.from_wire({"type": "x", "owner": 1, "anything": None})
+assert minimal.names == ["a"] and minimal.color is Color.DARK_GREEN
+for choice in (ChoiceNone(True), ChoiceEmpty(Empty()), ChoiceNested([])):
+    assert choice_from_wire(trip(choice.to_wire())) == choice
+error = Failure.from_remote("boom", None, {"message": "m", "color": "None"})
+assert error.message_ == "m" and error.codes == [1] and error.color is Color.NONE
+assert error.name == "Failure" and error.message == "boom"
+assert MAX_ITEMS == 100 and GREETING == 'hi "you"\n'
+assert callable(LambdaClient.raise_) and callable(LambdaClient.close_)
+print("round trip ok")
+"#;
+    let output = Command::new(&python)
+        .args(["-c", script])
+        .env("PYTHONPATH", &dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success()
+            && String::from_utf8_lossy(&output.stdout).contains("round trip ok"),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

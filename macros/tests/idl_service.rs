@@ -2,7 +2,7 @@
 //! and from `codegen/tests/golden/everything.zrpc` is compiled here, implemented, served and called
 //! over real sockets. This is also the proof that the goldens compile.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -21,8 +21,8 @@ mod everything {
 
 use calculator::{Calculator, CalculatorClient, DivisionByZero, Point, Shape, Value};
 use everything::acme::everything::{
-    DeleteError, Directory, Forbidden, Node, NotFound, Role, Shape as Figure, User, Users,
-    UsersClient,
+    DeleteError, Directory, Forbidden, Node, NotFound, Option as Setting, Role, Shape as Figure,
+    User, Users, UsersClient,
 };
 
 #[derive(Default)]
@@ -55,8 +55,8 @@ impl Calculator for Calc {
         }
     }
 
-    async fn classify(&self, values: Vec<Value>) -> HashMap<String, u32> {
-        let mut counts = HashMap::new();
+    async fn classify(&self, values: Vec<Value>) -> BTreeMap<String, u32> {
+        let mut counts = BTreeMap::new();
         for value in values {
             let kind = match value {
                 Value::Int(_) => "int",
@@ -143,7 +143,7 @@ async fn client_builder_applies_the_timeout() {
     let (server, _) = calculator().await;
     let client = CalculatorClient::builder(&server.endpoint())
         .timeout(Duration::from_millis(200))
-        .heartbeat(Duration::from_millis(100))
+        .heartbeat(Duration::from_secs(1))
         .connect()
         .await
         .unwrap();
@@ -171,7 +171,7 @@ fn idl_calculator_model_matches_the_idl() {
 }
 
 struct UserStore {
-    users: Mutex<HashMap<i64, User>>,
+    users: Mutex<BTreeMap<i64, User>>,
 }
 
 fn user(id: i64, name: &str, role: Role) -> User {
@@ -191,8 +191,8 @@ fn user(id: i64, name: &str, role: Role) -> User {
         blob: zrpc::Bytes::from(b"raw".to_vec()),
         extra: None,
         tags: vec![],
-        counts: HashMap::new(),
-        by_role: HashMap::new(),
+        counts: BTreeMap::new(),
+        by_role: BTreeMap::new(),
         friends: vec![],
     }
 }
@@ -264,12 +264,19 @@ impl Users for UserStore {
         self.users.lock().unwrap().get(&id).cloned()
     }
 
+    async fn options(&self, names: Vec<String>) -> Vec<Setting> {
+        names
+            .into_iter()
+            .map(|name| Setting { name, value: None })
+            .collect()
+    }
+
     async fn save(&self, user: User) -> User {
         self.users.lock().unwrap().insert(user.id, user.clone());
         user
     }
 
-    async fn shapes(&self, nodes: Vec<Node>) -> HashMap<String, Figure> {
+    async fn shapes(&self, nodes: Vec<Node>) -> BTreeMap<String, Figure> {
         nodes
             .into_iter()
             .map(|node| (node.value.to_string(), Figure::Node(node)))
@@ -280,7 +287,7 @@ impl Users for UserStore {
 #[tokio::test]
 async fn idl_service_with_every_construct_round_trips() {
     let service = UserStore {
-        users: Mutex::new(HashMap::from([
+        users: Mutex::new(BTreeMap::from([
             (1, user(1, "ada", Role::Admin)),
             (2, user(2, "bob", Role::Guest)),
         ])),
@@ -340,6 +347,14 @@ async fn idl_service_with_every_construct_round_trips() {
     };
     let shapes = client.shapes(vec![chain.clone()]).await.unwrap();
     assert_eq!(shapes["1"], Figure::Node(chain));
+    let settings = client.options(vec!["dark".into()]).await.unwrap();
+    assert_eq!(
+        settings,
+        [Setting {
+            name: "dark".into(),
+            value: None
+        }]
+    );
 
     // Wire names: the keyword method, the renamed one and the union/enum spellings.
     let untyped = client.client();
@@ -374,7 +389,7 @@ async fn idl_service_with_every_construct_round_trips() {
 #[tokio::test]
 async fn absent_fields_take_their_idl_defaults() {
     let service = UserStore {
-        users: Mutex::new(HashMap::new()),
+        users: Mutex::new(BTreeMap::new()),
     };
     let server = zrpc::Server::bind("tcp://127.0.0.1:0", service.into_service())
         .await
@@ -397,6 +412,6 @@ async fn absent_fields_take_their_idl_defaults() {
     assert_eq!(cy.small, -3);
     assert_eq!(cy.blob.as_ref(), b"raw");
     assert_eq!(cy.tags, ["new", "shiny"]);
-    assert_eq!(cy.counts, HashMap::from([("a".to_owned(), 1)]));
+    assert_eq!(cy.counts, BTreeMap::from([("a".to_owned(), 1)]));
     assert_eq!(client.get(3).await.unwrap(), cy);
 }

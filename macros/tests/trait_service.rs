@@ -104,6 +104,11 @@ pub trait Calculator {
     async fn myself(&self) -> String;
     #[deprecated(note = "use add")]
     async fn plus(&self, a: i64, b: i64) -> i64;
+    /// Compiled out: no trait method, client method, registration or model entry.
+    #[cfg(any())]
+    async fn never(&self) -> i64;
+    /// Arguments named like the generated code's locals.
+    async fn shadow(&self, args: Vec<String>, service: String, types: u8) -> String;
 }
 
 #[derive(Default)]
@@ -199,6 +204,10 @@ impl Calculator for Calc {
     async fn plus(&self, a: i64, b: i64) -> i64 {
         a + b
     }
+
+    async fn shadow(&self, args: Vec<String>, service: String, types: u8) -> String {
+        format!("{} {service} {types}", args.join(","))
+    }
 }
 
 async fn serve() -> (zrpc::Server, CalculatorClient) {
@@ -260,6 +269,10 @@ async fn unary_methods_round_trip_through_the_generated_client() {
     #[allow(deprecated)]
     let sum = client.plus(1, 1).await.unwrap();
     assert_eq!(sum, 2);
+    let shadowed = client
+        .shadow(vec!["a".into(), "b".into()], "s".into(), 3)
+        .await;
+    assert_eq!(shadowed.unwrap(), "a,b s 3");
 }
 
 #[tokio::test]
@@ -363,7 +376,10 @@ async fn bad_arguments_get_an_err_naming_the_argument() {
     match untyped.call("add", vec![1.into()]).await {
         Err(zrpc::Error::Remote(error)) => {
             assert_eq!(error.name, "TypeError");
-            assert!(error.message.contains('b'), "{}", error.message);
+            assert_eq!(
+                error.message,
+                "add() takes 2 arguments (a, b) but 1 were given"
+            );
         }
         other => panic!("expected TypeError, got {other:?}"),
     }
@@ -467,6 +483,7 @@ fn the_model_describes_methods_and_types() {
     assert_eq!(countdown.returns, Returns::Stream(Type::U32));
     assert!(service.methods.iter().any(|m| m.name == "match"));
     assert!(service.methods.iter().any(|m| m.name == "self"));
+    assert!(!service.methods.iter().any(|m| m.name == "never"));
     let Some(TypeDef::Struct(point)) = schema.type_def("Point") else {
         panic!("Point is a struct");
     };

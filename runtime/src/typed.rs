@@ -1,6 +1,9 @@
 //! Support for generated code (`#[zrpc::rpc_service]`, `#[derive(zrpc::Type)]`, IDL → Rust):
 //! types describe themselves to the service model, and typed errors cross the wire with their
 //! fields.
+//!
+//! The hidden functions are the plumbing of generated code; user code needs only the traits and
+//! types.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -224,6 +227,7 @@ impl<E: ServiceError> From<Error> for CallError<E> {
 }
 
 /// The `RemoteError` of a typed error named `name`: its fields as a map in `details`.
+#[doc(hidden)]
 pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> RemoteError {
     let mut remote = RemoteError::new(name, error.to_string());
     remote.details = to_any(error).ok();
@@ -231,6 +235,7 @@ pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> 
 }
 
 /// The typed error named `name` from `error`'s details.
+#[doc(hidden)]
 pub fn decode_details<T: DeserializeOwned>(name: &str, error: &RemoteError) -> Option<T> {
     if error.name != name {
         return None;
@@ -253,11 +258,13 @@ fn from_any<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, Error> {
 }
 
 /// `OK [value]`.
+#[doc(hidden)]
 pub fn reply_value<T: Serialize>(value: &T) -> Result<Reply, RemoteError> {
     Reply::value(value)
 }
 
 /// A stream reply.
+#[doc(hidden)]
 pub fn reply_stream<T: Serialize + Send + 'static>(
     items: Streaming<T>,
 ) -> Result<Reply, RemoteError> {
@@ -265,6 +272,7 @@ pub fn reply_stream<T: Serialize + Send + 'static>(
 }
 
 /// The items of a typed stream, with the method's error type.
+#[doc(hidden)]
 pub fn item_stream<T, E>(
     items: impl Stream<Item = Result<T, Error>> + Send + 'static,
 ) -> ItemStream<T, E>
@@ -276,6 +284,7 @@ where
 }
 
 /// Canonical IDL text of a schema.
+#[doc(hidden)]
 pub fn print_idl(schema: &Schema) -> String {
     zrpc_idl::print(schema)
 }

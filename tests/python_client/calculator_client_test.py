@@ -94,9 +94,13 @@ class CalculatorTest(unittest.TestCase):
         self.assertIsNot(point.tags, Point(0, 0).tags)
         # Absent optional and defaulted fields decode to their defaults.
         self.assertEqual(Point.from_wire({"x": 1.0, "y": 2}), Point(1.0, 2.0))
-        self.assertEqual(Point.from_wire({"x": 1.0, "y": 2, "label": None, "extra": 1}), point)
+        self.assertEqual(
+            Point.from_wire({"x": 1.0, "y": 2, "label": None, "extra": 1}), point
+        )
         with self.assertRaises(calculator.DecodeError):
             Point.from_wire({"x": 1.0})
+        # rmp-serde's compact form: fields in declaration order.
+        self.assertEqual(Point.from_wire([1.0, 2.0, "p"]), Point(1.0, 2.0, label="p"))
 
     def test_classify_every_union_variant(self):
         values = [
@@ -105,10 +109,14 @@ class CalculatorTest(unittest.TestCase):
             ValueInt(-6),
             ValuePoint(Point(0, 0, label="origin")),
         ]
-        self.assertEqual(self.client.classify(values), {"int": 2, "text": 1, "point": 1})
+        self.assertEqual(
+            self.client.classify(values), {"int": 2, "text": 1, "point": 1}
+        )
         self.assertEqual(self.client.classify([]), {})
         self.assertEqual(calculator.value_from_wire({"text": "t"}), ValueText("t"))
-        self.assertEqual(ValuePoint(Point(1, 2)).to_wire(), {"point": Point(1, 2).to_wire()})
+        self.assertEqual(
+            ValuePoint(Point(1, 2)).to_wire(), {"point": Point(1, 2).to_wire()}
+        )
 
     def test_bytes_with_non_utf8_content(self):
         data = bytes(range(256)) + b"\xff\xfe\x00"
@@ -116,7 +124,9 @@ class CalculatorTest(unittest.TestCase):
         self.assertEqual(self.client.echo_bytes(b""), b"")
 
     def test_shapes_enum(self):
-        self.assertEqual(self.client.shapes(), [Shape.CIRCLE, Shape.SQUARE, Shape.TRIANGLE])
+        self.assertEqual(
+            self.client.shapes(), [Shape.CIRCLE, Shape.SQUARE, Shape.TRIANGLE]
+        )
         self.assertEqual(Shape.from_wire("Square"), Shape.SQUARE)
         self.assertEqual(Shape.TRIANGLE.to_wire(), "Triangle")
 
@@ -144,7 +154,9 @@ class CalculatorTest(unittest.TestCase):
             self.assertEqual(client.add(2, 2), 4)
 
     def test_server_down_is_a_clear_error_without_hanging(self):
-        with CalculatorClient(DEAD_ENDPOINT, timeout=1.0, heartbeat=HEARTBEAT) as client:
+        with CalculatorClient(
+            DEAD_ENDPOINT, timeout=1.0, heartbeat=HEARTBEAT
+        ) as client:
             started = time.monotonic()
             with self.assertRaises(UnreachableError) as caught:
                 client.add(1, 2)
@@ -216,12 +228,72 @@ class SilentServerTest(unittest.TestCase):
             asyncio.run(call())
 
 
+class HostileServerTest(unittest.TestCase):
+    """A ROUTER answering each request with junk first, then with `reply`."""
+
+    def serve(self, reply):
+        router = zmq.Context.instance().socket(zmq.ROUTER)
+        router.setsockopt(zmq.LINGER, 0)
+        port = router.bind_to_random_port("tcp://127.0.0.1")
+
+        def answer():
+            if not router.poll(5000):
+                return
+            frames = router.recv_multipart()
+            identity, request = frames[0], msgpack.unpackb(frames[-1])
+            header = {
+                "message_id": b"f" * 32,
+                "v": 3,
+                "response_to": request[0]["message_id"],
+            }
+            for junk in (
+                b"\xc1 not msgpack",
+                msgpack.packb(["only", "two"]),
+                msgpack.packb([{"v": 3, "response_to": b"0" * 32}, "OK", [666]]),
+                msgpack.packb([{"v": 3}, "OK", [667]]),
+            ):
+                router.send_multipart([identity, b"", junk])
+            router.send_multipart([identity, b"", msgpack.packb([header, *reply])])
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        self.addCleanup(router.close)
+        self.addCleanup(thread.join)
+        return f"tcp://127.0.0.1:{port}"
+
+    def test_junk_and_foreign_events_are_ignored(self):
+        endpoint = self.serve(["OK", [3]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            self.assertEqual(client.add(1, 2), 3)
+
+    def test_malformed_reply_is_a_protocol_error(self):
+        endpoint = self.serve(["OK", "not a list"])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(calculator.ProtocolError):
+                client.add(1, 2)
+
+    def test_result_of_the_wrong_type_is_a_decode_error(self):
+        endpoint = self.serve(["OK", ["three"]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(calculator.DecodeError):
+                client.add(1, 2)
+
+    def test_v1_error_reply(self):
+        endpoint = self.serve(["ERR", ["ValueError('kaboom')"]])
+        with CalculatorClient(endpoint, timeout=5, heartbeat=HEARTBEAT) as client:
+            with self.assertRaises(RemoteError) as caught:
+                client.add(1, 2)
+            self.assertIn("kaboom", str(caught.exception))
+
+
 class AsyncCalculatorTest(unittest.TestCase):
     def test_async_client(self):
         asyncio.run(self._exercise())
 
     async def _exercise(self):
-        async with AsyncCalculatorClient(ENDPOINT, timeout=10, heartbeat=HEARTBEAT) as client:
+        async with AsyncCalculatorClient(
+            ENDPOINT, timeout=10, heartbeat=HEARTBEAT
+        ) as client:
             self.assertEqual(await client.add(2, 3), 5)
             self.assertEqual([n async for n in client.countdown(3)], [3, 2, 1])
             count = 0
@@ -244,7 +316,9 @@ class AsyncCalculatorTest(unittest.TestCase):
                 with self.assertRaises(DivisionByZero) as caught:
                     await client.divide(2.0, 0.0)
                 self.assertEqual(caught.exception.dividend, 2.0)
-        async with AsyncCalculatorClient(ENDPOINT, timeout=0.5, heartbeat=HEARTBEAT) as client:
+        async with AsyncCalculatorClient(
+            ENDPOINT, timeout=0.5, heartbeat=HEARTBEAT
+        ) as client:
             with self.assertRaises(TimeoutExpired):
                 await client.sleep(3000)
         async with AsyncCalculatorClient(DEAD_ENDPOINT, timeout=1.0) as client:
@@ -261,7 +335,9 @@ if SERVER_KIND == "stock":
         self.assertEqual(caught.exception.name, "DivisionByZero")
         self.assertNotIsInstance(caught.exception, DivisionByZero)
 
-    CalculatorTest.test_division_by_zero_is_typed_with_its_field = _stock_division_by_zero
+    CalculatorTest.test_division_by_zero_is_typed_with_its_field = (
+        _stock_division_by_zero
+    )
 
 
 if __name__ == "__main__":

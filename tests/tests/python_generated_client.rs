@@ -143,6 +143,13 @@ fn python_client_detects_a_server_that_stops_heartbeating() {
 }
 
 #[test]
+fn python_client_survives_junk_and_reports_malformed_replies() {
+    let Some(python) = python() else { return };
+    // The Python test runs its own hostile ROUTER; the endpoint here is unused.
+    run_python_tests(&python, &free_endpoint(), "zrpc", &["HostileServerTest"]);
+}
+
+#[test]
 fn python_client_reports_an_unknown_method() {
     let Some(python) = python() else { return };
     let (_server, endpoint) = start_calculator();

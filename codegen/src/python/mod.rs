@@ -509,6 +509,12 @@ fn method_docstring(
     if lines.is_empty() {
         lines.push(format!("Calls ``{}``.", method.name));
     }
+    if method.returns == Returns::Oneway {
+        lines.push(String::new());
+        lines.push(
+            "One way: returns once the request is sent, without waiting for the server.".to_owned(),
+        );
+    }
     for annotation in &method.annotations {
         if annotation.name == "deprecated" {
             lines.push(String::new());

@@ -442,6 +442,8 @@ struct StructView {
     wire_fields: Vec<FieldView>,
     /// Optional and defaulted fields, read into locals before the constructor call.
     absent_locals: Vec<(String, String)>,
+    /// The wire names in declaration order, as a Python tuple literal.
+    field_names: String,
 }
 
 #[derive(Clone)]
@@ -613,7 +615,13 @@ fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool
     if !error && fields.iter().any(|f| f.default.contains("field(")) {
         imports.dataclasses.insert("field");
     }
+    let quoted: Vec<String> = s.fields.iter().map(|f| string_literal(&f.name)).collect();
+    let field_names = match quoted.as_slice() {
+        [single] => format!("({single},)"),
+        _ => format!("({})", quoted.join(", ")),
+    };
     StructView {
+        field_names,
         name: names.class(&s.name),
         wire: string_literal(&s.name),
         docstring: docstring(s.doc.as_deref(), &format!("The {} struct.", s.name), 4),

@@ -45,7 +45,7 @@ pub fn compile(path: impl AsRef<Path>) -> Result<PathBuf, CompileError> {
     let out_dir = std::env::var_os("OUT_DIR").ok_or(CompileError::NoOutDir)?;
     println!("cargo:rerun-if-changed={}", path.display());
     let loaded = zrpc_idl::load(path)?;
-    for file in &loaded.files {
+    for file in loaded.files.iter().filter(|file| file.as_path() != path) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     let source = generate(&loaded.schema)?;

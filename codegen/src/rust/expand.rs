@@ -53,7 +53,8 @@ fn strip_our_attrs(item: &mut ItemTrait) {
                 .retain(|attr| !attr.path().is_ident("oneway") && !attr.path().is_ident("zrpc"));
             for input in &mut method.sig.inputs {
                 if let syn::FnArg::Typed(arg) = input {
-                    arg.attrs.retain(|attr| !attr.path().is_ident("zrpc"));
+                    // Already reported if not ours; keeping them would only add noise.
+                    arg.attrs.clear();
                 }
             }
         }
@@ -68,6 +69,8 @@ struct Generator<'a> {
     service: Ident,
     args: Ident,
     types: Ident,
+    builder_local: Ident,
+    methods: Ident,
 }
 
 impl<'a> Generator<'a> {
@@ -79,6 +82,8 @@ impl<'a> Generator<'a> {
             service: Ident::new("service", Span::mixed_site()),
             args: Ident::new("args", Span::mixed_site()),
             types: Ident::new("types", Span::mixed_site()),
+            builder_local: Ident::new("builder", Span::mixed_site()),
+            methods: Ident::new("methods", Span::mixed_site()),
         }
     }
 
@@ -128,6 +133,7 @@ impl<'a> Generator<'a> {
         let name = self.def.ident.to_string();
         let client = &self.client;
         let service = &self.service;
+        let builder = &self.builder_local;
         let supertraits = supertraits.iter().map(|bound| quote!(#bound +));
         quote! {
             #(#attrs)*
@@ -141,10 +147,9 @@ impl<'a> Generator<'a> {
                     Self: ::std::marker::Sized,
                 {
                     let #service = ::std::sync::Arc::new(self);
-                    ::zrpc::Service::builder(#name)
-                        #(#registrations)*
-                        .model(&#client::schema())
-                        .build()
+                    let #builder = ::zrpc::Service::builder(#name);
+                    #(#registrations)*
+                    #builder.model(&#client::schema()).build()
                 }
             }
         }
@@ -195,8 +200,11 @@ impl<'a> Generator<'a> {
                 }
             },
         };
+        let builder = &self.builder_local;
+        let cfgs = cfgs(method);
         quote! {
-            .method(
+            #(#cfgs)*
+            let #builder = #builder.method(
                 #wire,
                 ::zrpc::MethodInfo {
                     doc: #doc,
@@ -213,7 +221,7 @@ impl<'a> Generator<'a> {
                         }
                     }
                 },
-            )
+            );
         }
     }
 
@@ -344,6 +352,7 @@ impl<'a> Generator<'a> {
 
     fn schema(&self) -> TokenStream {
         let types = &self.types;
+        let methods_local = &self.methods;
         let methods = self.def.methods.iter().map(|method| {
             let wire = &method.wire_name;
             let doc = docs::option_tokens(method.doc.as_deref());
@@ -389,15 +398,17 @@ impl<'a> Generator<'a> {
                 }
                 None => quote!(::std::vec::Vec::new()),
             };
+            let cfgs = cfgs(method);
             quote! {
-                ::zrpc::typed::model::Method {
+                #(#cfgs)*
+                #methods_local.push(::zrpc::typed::model::Method {
                     name: #wire.to_owned(),
                     doc: #doc,
                     annotations: #annotations,
                     args: ::std::vec![#(#args),*],
                     returns: ::zrpc::typed::model::Returns::#returns,
                     throws: #throws,
-                }
+                });
             }
         });
         let name = self.def.ident.to_string();
@@ -405,16 +416,25 @@ impl<'a> Generator<'a> {
         quote! {
             pub fn schema() -> ::zrpc::typed::model::Schema {
                 let mut #types = ::zrpc::typed::TypeRegistry::new();
-                let methods = ::std::vec![#(#methods),*];
+                let mut #methods_local = ::std::vec::Vec::new();
+                #(#methods)*
                 #types.into_schema(::zrpc::typed::model::Service {
                     name: #name.to_owned(),
                     doc: #doc,
                     annotations: ::std::vec::Vec::new(),
-                    methods,
+                    methods: #methods_local,
                 })
             }
         }
     }
+}
+
+/// The `#[cfg]`s of a method, repeated on everything generated for it.
+fn cfgs(method: &MethodDef) -> impl Iterator<Item = &syn::Attribute> {
+    method
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
 }
 
 /// `<T as Describe>::describe(types)`, spanned so a missing impl points at the user's type.

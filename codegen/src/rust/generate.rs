@@ -10,7 +10,7 @@ use zrpc_idl::model::{
 };
 
 use super::docs;
-use super::names::{camel, snake};
+use super::names::{camel, escape, snake};
 use super::service::RESERVED_METHOD_NAMES;
 
 /// Why a model cannot be rendered as Rust (only hand-built, unvalidated models get here).
@@ -119,7 +119,7 @@ impl Renderer<'_> {
         }
         Ok(match &self.schema.namespaces.rust {
             Some(path) => path.rsplit("::").fold(items, |inner, module| {
-                let module = format_ident!("{}", module);
+                let (module, _) = escape(module);
                 quote!(pub mod #module { #inner })
             }),
             None => items,
@@ -128,7 +128,7 @@ impl Renderer<'_> {
 
     fn constant(&self, constant: &Const) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(constant.doc.as_deref());
-        let ident = format_ident!("{}", constant.name);
+        let (ident, _) = escape(&constant.name);
         let (ty, value) = match (self.schema.resolve_alias(&constant.ty), &constant.value) {
             (Type::String, Value::String(text)) => (quote!(&str), quote!(#text)),
             (ty, value)
@@ -249,11 +249,13 @@ impl Renderer<'_> {
         Ok(match ty {
             Type::Optional(inner) => {
                 let inner = self.rust_type(inner)?;
-                quote!(Option<Box<#inner>>)
+                let (option, boxed) = (self.std("Option"), self.std("Box"));
+                quote!(#option<#boxed<#inner>>)
             }
             _ => {
                 let ty = self.rust_type(ty)?;
-                quote!(Box<#ty>)
+                let boxed = self.std("Box");
+                quote!(#boxed<#ty>)
             }
         })
     }
@@ -414,7 +416,8 @@ impl Renderer<'_> {
             (Some(value), None) => Some(value),
             (value, Some(error)) => {
                 let value = value.unwrap_or_else(|| quote!(()));
-                Some(quote!(Result<#value, #error>))
+                let result = self.std("Result");
+                Some(quote!(#result<#value, #error>))
             }
         };
         let output = output.map(|output| quote!(-> #output));
@@ -425,6 +428,28 @@ impl Renderer<'_> {
             #name_attr
             async fn #ident(&self, #(#args),*) #output;
         })
+    }
+
+    /// A prelude type by its short name, or by its full path where the schema declares a type of
+    /// the same name (an IDL `struct Option` must not break `Option<T>`).
+    fn std(&self, name: &str) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        if !self
+            .schema
+            .types
+            .iter()
+            .any(|def| camel(def.name()).0 == name)
+        {
+            return quote!(#ident);
+        }
+        let module = match name {
+            "Option" => quote!(option),
+            "Result" => quote!(result),
+            "String" => quote!(string),
+            "Vec" => quote!(vec),
+            _ => quote!(boxed),
+        };
+        quote!(std::#module::#ident)
     }
 
     fn named(&self, name: &str) -> Result<TokenStream, GenerateError> {
@@ -448,21 +473,23 @@ impl Renderer<'_> {
             Type::U64 => quote!(u64),
             Type::F32 => quote!(f32),
             Type::F64 => quote!(f64),
-            Type::String => quote!(String),
+            Type::String => self.std("String"),
             Type::Bytes => quote!(zrpc::Bytes),
             Type::Any => quote!(zrpc::Any),
             Type::List(item) => {
                 let item = self.rust_type(item)?;
-                quote!(Vec<#item>)
+                let vec = self.std("Vec");
+                quote!(#vec<#item>)
             }
             Type::Map(key, value) => {
                 let key = self.rust_type(key)?;
                 let value = self.rust_type(value)?;
-                quote!(std::collections::HashMap<#key, #value>)
+                quote!(std::collections::BTreeMap<#key, #value>)
             }
             Type::Optional(inner) => {
                 let inner = self.rust_type(inner)?;
-                quote!(Option<#inner>)
+                let option = self.std("Option");
+                quote!(#option<#inner>)
             }
             Type::Named(name) => self.named(name)?,
         })
@@ -476,7 +503,7 @@ impl Renderer<'_> {
         };
         if let Value::Ident(name) = value {
             if self.schema.consts.iter().any(|c| &c.name == name) {
-                let ident = format_ident!("{}", name);
+                let (ident, _) = escape(name);
                 return Ok(quote!(#ident));
             }
         }
@@ -524,7 +551,7 @@ impl Renderer<'_> {
                         Ok(quote!((#key, #value)))
                     })
                     .collect::<Result<Vec<_>, GenerateError>>()?;
-                quote!(std::collections::HashMap::from([#(#entries),*]))
+                quote!(std::collections::BTreeMap::from([#(#entries),*]))
             }
             (Type::Named(name), Value::Ident(variant) | Value::String(variant)) => {
                 match self.schema.type_def(name) {
@@ -567,7 +594,7 @@ fn enumeration(def: &Enum) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, zrpc::Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, zrpc::Type)]
         #name_attr
         pub enum #ident {
             #(#variants)*

@@ -213,7 +213,7 @@ fn method_attrs(attrs: &[Attribute], errors: &mut Errors) -> MethodAttrs {
     for attr in attrs {
         if attr.path().is_ident("oneway") {
             match attr.meta.require_path_only() {
-                Ok(_) => ours.oneway = Some(attr.span()),
+                Ok(_) => ours.oneway = Some(attr.path().span()),
                 Err(error) => errors.push(error),
             }
         } else if attr.path().is_ident("zrpc") {
@@ -342,7 +342,7 @@ fn parse_args(sig: &Signature, errors: &mut Errors) -> Vec<ArgDef> {
                 })
             } else {
                 Err(syn::Error::new(
-                    attr.span(),
+                    attr.path().span(),
                     "only `#[zrpc(name = \"...\")]` is allowed on a service method argument",
                 ))
             };

@@ -16,7 +16,19 @@ pub struct Point {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, zrpc::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    zrpc::Type
+)]
 pub enum Shape {
     Circle,
     Square,
@@ -54,7 +66,7 @@ pub trait Calculator {
     async fn classify(
         &self,
         values: Vec<Value>,
-    ) -> std::collections::HashMap<String, u32>;
+    ) -> std::collections::BTreeMap<String, u32>;
     /// Echoes raw bytes.
     async fn echo_bytes(&self, data: zrpc::Bytes) -> zrpc::Bytes;
     /// Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts).

@@ -19,7 +19,19 @@ pub mod acme {
         pub type UserId = i64;
 
         /// A user's role.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, zrpc::Type)]
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+            zrpc::Type
+        )]
         pub enum Role {
             Admin,
             Member,
@@ -28,7 +40,7 @@ pub mod acme {
         }
 
         /// A map of names to users.
-        pub type Directory = std::collections::HashMap<String, User>;
+        pub type Directory = std::collections::BTreeMap<String, User>;
 
         /// Every field type, default and escaped name.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
@@ -40,7 +52,7 @@ pub mod acme {
             pub role: Role,
             /// Keyword names are escaped in Rust, kept on the wire.
             #[serde(default)]
-            pub r#type: Option<String>,
+            pub r#type: std::option::Option<String>,
             #[serde(default)]
             pub r#match: bool,
             #[serde(rename = "self", default = "User::default_self_")]
@@ -56,17 +68,17 @@ pub mod acme {
             #[serde(default = "User::default_small")]
             pub small: i8,
             #[serde(default)]
-            pub avatar: Option<zrpc::Bytes>,
+            pub avatar: std::option::Option<zrpc::Bytes>,
             #[serde(default = "User::default_blob")]
             pub blob: zrpc::Bytes,
             #[serde(default)]
-            pub extra: Option<zrpc::Any>,
+            pub extra: std::option::Option<zrpc::Any>,
             #[serde(default = "User::default_tags")]
             pub tags: Vec<String>,
             #[serde(default = "User::default_counts")]
-            pub counts: std::collections::HashMap<String, u32>,
+            pub counts: std::collections::BTreeMap<String, u32>,
             #[serde(default)]
-            pub by_role: std::collections::HashMap<Role, Vec<UserId>>,
+            pub by_role: std::collections::BTreeMap<Role, Vec<UserId>>,
             #[serde(default)]
             pub friends: Vec<User>,
         }
@@ -99,8 +111,8 @@ pub mod acme {
             fn default_tags() -> Vec<String> {
                 vec!["new".to_owned(), "shiny".to_owned()]
             }
-            fn default_counts() -> std::collections::HashMap<String, u32> {
-                std::collections::HashMap::from([("a".to_owned(), 1)])
+            fn default_counts() -> std::collections::BTreeMap<String, u32> {
+                std::collections::BTreeMap::from([("a".to_owned(), 1)])
             }
         }
 
@@ -109,7 +121,7 @@ pub mod acme {
         pub struct Node {
             pub value: i64,
             #[serde(default)]
-            pub next: Option<Box<Node>>,
+            pub next: std::option::Option<Box<Node>>,
         }
 
         /// A shape with a keyword variant.
@@ -132,13 +144,21 @@ pub mod acme {
             pub y: f64,
         }
 
+        /// A name users declare that shadows Rust's prelude.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
+        pub struct Option {
+            pub name: String,
+            #[serde(default)]
+            pub value: std::option::Option<String>,
+        }
+
         /// Not found.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
         #[zrpc(error)]
         pub struct NotFound {
             pub id: UserId,
             #[serde(default)]
-            pub hint: Option<String>,
+            pub hint: std::option::Option<String>,
         }
 
         /// Not allowed.
@@ -164,7 +184,7 @@ pub mod acme {
             /// Deletes a user.
             async fn delete(&self, id: UserId, r#type: String) -> Result<(), DeleteError>;
             /// Every user, one by one.
-            async fn list(&self, role: Option<Role>) -> zrpc::Streaming<User>;
+            async fn list(&self, role: std::option::Option<Role>) -> zrpc::Streaming<User>;
             /// All users by name.
             async fn directory(&self) -> Directory;
             /// Fire and forget.
@@ -177,10 +197,15 @@ pub mod acme {
             #[deprecated(note = "use get")]
             async fn fetch(&self, id: UserId) -> Result<User, NotFound>;
             #[deprecated]
-            async fn find(&self, id: UserId) -> Option<User>;
-            async fn shapes(&self, nodes: Vec<Node>) -> std::collections::HashMap<String, Shape>;
+            async fn find(&self, id: UserId) -> std::option::Option<User>;
+            async fn shapes(
+                &self,
+                nodes: Vec<Node>,
+            ) -> std::collections::BTreeMap<String, Shape>;
             /// Stores a user and returns it as stored.
             async fn save(&self, user: User) -> User;
+            /// Settings, by a type named like Rust's `Option`.
+            async fn options(&self, names: Vec<String>) -> Vec<Option>;
         }
     }
 }

@@ -135,6 +135,18 @@ def expect_map(value: object) -> dict[Any, Any]:
     raise _mismatch("a map", value)
 
 
+def expect_fields(value: object, owner: str, names: tuple[str, ...]) -> dict[Any, Any]:
+    """The fields of a struct or error: a map by field name, or (as rmp-serde's compact
+    encoding sends them) an array in declaration order."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        if len(value) > len(names):
+            raise DecodeError(f"{owner}: {len(value)} values for {len(names)} fields")
+        return dict(zip(names, value))
+    raise _mismatch(f"a {owner} map", value)
+
+
 def expect_field(fields: Mapping[Any, Any], name: str, owner: str) -> Any:
     """The value of a required struct field."""
     try:
@@ -242,7 +254,9 @@ class _Protocol:
         """Routes one received event to its channel; returns the channel it woke up, if any."""
         try:
             event = msgpack.unpackb(frame, raw=False, strict_map_key=False)
-        except ValueError:
+        except Exception:
+            # Undecodable input (bad msgpack, invalid UTF-8, unhashable keys) is dropped, as
+            # stock peers do; the call then ends by timeout or heartbeat loss.
             return None
         if not isinstance(event, list) or len(event) != 3 or not isinstance(event[0], dict):
             return None
@@ -356,6 +370,7 @@ class Connection(_Protocol):
         # Queue nothing for a server that is not there: sends fail fast and report it.
         self._socket.setsockopt(zmq.IMMEDIATE, 1)
         self._socket.connect(endpoint)
+        self._receive_wait_ms = -1
         self._unflushed_oneway = False
 
     def close(self) -> None:
@@ -439,15 +454,34 @@ class Connection(_Protocol):
     def _next_event(self, channel: _Channel) -> list[Any]:
         socket = self._socket
         while not channel.events:
+            if socket.closed:
+                raise ZrpcError(f"the client was closed during the call of {channel.method}")
             now = time.monotonic()
             if now >= channel.next_beat:
                 for beat in self._beat(channel, now):
                     self._send_quietly(beat)
             wait = self._wait_time(channel, now)
-            if socket.poll(None if math.isinf(wait) else math.ceil(wait * 1000)):
-                self._dispatch(socket.recv_multipart(zmq.NOBLOCK)[-1])
-                self._unflushed_oneway = False
+            self._limit_receive_wait(-1 if math.isinf(wait) else math.ceil(wait * 1000))
+            try:
+                frames = socket.recv_multipart()
+            except zmq.Again:
+                continue
+            self._dispatch(frames[-1])
+            self._unflushed_oneway = False
         return channel.events.popleft()
+
+    def _limit_receive_wait(self, wait_ms: int) -> None:
+        # A blocking receive bounded by RCVTIMEO costs one call where poll + receive cost two;
+        # the option changes only when the wait changes by more than 2% (rarely: the next
+        # heartbeat or the deadline is usually a whole interval away).
+        current = self._receive_wait_ms
+        if wait_ms < 0 or current < 0:
+            if wait_ms == current:
+                return
+        elif wait_ms - wait_ms // 50 - 1 <= current <= wait_ms:
+            return
+        self._socket.setsockopt(zmq.RCVTIMEO, wait_ms)
+        self._receive_wait_ms = wait_ms
 
 
 class AsyncConnection(_Protocol):

@@ -90,7 +90,10 @@ class CalculatorClient:
         return [Shape.from_wire(v) for v in _zrpc.expect_list(result)]
 
     def log(self, line: str) -> None:
-        """Calls ``log``."""
+        """Calls ``log``.
+
+        One way: returns once the request is sent, without waiting for the server.
+        """
         self._connection.oneway("log", [line])
 
 
@@ -163,5 +166,8 @@ class AsyncCalculatorClient:
         return [Shape.from_wire(v) for v in _zrpc.expect_list(result)]
 
     async def log(self, line: str) -> None:
-        """Calls ``log``."""
+        """Calls ``log``.
+
+        One way: returns once the request is sent, without waiting for the server.
+        """
         await self._connection.oneway("log", [line])

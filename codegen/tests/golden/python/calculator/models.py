@@ -64,7 +64,7 @@ class Point:
     @classmethod
     def from_wire(cls, data: object) -> Point:
         """Decodes the msgpack map of a Point; raises ``DecodeError`` on a mismatch."""
-        fields = _zrpc.expect_map(data)
+        fields = _zrpc.expect_fields(data, "Point", ("x", "y", "label", "tags"))
         label = fields.get("label")
         tags = fields.get("tags")
         return cls(
@@ -97,7 +97,7 @@ class DivisionByZero(_zrpc.RemoteError):
     @classmethod
     def from_remote(cls, message: str, traceback: Optional[str], details: Any) -> DivisionByZero:
         """Builds the error from an ``ERR`` reply and its ``zrpc_error`` fields."""
-        fields = _zrpc.expect_map(details)
+        fields = _zrpc.expect_fields(details, "DivisionByZero", ("dividend",))
         return cls(
             dividend=_zrpc.expect_float(_zrpc.expect_field(fields, "dividend", "DivisionByZero")),
             message=message,
