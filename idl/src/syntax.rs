@@ -86,7 +86,39 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 ));
         }
     };
-    Problem::new(file, at, message).label(format!("unexpected {found}"))
+    let word: String = rest_of_line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let at = if word.is_empty() {
+        at
+    } else {
+        position..position + word.len()
+    };
+    let problem = Problem::new(file, at, message).label(format!("unexpected {found}"));
+    match did_you_mean(&word, KEYWORDS) {
+        Some(keyword) if keyword != word && expects_declaration(error) => {
+            problem.help(format!("did you mean `{keyword}`?"))
+        }
+        _ => problem,
+    }
+}
+
+const KEYWORDS: [&str; 9] = [
+    "namespace",
+    "import",
+    "const",
+    "type",
+    "struct",
+    "enum",
+    "union",
+    "error",
+    "service",
+];
+
+fn expects_declaration(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|rule| describe_rule(*rule).starts_with("a declaration")))
 }
 
 /// Whether a string body (after the opening quote) has its closing quote.
