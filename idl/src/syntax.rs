@@ -69,6 +69,11 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 let noise = [describe_rule(Rule::question), describe_rule(Rule::langle)];
                 phrases.retain(|p| !noise.contains(p));
             }
+            // Where a declaration may start, so may its doc or annotations, or the file may end;
+            // naming the declaration says it all.
+            if phrases.iter().any(|p| p.starts_with("a declaration (")) {
+                phrases.retain(|p| p.starts_with("a declaration ("));
+            }
             match phrases.as_slice() {
                 [] => format!("unexpected {found}"),
                 [one] => format!("expected {one}, found {found}"),
