@@ -100,7 +100,12 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
     } else {
         position..position + word.len()
     };
-    let problem = Problem::new(file, at, message).label(format!("unexpected {found}"));
+    let label = if found.starts_with("a doc comment") {
+        "a doc comment cannot go here".to_owned()
+    } else {
+        format!("unexpected {found}")
+    };
+    let problem = Problem::new(file, at, message).label(label);
     match did_you_mean(&word, KEYWORDS) {
         Some(keyword) if keyword != word && expects_declaration(error) => {
             problem.help(format!("did you mean `{keyword}`?"))
@@ -291,6 +296,7 @@ impl Builder<'_> {
         let mut annotations = Vec::new();
         let mut decl = None;
         let mut start = pair.as_span().end();
+        let end = span(&pair).end;
         for inner in pair.into_inner() {
             if inner.as_rule() != Rule::doc {
                 start = start.min(inner.as_span().start());
@@ -305,6 +311,7 @@ impl Builder<'_> {
             doc: doc_comment,
             annotations,
             start,
+            span: start..end,
             // The grammar guarantees a declaration; an empty import stands in if it ever lacks one.
             decl: decl.unwrap_or(Decl::Import {
                 path: String::new(),
@@ -498,6 +505,7 @@ impl Builder<'_> {
         };
         let default = rest.next().map(|v| self.value(v));
         Field {
+            span: whole,
             doc,
             annotations,
             name: field_name,
@@ -516,6 +524,7 @@ impl Builder<'_> {
             .unwrap_or_else(|| placeholder_name(&whole));
         let ty = rest.next().map(|t| self.type_expr(t));
         Variant {
+            span: whole,
             doc,
             annotations,
             name: variant_name,
@@ -527,6 +536,7 @@ impl Builder<'_> {
         let whole = span(&pair);
         let (doc, annotations, rest) = self.member_head(pair);
         let mut method = Method {
+            span: whole.clone(),
             doc,
             annotations,
             oneway: None,
