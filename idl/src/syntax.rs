@@ -178,8 +178,11 @@ fn found_at(line: &str, line_col: pest::error::LineColLocation) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::statement | Rule::kw_namespace | Rule::kw_import | Rule::kw_const | Rule::kw_type
-        | Rule::kw_struct | Rule::kw_enum | Rule::kw_union | Rule::kw_error | Rule::kw_service => {
+        Rule::file | Rule::leading_doc | Rule::statement | Rule::kw_namespace | Rule::kw_import
+        | Rule::kw_const | Rule::kw_type | Rule::kw_struct | Rule::kw_enum | Rule::kw_union
+        | Rule::kw_error | Rule::kw_service | Rule::import_decl | Rule::namespace_decl
+        | Rule::const_decl | Rule::alias_decl | Rule::struct_decl | Rule::error_decl
+        | Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
             "a declaration (`struct`, `enum`, `union`, `error`, `service`, `type`, `const`, `import` or `namespace`)"
         }
         Rule::doc | Rule::doc_line => "a doc comment",
@@ -204,7 +207,6 @@ fn describe_rule(rule: Rule) -> &'static str {
             "a value, such as `1`, `\"text\"`, `[]` or an enum variant"
         }
         Rule::string_inner => "the rest of the string and a closing `\"`",
-        Rule::file => "a declaration",
         Rule::colon => "`:`",
         Rule::comma => "`,`",
         Rule::equals => "`=`",
@@ -217,9 +219,6 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::langle => "`<`",
         Rule::rangle => "`>`",
         Rule::question => "`?`",
-        Rule::import_decl | Rule::namespace_decl | Rule::const_decl | Rule::alias_decl
-        | Rule::struct_decl | Rule::error_decl | Rule::enum_decl | Rule::union_decl
-        | Rule::service_decl | Rule::leading_doc => "a declaration",
         // Silent helpers (whitespace, comments, escapes) never reach errors on their own.
         _ => "valid syntax",
     }

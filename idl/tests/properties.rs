@@ -44,7 +44,16 @@ proptest! {
     fn parser_and_validator_never_panic(source in idl_soup()) {
         if let Err(diagnostics) = zrpc_idl::parse_str(&source, "soup.zrpc") {
             // Rendering must not panic either, and always names the file.
-            prop_assert!(diagnostics.to_string().contains("soup.zrpc"));
+            let text = diagnostics.to_string();
+            prop_assert!(text.contains("soup.zrpc"));
+            // Messages speak the user's language, never the grammar's (only the message lines
+            // are checked: the quoted source may contain anything).
+            for message in diagnostics.messages() {
+                let words = message.split('`').step_by(2).collect::<String>();
+                for internal in ["EOI", "ident", "type_expr", "WHITESPACE", "valid syntax", "_decl"] {
+                    prop_assert!(!words.contains(internal), "`{}` in: {}", internal, message);
+                }
+            }
         }
         if let Ok(formatted) = zrpc_idl::format_str(&source, "soup.zrpc") {
             // Formatting is idempotent.
