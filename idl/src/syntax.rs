@@ -106,9 +106,14 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
         format!("unexpected {found}")
     };
     let problem = Problem::new(file, at, message).label(label);
-    match did_you_mean(&word, KEYWORDS) {
-        Some(keyword) if keyword != word && expects_declaration(error) => {
+    // Habits from other languages get a pointer to the IDL's way.
+    match (did_you_mean(&word, KEYWORDS), found.as_str()) {
+        (Some(keyword), _) if keyword != word && expects_declaration(error) => {
             problem.help(format!("did you mean `{keyword}`?"))
+        }
+        (_, "`;`") => problem.help("separate members with a comma or a new line, not `;`"),
+        (_, "`:`") if expects(error, Rule::returns) => {
+            problem.help("a method's result type follows `->`, e.g. `add(a: i64) -> i64`")
         }
         _ => problem,
     }
@@ -125,6 +130,11 @@ const KEYWORDS: [&str; 9] = [
     "error",
     "service",
 ];
+
+fn expects(error: &pest::error::Error<Rule>, rule: Rule) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|p| describe_rule(*p) == describe_rule(rule)))
+}
 
 fn expects_declaration(error: &pest::error::Error<Rule>) -> bool {
     matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
