@@ -266,7 +266,7 @@ impl Builder<'_> {
         let mut trailing_doc = None;
         for pair in pairs.into_iter().flatten() {
             match pair.as_rule() {
-                Rule::statement => statements.push(self.statement(pair)),
+                Rule::statement => statements.extend(self.statement(pair)),
                 Rule::leading_doc => leading_doc = pair.into_inner().next().map(doc),
                 Rule::doc => trailing_doc = Some(doc(pair)),
                 _ => {}
@@ -300,7 +300,8 @@ impl Builder<'_> {
         }
     }
 
-    fn statement(&mut self, pair: Pair<'_, Rule>) -> Statement {
+    /// `None` only if the tree lacks what the grammar guarantees.
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
         let mut doc_comment = None;
         let mut annotations = Vec::new();
         let mut decl = None;
@@ -313,25 +314,20 @@ impl Builder<'_> {
             match inner.as_rule() {
                 Rule::doc => doc_comment = Some(doc(inner)),
                 Rule::annotation => annotations.push(self.annotation(inner)),
-                _ => decl = Some(self.decl(inner)),
+                _ => decl = self.decl(inner),
             }
         }
-        Statement {
+        Some(Statement {
             doc: doc_comment,
             annotations,
             start,
             span: start..end,
-            // The grammar guarantees a declaration; an empty import stands in if it ever lacks one.
-            decl: decl.unwrap_or(Decl::Import {
-                path: String::new(),
-                span: 0..0,
-            }),
-        }
+            decl: decl?,
+        })
     }
 
-    fn decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
+    fn decl(&mut self, pair: Pair<'_, Rule>) -> Option<Decl> {
         let rule = pair.as_rule();
-        let whole = span(&pair);
         // Skip the keyword.
         let mut inner = pair.into_inner().filter(|p| {
             !matches!(
@@ -353,50 +349,40 @@ impl Builder<'_> {
         let mut next = || inner.next();
         match rule {
             Rule::namespace_decl => {
-                let lang = next().map(name);
-                let path = next().map(name);
-                match (lang, path) {
-                    (Some(lang), Some(path)) => Decl::Namespace { lang, path },
-                    _ => unreachable_decl(whole),
-                }
+                let lang = next().map(name)?;
+                let path = next().map(name)?;
+                Some(Decl::Namespace { lang, path })
             }
-            Rule::import_decl => match next() {
-                Some(string) => {
-                    let span = span(&string);
-                    Decl::Import {
-                        path: self.string(string),
-                        span,
-                    }
-                }
-                None => unreachable_decl(whole),
-            },
+            Rule::import_decl => {
+                let string = next()?;
+                let span = span(&string);
+                Some(Decl::Import {
+                    path: self.string(string),
+                    span,
+                })
+            }
             Rule::const_decl => {
-                let (n, t, v) = (next(), next(), next());
-                match (n, t, v) {
-                    (Some(n), Some(t), Some(v)) => Decl::Const {
-                        name: name(n),
-                        ty: self.type_expr(t),
-                        value: self.value(v),
-                    },
-                    _ => unreachable_decl(whole),
-                }
-            }
-            Rule::alias_decl => match (next(), next()) {
-                (Some(n), Some(t)) => Decl::Alias {
+                let (n, t, v) = (next()?, next()?, next()?);
+                Some(Decl::Const {
                     name: name(n),
                     ty: self.type_expr(t),
-                },
-                _ => unreachable_decl(whole),
-            },
+                    value: self.value(v),
+                })
+            }
+            Rule::alias_decl => {
+                let (n, t) = (next()?, next()?);
+                Some(Decl::Alias {
+                    name: name(n),
+                    ty: self.type_expr(t),
+                })
+            }
             Rule::struct_decl | Rule::error_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let fields = match next() {
                     Some(fields) => self.fields(fields),
                     None => Vec::new(),
                 };
-                if rule == Rule::struct_decl {
+                Some(if rule == Rule::struct_decl {
                     Decl::Struct {
                         name: name(n),
                         fields,
@@ -406,16 +392,14 @@ impl Builder<'_> {
                         name: name(n),
                         fields,
                     }
-                }
+                })
             }
             Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let members: Vec<Pair<'_, Rule>> = inner.collect();
                 self.check_separators(&members);
                 let members = members.into_iter().filter(|p| p.as_rule() != Rule::comma);
-                match rule {
+                Some(match rule {
                     Rule::enum_decl => Decl::Enum {
                         name: name(n),
                         variants: members
@@ -437,9 +421,9 @@ impl Builder<'_> {
                             .map(|p| self.method(p))
                             .collect(),
                     },
-                }
+                })
             }
-            _ => unreachable_decl(whole),
+            _ => None,
         }
     }
 
@@ -901,12 +885,5 @@ fn placeholder_type(span: &Span) -> TypeExpr {
     TypeExpr {
         kind: TypeKind::Unknown,
         span: span.clone(),
-    }
-}
-
-fn unreachable_decl(span: Span) -> Decl {
-    Decl::Import {
-        path: String::new(),
-        span,
     }
 }
