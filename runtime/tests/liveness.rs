@@ -177,6 +177,9 @@ async fn the_client_recovers_after_a_server_restart() {
         Value::from(3)
     );
     server.abort().await;
+    // Let the client see the connection drop (a call sent into the dying connection is lost:
+    // that is `server_stopped_mid_call_is_a_lost_remote`).
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A call made while the server is down completes once it is back.
     let waiting = {
