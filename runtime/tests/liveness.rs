@@ -51,6 +51,9 @@ async fn the_server_heartbeats_open_channels() {
         );
         assert_eq!(header_get(&e, "v"), Some(&Value::from(3)));
         names.push(name(&e).to_owned());
+        if name(&e) == "_zpc_hb" {
+            assert_eq!(e[2], Value::Array(vec![0.into()]));
+        }
         if name(&e) == "OK" {
             break;
         }
