@@ -1,12 +1,65 @@
-//! The `zrpc` command line.
+//! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
-use clap::Parser;
+mod idl_commands;
+mod json;
+mod remote;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// zrpc: language-neutral RPC over ZeroMQ, compatible with zerorpc.
 #[derive(Parser)]
 #[command(name = "zrpc", version)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    Cli::parse();
+#[derive(Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Idl(idl_commands::IdlCommand),
+    Call(remote::CallArgs),
+    Inspect(remote::InspectArgs),
+    Ping(remote::PingArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZRPC_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Idl(command) => idl_commands::run(command),
+        Command::Call(args) => run_remote(remote::call(args)),
+        Command::Inspect(args) => run_remote(remote::inspect(args)),
+        Command::Ping(args) => run_remote(remote::ping(args)),
+    }
+}
+
+/// Runs a command that talks to a server on a single-threaded async runtime.
+fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.exit_code()
+        }
+    }
 }

@@ -1,0 +1,259 @@
+//! `zrpc-bench`: one run, same machine, alternating rounds of
+//! - raw `zeromq` DEALER → ROUTER echo round trips (the floor), 1 and N in flight;
+//! - zrpc Rust client → zrpc server (the calculator's `add`), 1 and N calls in flight;
+//! - stock zerorpc Python client → stock zerorpc Python server;
+//! - stock zerorpc Python client → zrpc server.
+//!
+//! Prints the median calls/s per setup and the median per-round ratios against the targets.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use zrpc_bench::{measure_rate, raw, Samples};
+
+#[derive(Parser)]
+#[command(name = "zrpc-bench")]
+struct Options {
+    /// Alternating rounds; each setup is measured once per round.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    /// Seconds per Rust measurement.
+    #[arg(long, default_value_t = 1.0)]
+    seconds: f64,
+    /// Seconds per stock Python client measurement (after its warm-up).
+    #[arg(long, default_value_t = 2.0)]
+    python_seconds: f64,
+    /// Calls kept in flight for the pipelined setups.
+    #[arg(long, default_value_t = 64)]
+    in_flight: usize,
+    /// Skip the stock zerorpc Python setups.
+    #[arg(long)]
+    no_python: bool,
+    /// Python with zerorpc installed (default: ZRPC_PYTHON, else the workspace's .venv).
+    #[arg(long)]
+    python: Option<PathBuf>,
+}
+
+const RAW_SEQ: &str = "raw zeromq, 1 in flight";
+const RAW_PIPE: &str = "raw zeromq, N in flight";
+const ZRPC_SEQ: &str = "zrpc client -> zrpc server, 1 in flight";
+const ZRPC_PIPE: &str = "zrpc client -> zrpc server, N in flight";
+const PY_STOCK: &str = "stock python client -> stock python server";
+const PY_ZRPC: &str = "stock python client -> zrpc server";
+
+fn main() -> anyhow::Result<()> {
+    let options = Options::parse();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("bench/ has a parent")?
+        .to_path_buf();
+    let python = options
+        .python
+        .clone()
+        .or_else(|| std::env::var_os("ZRPC_PYTHON").map(PathBuf::from))
+        .unwrap_or_else(|| root.join(".venv/bin/python"));
+
+    // Servers live on their own thread and runtime, as in a separate process.
+    let servers = Servers::start()?;
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = client_runtime.block_on(
+        zrpc::Client::builder(&servers.zrpc_endpoint)
+            .timeout(Duration::from_secs(10))
+            .connect(),
+    )?;
+    let stock_server = if options.no_python {
+        None
+    } else {
+        Some(StockServer::start(&python, &root)?)
+    };
+
+    let duration = Duration::from_secs_f64(options.seconds);
+    let n = options.in_flight;
+    let mut samples = Samples::default();
+    let started = Instant::now();
+    for round in 1..=options.rounds {
+        client_runtime.block_on(async {
+            samples.record(
+                RAW_SEQ,
+                raw::round_trips(&servers.raw_endpoint, 1, duration).await?,
+            );
+            samples.record(
+                ZRPC_SEQ,
+                measure_rate(1, duration, |i| add(&client, i)).await?,
+            );
+            samples.record(
+                RAW_PIPE,
+                raw::round_trips(&servers.raw_endpoint, n, duration).await?,
+            );
+            samples.record(
+                ZRPC_PIPE,
+                measure_rate(n, duration, |i| add(&client, i)).await?,
+            );
+            anyhow::Ok(())
+        })?;
+        if let Some(stock) = &stock_server {
+            let seconds = options.python_seconds;
+            samples.record(
+                PY_STOCK,
+                python_client(&python, &root, &stock.endpoint, seconds)?,
+            );
+            samples.record(
+                PY_ZRPC,
+                python_client(&python, &root, &servers.zrpc_endpoint, seconds)?,
+            );
+        }
+        eprintln!("round {round}/{} done", options.rounds);
+    }
+
+    println!(
+        "zrpc-bench: {} rounds, N = {n}, {:.0?} in total\n",
+        options.rounds,
+        started.elapsed()
+    );
+    println!("{}", samples.table());
+    println!("| ratio (median of per-round ratios) | value | target |\n|---|---:|---|");
+    println!(
+        "| zrpc 1-in-flight / raw 1-in-flight | {:.2} | >= 0.80 |",
+        samples.ratio(ZRPC_SEQ, RAW_SEQ)
+    );
+    println!(
+        "| zrpc N-in-flight / raw N-in-flight | {:.2} | |",
+        samples.ratio(ZRPC_PIPE, RAW_PIPE)
+    );
+    println!(
+        "| zrpc N-in-flight calls/s | {:.0} | >= 150000 |",
+        zrpc_bench::median(samples.get(ZRPC_PIPE))
+    );
+    if stock_server.is_some() {
+        println!(
+            "| stock python -> zrpc / stock python -> stock | {:.2} | >= 1.50 |",
+            samples.ratio(PY_ZRPC, PY_STOCK)
+        );
+    }
+    Ok(())
+}
+
+async fn add(client: &zrpc::Client, i: u64) -> anyhow::Result<()> {
+    let sum = client.call("add", vec![i.into(), 1.into()]).await?;
+    if sum.as_u64() != Some(i + 1) {
+        bail!("add({i}, 1) returned {sum}");
+    }
+    Ok(())
+}
+
+/// The raw echo ROUTER and the zrpc calculator server, on a runtime thread of their own.
+struct Servers {
+    raw_endpoint: String,
+    zrpc_endpoint: String,
+}
+
+impl Servers {
+    fn start() -> anyhow::Result<Servers> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    let _ = ready_tx.send(Err(anyhow::Error::from(error)));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let started = async {
+                    let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
+                    let server =
+                        zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
+                    let zrpc_endpoint = server.endpoint().to_string();
+                    anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
+                };
+                match started.await {
+                    Ok((raw_endpoint, zrpc_endpoint, server)) => {
+                        let _ = ready_tx.send(Ok(Servers {
+                            raw_endpoint,
+                            zrpc_endpoint,
+                        }));
+                        // Serve until the process ends.
+                        std::future::pending::<()>().await;
+                        drop(server);
+                    }
+                    Err(error) => {
+                        let _ = ready_tx.send(Err(error));
+                    }
+                }
+            });
+        });
+        ready_rx.recv().context("server thread died")?
+    }
+}
+
+/// A stock zerorpc Python server process, killed when dropped.
+struct StockServer {
+    child: Child,
+    endpoint: String,
+}
+
+impl StockServer {
+    fn start(python: &PathBuf, root: &std::path::Path) -> anyhow::Result<StockServer> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let endpoint = format!("tcp://127.0.0.1:{port}");
+        let child = Command::new(python)
+            .arg(root.join("bench/python/stock_server.py"))
+            .arg(&endpoint)
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", python.display()))?;
+        let server = StockServer { child, endpoint };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("stock zerorpc server did not listen on {}", server.endpoint);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for StockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs bench/python/stock_client.py against `endpoint`; returns its calls/s.
+fn python_client(
+    python: &PathBuf,
+    root: &std::path::Path,
+    endpoint: &str,
+    seconds: f64,
+) -> anyhow::Result<f64> {
+    let output = Command::new(python)
+        .arg(root.join("bench/python/stock_client.py"))
+        .arg(endpoint)
+        .arg(seconds.to_string())
+        .output()
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "stock python client failed against {endpoint}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("calls_per_sec "))
+        .and_then(|rate| rate.trim().parse().ok())
+        .with_context(|| format!("no rate in the python client's output: {stdout}"))
+}

@@ -1,0 +1,219 @@
+//! The `zrpc` command line against a stock zerorpc Python server and against our
+//! `calculator-server`: argument parsing, printing, introspection fallback, exit codes, timeouts.
+
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use zrpc_interop_tests::{
+    free_endpoint, python, run_with_timeout, wait_for_tcp, workspace_bin, workspace_root,
+    ChildGuard,
+};
+
+fn start_stock_server() -> Option<(ChildGuard, String)> {
+    let python = python()?;
+    let endpoint = free_endpoint();
+    let server = ChildGuard::spawn(
+        Command::new(python)
+            .arg(workspace_root().join("tests/python/stock_server.py"))
+            .arg(&endpoint),
+    );
+    wait_for_tcp(&endpoint, Duration::from_secs(20));
+    Some((server, endpoint))
+}
+
+fn start_calculator() -> (ChildGuard, String) {
+    let endpoint = free_endpoint();
+    let server = ChildGuard::spawn(
+        Command::new(workspace_bin("calculator-server")).args(["--bind", &endpoint]),
+    );
+    wait_for_tcp(&endpoint, Duration::from_secs(10));
+    (server, endpoint)
+}
+
+fn zrpc(args: &[&str]) -> Output {
+    run_with_timeout(
+        Command::new(workspace_bin("zrpc")).args(args),
+        Duration::from_secs(30),
+    )
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts success and returns stdout.
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "zrpc failed ({}): {}",
+        output.status,
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+#[test]
+fn call_parses_arguments_as_json_else_strings() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    assert_eq!(ok(zrpc(&["call", &ep, "add", "2", "3"])), "5\n");
+    assert_eq!(ok(zrpc(&["call", &ep, "add", "-2", "-3"])), "-5\n");
+    assert_eq!(ok(zrpc(&["call", &ep, "add", "1.5", "1"])), "2.5\n");
+    // Both strings: Python concatenates them.
+    assert_eq!(ok(zrpc(&["call", &ep, "add", "\"2\"", "x"])), "\"2x\"\n");
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "echo", r#"{"a":[1,"x",null,true]}"#])),
+        "{\"a\":[1,\"x\",null,true]}\n"
+    );
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "echo", "not json"])),
+        "\"not json\"\n"
+    );
+}
+
+#[test]
+fn call_prints_a_stream_one_item_per_line() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    assert_eq!(ok(zrpc(&["call", &ep, "count", "4"])), "0\n1\n2\n3\n");
+    assert_eq!(ok(zrpc(&["call", &ep, "count", "0"])), "");
+}
+
+#[test]
+fn call_remote_error_exits_1_with_one_line() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    let output = zrpc(&["call", &ep, "divide", "1", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: remote ZeroDivisionError: division by zero\n"
+    );
+    assert_eq!(stdout(&output), "");
+    let output = zrpc(&["call", &ep, "no_such_method"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with("error: remote NameError: "));
+}
+
+#[test]
+fn call_timeout_exits_3() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    let output = zrpc(&["call", "--timeout", "1", &ep, "slow", "3"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        format!("error: timed out after 1s waiting for slow on {ep}\n")
+    );
+}
+
+#[test]
+fn inspect_falls_back_on_stock_python_server() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    let out = ok(zrpc(&["inspect", &ep]));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("Arith"));
+    assert!(
+        out.contains("  add(...)\n      Adds two numbers.\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  count(...)\n      Yields 0 .. n-1.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ping_prints_name_and_round_trip() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    let out = ok(zrpc(&["ping", &ep]));
+    assert!(
+        out.starts_with(&format!("pong from Arith at {ep} in ")),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with(" ms"), "{out}");
+}
+
+#[test]
+fn calculator_through_the_cli() {
+    let (_server, ep) = start_calculator();
+    assert_eq!(ok(zrpc(&["call", &ep, "add", "2", "3"])), "5\n");
+    assert_eq!(ok(zrpc(&["call", &ep, "countdown", "3"])), "3\n2\n1\n");
+    assert_eq!(ok(zrpc(&["call", &ep, "echo_bytes", "hi"])), "\"hi\"\n");
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "shapes"])),
+        "[\"Circle\",\"Square\",\"Triangle\"]\n"
+    );
+    assert_eq!(
+        ok(zrpc(&[
+            "call",
+            &ep,
+            "translate",
+            r#"{"x":1,"y":2}"#,
+            "1",
+            "0.5"
+        ])),
+        "{\"x\":2.0,\"y\":2.5,\"label\":null,\"tags\":[]}\n"
+    );
+    assert_eq!(
+        ok(zrpc(&[
+            "call",
+            &ep,
+            "classify",
+            r#"[{"int":1},{"text":"a"},{"int":2}]"#
+        ])),
+        "{\"int\":2,\"text\":1}\n"
+    );
+    let output = zrpc(&["call", &ep, "divide", "1", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: remote DivisionByZero: division by zero\n"
+    );
+    let output = zrpc(&["call", &ep, "add", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).starts_with("error: remote TypeError: "));
+    let output = zrpc(&["call", "--timeout", "1", &ep, "sleep", "3000"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr(&output),
+        format!("error: timed out after 1s waiting for sleep on {ep}\n")
+    );
+}
+
+#[test]
+fn calculator_inspect_and_ping() {
+    let (_server, ep) = start_calculator();
+    let out = ok(zrpc(&["inspect", &ep]));
+    assert!(out.starts_with("Calculator\n"), "{out}");
+    assert!(
+        out.contains("  add(a, b)\n      Adds two integers.\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  translate(p, dx, dy)\n      Moves a point.\n"),
+        "{out}"
+    );
+    let out = ok(zrpc(&["ping", &ep]));
+    assert!(out.starts_with("pong from Calculator"), "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = zrpc(&["call"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = zrpc(&["call", "--timeout", "0", "tcp://127.0.0.1:1", "m"]);
+    assert_eq!(output.status.code(), Some(2));
+}
