@@ -69,6 +69,11 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 let noise = [describe_rule(Rule::question), describe_rule(Rule::langle)];
                 phrases.retain(|p| !noise.contains(p));
             }
+            // Where a declaration may start, so may its doc or annotations, or the file may end;
+            // naming the declaration says it all.
+            if phrases.iter().any(|p| p.starts_with("a declaration (")) {
+                phrases.retain(|p| p.starts_with("a declaration ("));
+            }
             match phrases.as_slice() {
                 [] => format!("unexpected {found}"),
                 [one] => format!("expected {one}, found {found}"),
@@ -86,7 +91,54 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 ));
         }
     };
-    Problem::new(file, at, message).label(format!("unexpected {found}"))
+    let word: String = rest_of_line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let at = if word.is_empty() {
+        at
+    } else {
+        position..position + word.len()
+    };
+    let label = if found.starts_with("a doc comment") {
+        "a doc comment cannot go here".to_owned()
+    } else {
+        format!("unexpected {found}")
+    };
+    let problem = Problem::new(file, at, message).label(label);
+    // Habits from other languages get a pointer to the IDL's way.
+    match (did_you_mean(&word, KEYWORDS), found.as_str()) {
+        (Some(keyword), _) if keyword != word && expects_declaration(error) => {
+            problem.help(format!("did you mean `{keyword}`?"))
+        }
+        (_, "`;`") => problem.help("separate members with a comma or a new line, not `;`"),
+        (_, "`:`") if expects(error, Rule::returns) => {
+            problem.help("a method's result type follows `->`, e.g. `add(a: i64) -> i64`")
+        }
+        _ => problem,
+    }
+}
+
+const KEYWORDS: [&str; 9] = [
+    "namespace",
+    "import",
+    "const",
+    "type",
+    "struct",
+    "enum",
+    "union",
+    "error",
+    "service",
+];
+
+fn expects(error: &pest::error::Error<Rule>, rule: Rule) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|p| describe_rule(*p) == describe_rule(rule)))
+}
+
+fn expects_declaration(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|rule| describe_rule(*rule).starts_with("a declaration")))
 }
 
 /// Whether a string body (after the opening quote) has its closing quote.
@@ -136,8 +188,11 @@ fn found_at(line: &str, line_col: pest::error::LineColLocation) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::statement | Rule::kw_namespace | Rule::kw_import | Rule::kw_const | Rule::kw_type
-        | Rule::kw_struct | Rule::kw_enum | Rule::kw_union | Rule::kw_error | Rule::kw_service => {
+        Rule::file | Rule::leading_doc | Rule::statement | Rule::kw_namespace | Rule::kw_import
+        | Rule::kw_const | Rule::kw_type | Rule::kw_struct | Rule::kw_enum | Rule::kw_union
+        | Rule::kw_error | Rule::kw_service | Rule::import_decl | Rule::namespace_decl
+        | Rule::const_decl | Rule::alias_decl | Rule::struct_decl | Rule::error_decl
+        | Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
             "a declaration (`struct`, `enum`, `union`, `error`, `service`, `type`, `const`, `import` or `namespace`)"
         }
         Rule::doc | Rule::doc_line => "a doc comment",
@@ -162,7 +217,6 @@ fn describe_rule(rule: Rule) -> &'static str {
             "a value, such as `1`, `\"text\"`, `[]` or an enum variant"
         }
         Rule::string_inner => "the rest of the string and a closing `\"`",
-        Rule::file => "a declaration",
         Rule::colon => "`:`",
         Rule::comma => "`,`",
         Rule::equals => "`=`",
@@ -175,9 +229,6 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::langle => "`<`",
         Rule::rangle => "`>`",
         Rule::question => "`?`",
-        Rule::import_decl | Rule::namespace_decl | Rule::const_decl | Rule::alias_decl
-        | Rule::struct_decl | Rule::error_decl | Rule::enum_decl | Rule::union_decl
-        | Rule::service_decl | Rule::leading_doc => "a declaration",
         // Silent helpers (whitespace, comments, escapes) never reach errors on their own.
         _ => "valid syntax",
     }
@@ -215,7 +266,7 @@ impl Builder<'_> {
         let mut trailing_doc = None;
         for pair in pairs.into_iter().flatten() {
             match pair.as_rule() {
-                Rule::statement => statements.push(self.statement(pair)),
+                Rule::statement => statements.extend(self.statement(pair)),
                 Rule::leading_doc => leading_doc = pair.into_inner().next().map(doc),
                 Rule::doc => trailing_doc = Some(doc(pair)),
                 _ => {}
@@ -249,11 +300,13 @@ impl Builder<'_> {
         }
     }
 
-    fn statement(&mut self, pair: Pair<'_, Rule>) -> Statement {
+    /// `None` only if the tree lacks what the grammar guarantees.
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
         let mut doc_comment = None;
         let mut annotations = Vec::new();
         let mut decl = None;
         let mut start = pair.as_span().end();
+        let end = span(&pair).end;
         for inner in pair.into_inner() {
             if inner.as_rule() != Rule::doc {
                 start = start.min(inner.as_span().start());
@@ -261,24 +314,20 @@ impl Builder<'_> {
             match inner.as_rule() {
                 Rule::doc => doc_comment = Some(doc(inner)),
                 Rule::annotation => annotations.push(self.annotation(inner)),
-                _ => decl = Some(self.decl(inner)),
+                _ => decl = self.decl(inner),
             }
         }
-        Statement {
+        Some(Statement {
             doc: doc_comment,
             annotations,
             start,
-            // The grammar guarantees a declaration; an empty import stands in if it ever lacks one.
-            decl: decl.unwrap_or(Decl::Import {
-                path: String::new(),
-                span: 0..0,
-            }),
-        }
+            span: start..end,
+            decl: decl?,
+        })
     }
 
-    fn decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
+    fn decl(&mut self, pair: Pair<'_, Rule>) -> Option<Decl> {
         let rule = pair.as_rule();
-        let whole = span(&pair);
         // Skip the keyword.
         let mut inner = pair.into_inner().filter(|p| {
             !matches!(
@@ -300,50 +349,40 @@ impl Builder<'_> {
         let mut next = || inner.next();
         match rule {
             Rule::namespace_decl => {
-                let lang = next().map(name);
-                let path = next().map(name);
-                match (lang, path) {
-                    (Some(lang), Some(path)) => Decl::Namespace { lang, path },
-                    _ => unreachable_decl(whole),
-                }
+                let lang = next().map(name)?;
+                let path = next().map(name)?;
+                Some(Decl::Namespace { lang, path })
             }
-            Rule::import_decl => match next() {
-                Some(string) => {
-                    let span = span(&string);
-                    Decl::Import {
-                        path: self.string(string),
-                        span,
-                    }
-                }
-                None => unreachable_decl(whole),
-            },
+            Rule::import_decl => {
+                let string = next()?;
+                let span = span(&string);
+                Some(Decl::Import {
+                    path: self.string(string),
+                    span,
+                })
+            }
             Rule::const_decl => {
-                let (n, t, v) = (next(), next(), next());
-                match (n, t, v) {
-                    (Some(n), Some(t), Some(v)) => Decl::Const {
-                        name: name(n),
-                        ty: self.type_expr(t),
-                        value: self.value(v),
-                    },
-                    _ => unreachable_decl(whole),
-                }
-            }
-            Rule::alias_decl => match (next(), next()) {
-                (Some(n), Some(t)) => Decl::Alias {
+                let (n, t, v) = (next()?, next()?, next()?);
+                Some(Decl::Const {
                     name: name(n),
                     ty: self.type_expr(t),
-                },
-                _ => unreachable_decl(whole),
-            },
+                    value: self.value(v),
+                })
+            }
+            Rule::alias_decl => {
+                let (n, t) = (next()?, next()?);
+                Some(Decl::Alias {
+                    name: name(n),
+                    ty: self.type_expr(t),
+                })
+            }
             Rule::struct_decl | Rule::error_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let fields = match next() {
                     Some(fields) => self.fields(fields),
                     None => Vec::new(),
                 };
-                if rule == Rule::struct_decl {
+                Some(if rule == Rule::struct_decl {
                     Decl::Struct {
                         name: name(n),
                         fields,
@@ -353,16 +392,14 @@ impl Builder<'_> {
                         name: name(n),
                         fields,
                     }
-                }
+                })
             }
             Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let members: Vec<Pair<'_, Rule>> = inner.collect();
                 self.check_separators(&members);
                 let members = members.into_iter().filter(|p| p.as_rule() != Rule::comma);
-                match rule {
+                Some(match rule {
                     Rule::enum_decl => Decl::Enum {
                         name: name(n),
                         variants: members
@@ -384,9 +421,9 @@ impl Builder<'_> {
                             .map(|p| self.method(p))
                             .collect(),
                     },
-                }
+                })
             }
-            _ => unreachable_decl(whole),
+            _ => None,
         }
     }
 
@@ -461,6 +498,7 @@ impl Builder<'_> {
         };
         let default = rest.next().map(|v| self.value(v));
         Field {
+            span: whole,
             doc,
             annotations,
             name: field_name,
@@ -479,6 +517,7 @@ impl Builder<'_> {
             .unwrap_or_else(|| placeholder_name(&whole));
         let ty = rest.next().map(|t| self.type_expr(t));
         Variant {
+            span: whole,
             doc,
             annotations,
             name: variant_name,
@@ -490,6 +529,7 @@ impl Builder<'_> {
         let whole = span(&pair);
         let (doc, annotations, rest) = self.member_head(pair);
         let mut method = Method {
+            span: whole.clone(),
             doc,
             annotations,
             oneway: None,
@@ -845,12 +885,5 @@ fn placeholder_type(span: &Span) -> TypeExpr {
     TypeExpr {
         kind: TypeKind::Unknown,
         span: span.clone(),
-    }
-}
-
-fn unreachable_decl(span: Span) -> Decl {
-    Decl::Import {
-        path: String::new(),
-        span,
     }
 }

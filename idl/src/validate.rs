@@ -1217,18 +1217,13 @@ impl<'a> CycleWalk<'_, 'a> {
     }
 }
 
+/// Where alias resolution ended: a model type, a type as written, or a declaration.
+#[derive(Clone, Copy)]
 enum ResolvedType<'t, 'a> {
     Model(&'t Type),
     Ast(&'a TypeExpr),
     Decl(&'a Decl),
 }
-
-impl Clone for ResolvedType<'_, '_> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl Copy for ResolvedType<'_, '_> {}
 
 const BUILTIN_TYPE_NAMES: [&str; 14] = [
     "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "string", "bytes",
