@@ -12,11 +12,13 @@ use bytes::Bytes;
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use zeromq::{
-    DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv, SocketSend, ZmqError, ZmqMessage,
+    DealerRecvHalf, DealerSendHalf, DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv,
+    SocketSend, ZmqError, ZmqMessage,
 };
 
 use crate::codec::{array_spans, Event, EventWriter};
@@ -83,12 +85,18 @@ impl ClientBuilder {
             pending: VecDeque::new(),
             broken: None,
         };
-        client_io()?.spawn(actor.run(commands_rx));
+        // The actor (and so the socket I/O) runs on the caller's runtime: no thread hop per
+        // call. Outside any runtime, a shared I/O thread hosts it.
+        match Handle::try_current() {
+            Ok(runtime) => runtime.spawn(actor.run(commands_rx)),
+            Err(_) => client_io()?.spawn(actor.run(commands_rx)),
+        };
         Ok(Client { commands, config })
     }
 }
 
-/// A zerorpc client. Cheap to clone; all clones share one connection.
+/// A zerorpc client. Cheap to clone; all clones share one connection, which lives on the tokio
+/// runtime that called [`ClientBuilder::connect`] (keep that runtime running while calling).
 #[derive(Clone)]
 pub struct Client {
     commands: mpsc::UnboundedSender<Command>,
@@ -227,7 +235,8 @@ impl Client {
         let mut request = Vec::with_capacity(64 + method.len() + args.len());
         let id = EventWriter::begin(&mut request, None, None, method);
         request.extend_from_slice(args);
-        let (events_tx, events) = mpsc::unbounded_channel();
+        // futures' channel allocates per message, tokio's a 32-slot block per channel.
+        let (events_tx, events) = futures::channel::mpsc::unbounded();
         self.commands
             .send(Command::Open {
                 id,
@@ -314,7 +323,7 @@ fn remote_error(event: &Event) -> RemoteError {
 struct OpenCall {
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
-    events: mpsc::UnboundedReceiver<Incoming>,
+    events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
@@ -331,7 +340,7 @@ impl OpenCall {
     async fn next_event(&mut self) -> Result<Event, Error> {
         let incoming = if self.first {
             self.first = false;
-            match tokio::time::timeout(self.timeout, self.events.recv()).await {
+            match tokio::time::timeout(self.timeout, self.events.next()).await {
                 Ok(incoming) => incoming,
                 Err(_) => {
                     return Err(Error::Timeout {
@@ -350,7 +359,7 @@ impl OpenCall {
                 let _ = rmp::encode::write_uint(&mut more, grant as u64);
                 let _ = self.commands.send(Command::Credit { event: more });
             }
-            self.events.recv().await
+            self.events.next().await
         };
         match incoming {
             Some(Incoming::Event(event)) => {
@@ -438,7 +447,7 @@ enum Command {
     Open {
         id: [u8; 32],
         request: Vec<u8>,
-        events: mpsc::UnboundedSender<Incoming>,
+        events: futures::channel::mpsc::UnboundedSender<Incoming>,
     },
     Oneway {
         request: Vec<u8>,
@@ -458,7 +467,7 @@ enum Incoming {
 }
 
 struct ClientChannel {
-    events: mpsc::UnboundedSender<Incoming>,
+    events: futures::channel::mpsc::UnboundedSender<Incoming>,
     last_heartbeat: Option<Instant>,
     /// Sent on the current connection (otherwise still queued).
     sent: bool,
@@ -470,6 +479,15 @@ struct Queued {
 }
 
 type Connected = (DealerSocket, futures::channel::mpsc::Receiver<SocketEvent>);
+type Received = Pin<Box<dyn Stream<Item = Result<ZmqMessage, ZmqError>> + Send>>;
+
+/// The receive half as a stream, so the pending receive survives `select!` iterations.
+fn incoming_stream(recv: DealerRecvHalf) -> Received {
+    Box::pin(futures::stream::unfold(recv, |mut recv| async move {
+        let message = recv.recv().await;
+        Some((message, recv))
+    }))
+}
 
 struct Actor {
     endpoint: String,
@@ -482,7 +500,8 @@ struct Actor {
 
 impl Actor {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let mut socket: Option<DealerSocket> = None;
+        let mut socket: Option<DealerSendHalf> = None;
+        let mut incoming: Option<Received> = None;
         let mut monitor: Option<futures::channel::mpsc::Receiver<SocketEvent>> = None;
         let mut connecting: Option<JoinHandle<Connected>> =
             Some(tokio::spawn(connect(self.endpoint.clone())));
@@ -497,9 +516,10 @@ impl Actor {
                     Some(command) => self.on_command(command, &mut socket).await,
                     None => break,
                 },
-                message = recv(&mut socket) => match message {
-                    Ok(message) => self.on_message(message),
-                    Err(e) => self.broken = Some(format!("receive failed: {e}")),
+                message = next_message(&mut incoming) => match message {
+                    Some(Ok(message)) => self.on_message(message),
+                    Some(Err(e)) => self.broken = Some(format!("receive failed: {e}")),
+                    None => self.broken = Some("the receive stream ended".into()),
                 },
                 event = next_socket_event(&mut monitor) => {
                     if matches!(event, Some(SocketEvent::Disconnected(_)) | None) {
@@ -510,7 +530,9 @@ impl Actor {
                     connecting = None;
                     match joined {
                         Ok((connected, events)) => {
-                            socket = Some(connected);
+                            let (send, recv) = connected.split();
+                            socket = Some(send);
+                            incoming = Some(incoming_stream(recv));
                             monitor = Some(events);
                             self.flush(&mut socket).await;
                         }
@@ -525,6 +547,7 @@ impl Actor {
                     self.endpoint
                 );
                 socket = None;
+                incoming = None;
                 monitor = None;
                 self.fail_sent(&reason);
                 if connecting.is_none() {
@@ -537,7 +560,7 @@ impl Actor {
         }
     }
 
-    async fn on_command(&mut self, command: Command, socket: &mut Option<DealerSocket>) {
+    async fn on_command(&mut self, command: Command, socket: &mut Option<DealerSendHalf>) {
         match command {
             Command::Open {
                 id,
@@ -546,7 +569,8 @@ impl Actor {
             } => {
                 let connected = socket.is_some() && self.pending.is_empty();
                 if !connected && self.pending.len() >= self.config.max_queued {
-                    let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
+                    let _ = events
+                        .unbounded_send(Incoming::Failed(Error::QueueFull(self.pending.len())));
                     return;
                 }
                 self.channels.insert(
@@ -600,7 +624,7 @@ impl Actor {
 
     /// Sends on the current connection; on failure the message goes back to the queue (when
     /// the socket hands it back) and the connection is replaced.
-    async fn send(&mut self, socket: &mut Option<DealerSocket>, queued: Queued) {
+    async fn send(&mut self, socket: &mut Option<DealerSendHalf>, queued: Queued) {
         let Some(s) = socket.as_mut() else {
             self.pending.push_front(queued);
             return;
@@ -619,7 +643,7 @@ impl Actor {
                 if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
                     let _ = channel
                         .events
-                        .send(Incoming::Failed(Error::Transport(format!(
+                        .unbounded_send(Incoming::Failed(Error::Transport(format!(
                             "send failed: {e}"
                         ))));
                 }
@@ -634,7 +658,7 @@ impl Actor {
         }
     }
 
-    async fn flush(&mut self, socket: &mut Option<DealerSocket>) {
+    async fn flush(&mut self, socket: &mut Option<DealerSendHalf>) {
         while self.broken.is_none() {
             let Some(queued) = self.pending.pop_front() else {
                 break;
@@ -653,7 +677,7 @@ impl Actor {
             if channel.sent {
                 let _ = channel
                     .events
-                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
+                    .unbounded_send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
             }
             !channel.sent
         });
@@ -691,19 +715,23 @@ impl Actor {
             "_zpc_hb" => channel.last_heartbeat = Some(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
-                if channel.events.send(Incoming::Event(event)).is_err() {
+                if channel
+                    .events
+                    .unbounded_send(Incoming::Event(event))
+                    .is_err()
+                {
                     self.channels.remove(&id);
                 }
             }
             _ => {
                 if let Some(channel) = self.channels.remove(&id) {
-                    let _ = channel.events.send(Incoming::Event(event));
+                    let _ = channel.events.unbounded_send(Incoming::Event(event));
                 }
             }
         }
     }
 
-    async fn on_tick(&mut self, socket: &mut Option<DealerSocket>) {
+    async fn on_tick(&mut self, socket: &mut Option<DealerSendHalf>) {
         if socket.is_none() {
             return;
         }
@@ -720,7 +748,7 @@ impl Actor {
                     let error = Error::LostRemote(format!(
                         "no heartbeat from the server for {lost_after:?}"
                     ));
-                    let _ = channel.events.send(Incoming::Failed(error));
+                    let _ = channel.events.unbounded_send(Incoming::Failed(error));
                     return false;
                 }
                 Some(_) => {}
@@ -745,9 +773,9 @@ impl Actor {
     }
 }
 
-async fn recv(socket: &mut Option<DealerSocket>) -> Result<ZmqMessage, ZmqError> {
-    match socket {
-        Some(socket) => socket.recv().await,
+async fn next_message(incoming: &mut Option<Received>) -> Option<Result<ZmqMessage, ZmqError>> {
+    match incoming {
+        Some(incoming) => incoming.next().await,
         None => std::future::pending().await,
     }
 }

@@ -51,6 +51,9 @@ async fn the_server_heartbeats_open_channels() {
         );
         assert_eq!(header_get(&e, "v"), Some(&Value::from(3)));
         names.push(name(&e).to_owned());
+        if name(&e) == "_zpc_hb" {
+            assert_eq!(e[2], Value::Array(vec![0.into()]));
+        }
         if name(&e) == "OK" {
             break;
         }
@@ -177,6 +180,9 @@ async fn the_client_recovers_after_a_server_restart() {
         Value::from(3)
     );
     server.abort().await;
+    // Let the client see the connection drop (a call sent into the dying connection is lost:
+    // that is `server_stopped_mid_call_is_a_lost_remote`).
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A call made while the server is down completes once it is back.
     let waiting = {
@@ -243,4 +249,52 @@ async fn graceful_shutdown_finishes_in_flight_calls() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     server.shutdown().await;
     assert_eq!(call.await.unwrap().unwrap(), 500);
+}
+
+/// The server's whole runtime is one thread, and the handler blocks it: heartbeats come from
+/// the server's I/O thread, so the client does not declare it lost, and the call completes.
+#[tokio::test]
+async fn heartbeats_survive_a_blocked_single_threaded_server_runtime() {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let (server, _) = start(HB).await;
+            ready_tx.send(server.endpoint()).unwrap();
+            let _ = stop_rx.await;
+            server.abort().await;
+        });
+    });
+    let endpoint = ready_rx.recv().unwrap();
+    let client = client(&endpoint).await;
+    let started = Instant::now();
+    let ms: u64 = client.call_typed("block", &(1200u64,)).await.unwrap();
+    assert_eq!(ms, 1200);
+    assert!(started.elapsed() >= Duration::from_millis(1200));
+    stop_tx.send(()).unwrap();
+    server_thread.join().unwrap();
+}
+
+/// Everything on the server's I/O thread: calls, streams and long calls with heartbeats work.
+#[tokio::test]
+async fn handlers_on_the_io_thread() {
+    let server = Server::builder(test_service(Default::default()))
+        .bind("tcp://127.0.0.1:0")
+        .heartbeat(HB)
+        .handlers_on_io_thread(true)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&server.endpoint()).await;
+    let sum: i64 = client.call_typed("add", &(2, 3)).await.unwrap();
+    assert_eq!(sum, 5);
+    let ms: u64 = client.call_typed("sleep", &(1000u64,)).await.unwrap();
+    assert_eq!(ms, 1000);
+    let items: Vec<u32> = client.call_typed("countdown", &(1000u32,)).await.unwrap();
+    assert_eq!(items.len(), 1000);
+    server.shutdown().await;
 }
