@@ -32,6 +32,9 @@ struct Options {
     /// Skip the stock zerorpc Python setups.
     #[arg(long)]
     no_python: bool,
+    /// Measure only the setups whose name contains this text (e.g. `zrpc client`, for profiling).
+    #[arg(long)]
+    only: Option<String>,
     /// Python with zerorpc installed (default: ZRPC_PYTHON, else the workspace's .venv).
     #[arg(long)]
     python: Option<PathBuf>,
@@ -66,7 +69,13 @@ fn main() -> anyhow::Result<()> {
             .timeout(Duration::from_secs(10))
             .connect(),
     )?;
-    let stock_server = if options.no_python {
+    let wanted = |setup: &str| {
+        options
+            .only
+            .as_deref()
+            .is_none_or(|filter| setup.contains(filter))
+    };
+    let stock_server = if options.no_python || !(wanted(PY_STOCK) || wanted(PY_ZRPC)) {
         None
     } else {
         Some(StockServer::start(&python, &root)?)
@@ -78,34 +87,34 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     for round in 1..=options.rounds {
         client_runtime.block_on(async {
-            samples.record(
-                RAW_SEQ,
-                raw::round_trips(&servers.raw_endpoint, 1, duration).await?,
-            );
-            samples.record(
-                ZRPC_SEQ,
-                measure_rate(1, duration, |i| add(&client, i)).await?,
-            );
-            samples.record(
-                RAW_PIPE,
-                raw::round_trips(&servers.raw_endpoint, n, duration).await?,
-            );
-            samples.record(
-                ZRPC_PIPE,
-                measure_rate(n, duration, |i| add(&client, i)).await?,
-            );
+            if wanted(RAW_SEQ) {
+                let rate = raw::round_trips(&servers.raw_endpoint, 1, duration).await?;
+                samples.record(RAW_SEQ, rate);
+            }
+            if wanted(ZRPC_SEQ) {
+                let rate = measure_rate(1, duration, |i| add(&client, i)).await?;
+                samples.record(ZRPC_SEQ, rate);
+            }
+            if wanted(RAW_PIPE) {
+                let rate = raw::round_trips(&servers.raw_endpoint, n, duration).await?;
+                samples.record(RAW_PIPE, rate);
+            }
+            if wanted(ZRPC_PIPE) {
+                let rate = measure_rate(n, duration, |i| add(&client, i)).await?;
+                samples.record(ZRPC_PIPE, rate);
+            }
             anyhow::Ok(())
         })?;
         if let Some(stock) = &stock_server {
             let seconds = options.python_seconds;
-            samples.record(
-                PY_STOCK,
-                python_client(&python, &root, &stock.endpoint, seconds)?,
-            );
-            samples.record(
-                PY_ZRPC,
-                python_client(&python, &root, &servers.zrpc_endpoint, seconds)?,
-            );
+            if wanted(PY_STOCK) {
+                let rate = python_client(&python, &root, &stock.endpoint, seconds)?;
+                samples.record(PY_STOCK, rate);
+            }
+            if wanted(PY_ZRPC) {
+                let rate = python_client(&python, &root, &servers.zrpc_endpoint, seconds)?;
+                samples.record(PY_ZRPC, rate);
+            }
         }
         eprintln!("round {round}/{} done", options.rounds);
     }
