@@ -164,41 +164,43 @@ struct Servers {
 impl Servers {
     fn start() -> anyhow::Result<Servers> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    let _ = ready_tx.send(Err(anyhow::Error::from(error)));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                let started = async {
-                    let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                    let server =
-                        zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
-                    let zrpc_endpoint = server.endpoint().to_string();
-                    anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
-                };
-                match started.await {
-                    Ok((raw_endpoint, zrpc_endpoint, server)) => {
-                        let _ = ready_tx.send(Ok(Servers {
-                            raw_endpoint,
-                            zrpc_endpoint,
-                        }));
-                        // Serve until the process ends.
-                        std::future::pending::<()>().await;
-                        drop(server);
-                    }
+        std::thread::Builder::new()
+            .name("bench-servers".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
                     Err(error) => {
-                        let _ = ready_tx.send(Err(error));
+                        let _ = ready_tx.send(Err(anyhow::Error::from(error)));
+                        return;
                     }
-                }
-            });
-        });
+                };
+                runtime.block_on(async move {
+                    let started = async {
+                        let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
+                        let server =
+                            zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
+                        let zrpc_endpoint = server.endpoint().to_string();
+                        anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
+                    };
+                    match started.await {
+                        Ok((raw_endpoint, zrpc_endpoint, server)) => {
+                            let _ = ready_tx.send(Ok(Servers {
+                                raw_endpoint,
+                                zrpc_endpoint,
+                            }));
+                            // Serve until the process ends.
+                            std::future::pending::<()>().await;
+                            drop(server);
+                        }
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(error));
+                        }
+                    }
+                });
+            })?;
         ready_rx.recv().context("server thread died")?
     }
 }
