@@ -239,7 +239,8 @@ fn parse_inspect(reply: &Value) -> (String, Vec<MethodDoc>) {
     let name = field(reply, "name")
         .and_then(|n| n.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let mut methods: Vec<MethodDoc> = field(reply, "methods")
+    // In the server's order (zrpc: declaration order; Python: definition order).
+    let methods: Vec<MethodDoc> = field(reply, "methods")
         .and_then(|m| m.as_map().cloned())
         .unwrap_or_default()
         .into_iter()
@@ -265,7 +266,6 @@ fn parse_inspect(reply: &Value) -> (String, Vec<MethodDoc>) {
             })
         })
         .collect();
-    methods.sort_by(|a, b| a.name.cmp(&b.name));
     (name, methods)
 }
 
@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(name, "Svc");
         assert_eq!(
             render(&name, &methods),
-            "Svc\n  add()\n      Adds.\n      Two lines.\n  pair(a, b=7)\n"
+            "Svc\n  pair(a, b=7)\n  add()\n      Adds.\n      Two lines.\n"
         );
     }
 
