@@ -12,11 +12,13 @@ use bytes::Bytes;
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use zeromq::{
-    DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv, SocketSend, ZmqError, ZmqMessage,
+    DealerRecvHalf, DealerSendHalf, DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv,
+    SocketSend, ZmqError, ZmqMessage,
 };
 
 use crate::codec::{array_spans, Event, EventWriter};
@@ -83,7 +85,12 @@ impl ClientBuilder {
             pending: VecDeque::new(),
             broken: None,
         };
-        client_io()?.spawn(actor.run(commands_rx));
+        // The actor (and so the socket I/O) runs on the caller's runtime: no thread hop per
+        // call. Outside any runtime, a shared I/O thread hosts it.
+        match Handle::try_current() {
+            Ok(runtime) => runtime.spawn(actor.run(commands_rx)),
+            Err(_) => client_io()?.spawn(actor.run(commands_rx)),
+        };
         Ok(Client { commands, config })
     }
 }
@@ -470,6 +477,15 @@ struct Queued {
 }
 
 type Connected = (DealerSocket, futures::channel::mpsc::Receiver<SocketEvent>);
+type Received = Pin<Box<dyn Stream<Item = Result<ZmqMessage, ZmqError>> + Send>>;
+
+/// The receive half as a stream, so the pending receive survives `select!` iterations.
+fn incoming_stream(recv: DealerRecvHalf) -> Received {
+    Box::pin(futures::stream::unfold(recv, |mut recv| async move {
+        let message = recv.recv().await;
+        Some((message, recv))
+    }))
+}
 
 struct Actor {
     endpoint: String,
@@ -482,7 +498,8 @@ struct Actor {
 
 impl Actor {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let mut socket: Option<DealerSocket> = None;
+        let mut socket: Option<DealerSendHalf> = None;
+        let mut incoming: Option<Received> = None;
         let mut monitor: Option<futures::channel::mpsc::Receiver<SocketEvent>> = None;
         let mut connecting: Option<JoinHandle<Connected>> =
             Some(tokio::spawn(connect(self.endpoint.clone())));
@@ -497,9 +514,10 @@ impl Actor {
                     Some(command) => self.on_command(command, &mut socket).await,
                     None => break,
                 },
-                message = recv(&mut socket) => match message {
-                    Ok(message) => self.on_message(message),
-                    Err(e) => self.broken = Some(format!("receive failed: {e}")),
+                message = next_message(&mut incoming) => match message {
+                    Some(Ok(message)) => self.on_message(message),
+                    Some(Err(e)) => self.broken = Some(format!("receive failed: {e}")),
+                    None => self.broken = Some("the receive stream ended".into()),
                 },
                 event = next_socket_event(&mut monitor) => {
                     if matches!(event, Some(SocketEvent::Disconnected(_)) | None) {
@@ -510,7 +528,9 @@ impl Actor {
                     connecting = None;
                     match joined {
                         Ok((connected, events)) => {
-                            socket = Some(connected);
+                            let (send, recv) = connected.split();
+                            socket = Some(send);
+                            incoming = Some(incoming_stream(recv));
                             monitor = Some(events);
                             self.flush(&mut socket).await;
                         }
@@ -525,6 +545,7 @@ impl Actor {
                     self.endpoint
                 );
                 socket = None;
+                incoming = None;
                 monitor = None;
                 self.fail_sent(&reason);
                 if connecting.is_none() {
@@ -537,7 +558,7 @@ impl Actor {
         }
     }
 
-    async fn on_command(&mut self, command: Command, socket: &mut Option<DealerSocket>) {
+    async fn on_command(&mut self, command: Command, socket: &mut Option<DealerSendHalf>) {
         match command {
             Command::Open {
                 id,
@@ -600,7 +621,7 @@ impl Actor {
 
     /// Sends on the current connection; on failure the message goes back to the queue (when
     /// the socket hands it back) and the connection is replaced.
-    async fn send(&mut self, socket: &mut Option<DealerSocket>, queued: Queued) {
+    async fn send(&mut self, socket: &mut Option<DealerSendHalf>, queued: Queued) {
         let Some(s) = socket.as_mut() else {
             self.pending.push_front(queued);
             return;
@@ -634,7 +655,7 @@ impl Actor {
         }
     }
 
-    async fn flush(&mut self, socket: &mut Option<DealerSocket>) {
+    async fn flush(&mut self, socket: &mut Option<DealerSendHalf>) {
         while self.broken.is_none() {
             let Some(queued) = self.pending.pop_front() else {
                 break;
@@ -703,7 +724,7 @@ impl Actor {
         }
     }
 
-    async fn on_tick(&mut self, socket: &mut Option<DealerSocket>) {
+    async fn on_tick(&mut self, socket: &mut Option<DealerSendHalf>) {
         if socket.is_none() {
             return;
         }
@@ -745,9 +766,9 @@ impl Actor {
     }
 }
 
-async fn recv(socket: &mut Option<DealerSocket>) -> Result<ZmqMessage, ZmqError> {
-    match socket {
-        Some(socket) => socket.recv().await,
+async fn next_message(incoming: &mut Option<Received>) -> Option<Result<ZmqMessage, ZmqError>> {
+    match incoming {
+        Some(incoming) => incoming.next().await,
         None => std::future::pending().await,
     }
 }

@@ -412,3 +412,93 @@ mod tests {
         assert!(a.iter().all(u8::is_ascii_hexdigit));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use rmpv::Value;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Nil),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("NaN never equals itself", |f| !f.is_nan())
+                .prop_map(Value::from),
+            ".{0,40}".prop_map(Value::from),
+            proptest::collection::vec(any::<u8>(), 0..300).prop_map(Value::Binary),
+            (any::<i8>(), proptest::collection::vec(any::<u8>(), 0..20))
+                .prop_map(|(t, d)| Value::Ext(t, d)),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::vec((".{0,10}".prop_map(Value::from), inner), 0..8)
+                    .prop_map(Value::Map),
+            ]
+        })
+    }
+
+    fn encode(v: &Value) -> Vec<u8> {
+        let mut buf = Vec::new();
+        rmpv::encode::write_value(&mut buf, v).unwrap();
+        buf
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = Event::decode(Bytes::from(bytes.clone()));
+            let _ = array_spans(&bytes);
+        }
+
+        #[test]
+        fn decoding_corrupted_events_never_panics(
+            args in value(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut raw = EventWriter::event(None, "method", &encode(&args));
+            for (index, byte) in flips {
+                let i = index.index(raw.len());
+                raw[i] = byte;
+            }
+            let _ = Event::decode(Bytes::from(raw.clone()));
+            raw.truncate(cut.index(raw.len()));
+            let _ = Event::decode(Bytes::from(raw));
+        }
+
+        #[test]
+        fn events_round_trip(
+            name in ".{0,30}",
+            response_to in proptest::option::of(prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..40).prop_map(Value::Binary),
+                ".{0,40}".prop_map(Value::from),
+            ]),
+            details in proptest::option::of(value()),
+            args in value(),
+        ) {
+            let response_to = response_to.map(|r| encode(&r));
+            let details = details.map(|d| encode(&d));
+            let mut raw = Vec::new();
+            let id = EventWriter::begin(&mut raw, response_to.as_deref(), details.as_deref(), &name);
+            raw.extend_from_slice(&encode(&args));
+            let event = Event::decode(Bytes::from(raw)).unwrap();
+            prop_assert_eq!(event.name(), name.as_str());
+            prop_assert_eq!(&event.message_id()[2..], &id[..]);
+            prop_assert_eq!(event.response_to(), response_to.as_deref());
+            prop_assert_eq!(event.zrpc_error(), details.as_deref());
+            prop_assert_eq!(rmpv::decode::read_value(&mut event.args()).unwrap(), args.clone());
+            if let Value::Array(items) = &args {
+                let spans = array_spans(event.args()).unwrap();
+                prop_assert_eq!(spans.len(), items.len());
+                for (span, item) in spans.iter().zip(items) {
+                    prop_assert_eq!(&rmpv::decode::read_value(&mut &event.args()[span.clone()]).unwrap(), item);
+                }
+            }
+        }
+    }
+}

@@ -1,9 +1,10 @@
-//! The server: a ROUTER whose socket I/O and heartbeats run on a dedicated thread, while
-//! handlers run on the caller's tokio runtime.
+//! The server: a ROUTER whose accept loop, socket writers and heartbeats run on a dedicated
+//! thread, while requests are dispatched to handlers on the caller's tokio runtime.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -13,12 +14,15 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 use tokio::task::AbortHandle;
 use tracing::{debug, warn};
 use zeromq::{
-    RouterRecvHalf, RouterSendHalf, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage,
+    RouterRecvHalf, RouterSendHalf, RouterSocket, Socket, SocketRecv, SocketSend, ZmqError,
+    ZmqMessage,
 };
 
 use crate::codec::{array_spans, Event, EventWriter};
 use crate::error::{Error, RemoteError};
-use crate::service::{builtin_with_arg, Args, MethodKind, ReplyKind, Service, ServiceInner};
+use crate::service::{
+    builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
+};
 use crate::transport::{normalize_endpoint, routed_message};
 
 /// Tunables of a server.
@@ -72,10 +76,11 @@ impl ServerBuilder {
         self
     }
 
-    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime:
-    /// handlers are spawned on it.
+    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime: requests
+    /// are dispatched and handlers run on it, while socket writes and heartbeats run on a
+    /// dedicated thread, so a blocked runtime cannot silence the heartbeats.
     pub async fn start(self) -> Result<Server, Error> {
-        let handlers = Handle::try_current().map_err(|_| {
+        let runtime = Handle::try_current().map_err(|_| {
             Error::Transport("Server::start must be called inside a tokio runtime".into())
         })?;
         if self.endpoints.is_empty() {
@@ -91,11 +96,13 @@ impl ServerBuilder {
             .iter()
             .map(|e| normalize_endpoint(e))
             .collect::<Result<Vec<_>, _>>()?;
+        let table = Arc::new(Mutex::new(Table::default()));
         let (ready_tx, ready_rx) = oneshot::channel();
-        let (stop_tx, stop_rx) = mpsc::unbounded_channel();
+        let (io_stop_tx, io_stop_rx) = oneshot::channel();
+        let (io_done_tx, io_done_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
-        let service = self.service.inner.clone();
-        let config = self.config;
+        let heartbeat = self.config.heartbeat;
+        let io_table = table.clone();
         std::thread::Builder::new()
             .name("zrpc-server-io".into())
             .spawn(move || {
@@ -112,6 +119,8 @@ impl ServerBuilder {
                     }
                 };
                 rt.block_on(async move {
+                    // Bound here, so the accept loop and every peer's writer task run on
+                    // this thread.
                     let mut socket = RouterSocket::new();
                     let mut bound = Vec::new();
                     for endpoint in &endpoints {
@@ -125,17 +134,28 @@ impl ServerBuilder {
                             }
                         }
                     }
-                    let _ = ready_tx.send(Ok(bound));
                     let (send, recv) = socket.split();
-                    ServerIo::new(send, service, handlers, config)
-                        .run(recv, stop_rx)
-                        .await;
+                    let _ = ready_tx.send(Ok((bound, send.clone(), recv)));
+                    heartbeats(Outlet::new(send), io_table, heartbeat, io_stop_rx).await;
                 });
                 drop(rt);
-                let _ = done_tx.send(());
+                let _ = io_done_tx.send(());
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
-        let endpoints = ready_rx.await.map_err(|_| Error::Closed)??;
+        let (endpoints, send, recv) = ready_rx.await.map_err(|_| Error::Closed)??;
+        let (stop_tx, stop_rx) = mpsc::unbounded_channel();
+        let dispatcher = Dispatcher {
+            outlet: Outlet::new(send.clone()),
+            send,
+            service: self.service.inner.clone(),
+            config: self.config,
+            table,
+            stopping: false,
+            io_stop: Some(io_stop_tx),
+            io_done: Some(io_done_rx),
+            done: Some(done_tx),
+        };
+        runtime.spawn(dispatcher.run(recv, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -227,89 +247,180 @@ struct Channel {
     credit: Option<Arc<Semaphore>>,
 }
 
-/// An event produced by a handler task for its channel.
-struct Outgoing {
-    key: ChannelKey,
-    event: Vec<u8>,
-    last: bool,
+/// Open channels, shared by the dispatcher, the handler tasks (which close their channel) and
+/// the heartbeat task on the I/O thread.
+#[derive(Default)]
+struct Table {
+    channels: HashMap<ChannelKey, Channel>,
+    in_flight: HashMap<Bytes, usize>,
+}
+
+impl Table {
+    fn close(&mut self, key: &ChannelKey) -> Option<Channel> {
+        let channel = self.channels.remove(key)?;
+        if let Some(count) = self.in_flight.get_mut(&key.peer) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.in_flight.remove(&key.peer);
+            }
+        }
+        Some(channel)
+    }
+}
+
+type SharedTable = Arc<Mutex<Table>>;
+
+fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
+    // A panic while holding the lock leaves the table consistent (single-step updates).
+    table.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Upper bound of a stream's credit, so `_zpc_more` with a huge count cannot overflow it.
 const MAX_CREDIT: usize = 1 << 20;
 
-struct ServerIo {
-    send: RouterSendHalf,
-    service: Arc<ServiceInner>,
-    handlers: Handle,
-    config: ServerConfig,
-    channels: HashMap<ChannelKey, Channel>,
-    in_flight: HashMap<Bytes, usize>,
-    outbox: mpsc::UnboundedSender<Outgoing>,
-    outbox_rx: Option<mpsc::UnboundedReceiver<Outgoing>>,
-    stopping: bool,
+/// Sends `_zpc_hb` on every open channel every interval, from the I/O thread.
+async fn heartbeats(
+    outlet: Outlet,
+    table: SharedTable,
+    interval: Duration,
+    mut stop: oneshot::Receiver<Stop>,
+) {
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            how = &mut stop => {
+                if how == Ok(Stop::Graceful) {
+                    // The zeromq crate has no linger: give the writer tasks a moment to flush
+                    // the last replies before the runtime (and the sockets) go away.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                return;
+            }
+            _ = ticker.tick() => {
+                let beats: Vec<_> = lock(&table)
+                    .channels
+                    .iter()
+                    .map(|(key, channel)| (channel.envelope.clone(), key.id.clone()))
+                    .collect();
+                for (envelope, id) in beats {
+                    let event = EventWriter::event(Some(&id), "_zpc_hb", &[0x91, 0x00]);
+                    outlet.send(envelope, event);
+                }
+            }
+        }
+    }
 }
 
-impl ServerIo {
-    fn new(
-        send: RouterSendHalf,
-        service: Arc<ServiceInner>,
-        handlers: Handle,
-        config: ServerConfig,
-    ) -> Self {
-        let (outbox, outbox_rx) = mpsc::unbounded_channel();
-        ServerIo {
+/// Sends on the ROUTER from the dispatcher and the heartbeat task, which must never wait on
+/// one peer: a send that cannot complete at once is parked in its own task, and at most
+/// `MAX_PARKED` sends are parked (a peer that stops reading loses events, not our memory).
+#[derive(Clone)]
+struct Outlet {
+    send: RouterSendHalf,
+    parked: Arc<AtomicUsize>,
+}
+
+const MAX_PARKED: usize = 10_000;
+
+impl Outlet {
+    fn new(send: RouterSendHalf) -> Self {
+        Outlet {
             send,
-            service,
-            handlers,
-            config,
-            channels: HashMap::new(),
-            in_flight: HashMap::new(),
-            outbox,
-            outbox_rx: Some(outbox_rx),
-            stopping: false,
+            parked: Arc::new(AtomicUsize::new(0)),
         }
     }
 
-    async fn run(mut self, mut recv: RouterRecvHalf, mut stop: mpsc::UnboundedReceiver<Stop>) {
-        let Some(mut outbox) = self.outbox_rx.take() else {
+    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) {
+        let Some(message) = routed_message(envelope, event) else {
             return;
         };
-        let mut ticker = tokio::time::interval_at(
-            tokio::time::Instant::now() + self.config.heartbeat,
-            self.config.heartbeat,
-        );
+        let mut send = self.send.clone();
+        let mut sending = Box::pin(async move { send.send(message).await });
+        match (&mut sending).now_or_never() {
+            Some(result) => log_send(result),
+            None if self.parked.load(Ordering::Relaxed) < MAX_PARKED => {
+                self.parked.fetch_add(1, Ordering::Relaxed);
+                let parked = self.parked.clone();
+                tokio::spawn(async move {
+                    log_send(sending.await);
+                    parked.fetch_sub(1, Ordering::Relaxed);
+                });
+            }
+            None => warn!("zrpc server: too many sends waiting on slow peers, dropping an event"),
+        }
+    }
+}
+
+fn log_send(result: Result<(), ZmqError>) {
+    if let Err(e) = result {
+        debug!("zrpc server: event not delivered: {e}");
+    }
+}
+
+/// Reads requests and channel events, checks limits and liveness, and spawns handlers.
+struct Dispatcher {
+    outlet: Outlet,
+    send: RouterSendHalf,
+    service: Arc<ServiceInner>,
+    config: ServerConfig,
+    table: SharedTable,
+    stopping: bool,
+    /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
+    io_stop: Option<oneshot::Sender<Stop>>,
+    io_done: Option<oneshot::Receiver<()>>,
+    /// Fires once everything is closed.
+    done: Option<oneshot::Sender<()>>,
+}
+
+impl Dispatcher {
+    async fn run(mut self, recv: RouterRecvHalf, mut stop: mpsc::UnboundedReceiver<Stop>) {
+        let mut incoming = Box::pin(futures::stream::unfold(recv, |mut recv| async move {
+            let message = recv.recv().await;
+            Some((message, recv))
+        }));
+        let interval = self.config.heartbeat;
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        let how = loop {
             tokio::select! {
                 biased;
                 how = stop.recv() => match how {
                     Some(Stop::Graceful) => self.stopping = true,
-                    Some(Stop::Abort) | None => break,
+                    Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                out = outbox.recv() => match out {
-                    Some(out) => self.on_outgoing(out),
-                    None => break,
-                },
-                message = recv.recv() => match message {
-                    Ok(message) => self.on_message(message),
-                    Err(e) => {
+                message = incoming.next() => match message {
+                    Some(Ok(message)) => self.on_message(message),
+                    Some(Err(e)) => {
                         warn!("zrpc server: socket receive failed, stopping: {e}");
-                        break;
+                        break Stop::Abort;
                     }
+                    None => break Stop::Abort,
                 },
-                _ = ticker.tick() => self.on_tick(),
+                // After the messages already received, so a stalled runtime does not make
+                // heartbeats waiting in the socket look missing.
+                _ = ticker.tick() => self.check_liveness(),
             }
-            if self.stopping && self.channels.is_empty() {
-                // The zeromq crate has no linger: give its writer tasks a moment to flush the
-                // last replies before the socket is dropped.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                break;
+            if self.stopping && lock(&self.table).channels.is_empty() {
+                break Stop::Graceful;
             }
-        }
-        for channel in self.channels.values() {
-            if let Some(task) = &channel.task {
+        };
+        for (_, channel) in lock(&self.table).channels.drain() {
+            if let Some(task) = channel.task {
                 task.abort();
             }
+        }
+        if let Some(io_stop) = self.io_stop.take() {
+            let _ = io_stop.send(how);
+        }
+        // Listener first, connections after: a client reconnecting at once must not reach a
+        // listener that is about to vanish.
+        if let Some(io_done) = self.io_done.take() {
+            let _ = io_done.await;
+        }
+        drop(incoming);
+        if let Some(done) = self.done.take() {
+            let _ = done.send(());
         }
     }
 
@@ -327,7 +438,6 @@ impl ServerIo {
             return;
         }
         let envelope = frames;
-        let oversize = payload.len() > self.config.max_message_size;
         let size = payload.len();
         let event = match Event::decode(payload) {
             Ok(event) => event,
@@ -344,7 +454,7 @@ impl ServerIo {
             self.on_channel_event(&key, &event);
             return;
         }
-        if oversize {
+        if size > self.config.max_message_size {
             warn!(
                 "zrpc server: refusing a {size}-byte request (limit {})",
                 self.config.max_message_size
@@ -363,7 +473,8 @@ impl ServerIo {
     }
 
     fn on_channel_event(&mut self, key: &ChannelKey, event: &Event) {
-        let Some(channel) = self.channels.get_mut(key) else {
+        let mut table = lock(&self.table);
+        let Some(channel) = table.channels.get_mut(key) else {
             debug!(
                 "zrpc server: dropping {} for an unknown channel",
                 event.name()
@@ -386,21 +497,17 @@ impl ServerIo {
                     (Some(_), None) => {}
                 }
             }
-            other => debug!("zrpc server: ignoring unexpected event {other:?} on an open channel"),
+            other => {
+                debug!("zrpc server: ignoring unexpected event {other:?} on an open channel")
+            }
         }
     }
 
     fn on_request(&mut self, envelope: Vec<Bytes>, event: Event) {
         let name = event.name();
         if self.stopping {
-            self.reply_now(
-                envelope,
-                &event,
-                Err(RemoteError::new(
-                    "ServerShuttingDown",
-                    "the server is shutting down",
-                )),
-            );
+            let error = RemoteError::new("ServerShuttingDown", "the server is shutting down");
+            self.reply_now(envelope, &event, Err(error));
             return;
         }
         if let Some(payload) = self.service.builtins.get(name) {
@@ -421,11 +528,11 @@ impl ServerIo {
         let args = match Args::parse(method.name.clone(), event.args_bytes()) {
             Ok(args) if args.len() == method.info.args.len() => args,
             Ok(args) => {
+                let expected = method.info.args.len();
                 let error = RemoteError::type_error(format!(
-                    "{}() takes {} argument{} ({}) but {} were given",
+                    "{}() takes {expected} argument{} ({}) but {} were given",
                     method.name,
-                    method.info.args.len(),
-                    if method.info.args.len() == 1 { "" } else { "s" },
+                    if expected == 1 { "" } else { "s" },
                     method.info.args.join(", "),
                     args.len()
                 ));
@@ -438,22 +545,27 @@ impl ServerIo {
             }
         };
         let kind = method.info.kind;
-        let future = (method.handler)(args);
         if kind == MethodKind::Oneway {
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
-            let method = method.name.clone();
-            self.handlers.spawn(async move {
+            let method_name = method.name.clone();
+            let future = (method.handler)(args);
+            tokio::spawn(async move {
                 match AssertUnwindSafe(future).catch_unwind().await {
                     Ok(Ok(_)) => {}
-                    Ok(Err(e)) => warn!("zrpc server: oneway {method} failed: {e}"),
-                    Err(_) => warn!("zrpc server: oneway {method} panicked"),
+                    Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
+                    Err(_) => warn!("zrpc server: oneway {method_name} panicked"),
                 }
             });
             return;
         }
-        let peer = envelope[0].clone();
-        let in_flight = self.in_flight.entry(peer.clone()).or_insert(0);
-        if *in_flight >= self.config.max_in_flight_per_peer {
+        let key = ChannelKey {
+            peer: envelope[0].clone(),
+            id: event.message_id_bytes(),
+        };
+        let mut table = lock(&self.table);
+        let in_flight = table.in_flight.get(&key.peer).copied().unwrap_or(0);
+        if in_flight >= self.config.max_in_flight_per_peer {
+            drop(table);
             let error = RemoteError::new(
                 "ServerBusy",
                 format!(
@@ -464,23 +576,23 @@ impl ServerIo {
             self.reply_now(envelope, &event, Err(error));
             return;
         }
-        let key = ChannelKey {
-            peer,
-            id: event.message_id_bytes(),
-        };
-        if self.channels.contains_key(&key) {
+        if table.channels.contains_key(&key) {
             warn!("zrpc server: dropping a request that reuses an open channel id");
             return;
         }
-        *in_flight += 1;
+        *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
         let credit = (kind == MethodKind::Stream).then(|| Arc::new(Semaphore::new(1)));
-        let task = self.handlers.spawn(run_call(
-            future,
-            key.clone(),
-            credit.clone(),
-            self.outbox.clone(),
-        ));
-        self.channels.insert(
+        let call = Call {
+            key: key.clone(),
+            envelope: envelope.clone(),
+            send: self.send.clone(),
+            table: self.table.clone(),
+        };
+        let future = (method.handler)(args);
+        // Spawned while the table is locked, so the task cannot finish (and close its
+        // channel) before the channel exists.
+        let task = tokio::spawn(call.run(future, credit.clone()));
+        table.channels.insert(
             key,
             Channel {
                 envelope,
@@ -491,7 +603,7 @@ impl ServerIo {
         );
     }
 
-    /// Answers a request at once from the I/O thread (errors, built-ins, acks).
+    /// Answers a request at once (errors, built-ins, acks).
     fn reply_now(
         &mut self,
         envelope: Vec<Bytes>,
@@ -502,79 +614,30 @@ impl ServerIo {
             Ok(value) => ok_event(request.message_id(), &value),
             Err(error) => err_event(request.message_id(), &error),
         };
-        self.send(envelope, event);
+        self.outlet.send(envelope, event);
     }
 
-    fn on_outgoing(&mut self, out: Outgoing) {
-        let envelope = if out.last {
-            match self.channels.remove(&out.key) {
-                Some(channel) => {
-                    self.release(&out.key.peer);
-                    channel.envelope
-                }
-                None => return,
-            }
-        } else {
-            match self.channels.get(&out.key) {
-                Some(channel) => channel.envelope.clone(),
-                None => return,
-            }
-        };
-        self.send(envelope, out.event);
-    }
-
-    fn release(&mut self, peer: &Bytes) {
-        if let Some(count) = self.in_flight.get_mut(peer) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                self.in_flight.remove(peer);
-            }
-        }
-    }
-
-    fn on_tick(&mut self) {
+    /// Cancels the calls of clients silent for more than two intervals (Python's rule: the
+    /// first check without any heartbeat only sets the baseline).
+    fn check_liveness(&mut self) {
         let now = Instant::now();
         let lost_after = 2 * self.config.heartbeat;
+        let mut table = lock(&self.table);
         let mut lost = Vec::new();
-        let mut beats = Vec::with_capacity(self.channels.len());
-        for (key, channel) in &mut self.channels {
+        for (key, channel) in &mut table.channels {
             match channel.last_heartbeat {
                 None => channel.last_heartbeat = Some(now),
-                Some(last) if now.duration_since(last) > lost_after => {
-                    lost.push(key.clone());
-                    continue;
-                }
+                Some(last) if now.duration_since(last) > lost_after => lost.push(key.clone()),
                 Some(_) => {}
             }
-            beats.push((
-                channel.envelope.clone(),
-                EventWriter::event(Some(&key.id), "_zpc_hb", &[0x91, 0x00]),
-            ));
         }
         for key in lost {
-            if let Some(channel) = self.channels.remove(&key) {
+            if let Some(channel) = table.close(&key) {
                 warn!("zrpc server: lost remote (no heartbeat for {lost_after:?}), cancelling its call");
                 if let Some(task) = channel.task {
                     task.abort();
                 }
-                self.release(&key.peer);
             }
-        }
-        for (envelope, event) in beats {
-            self.send(envelope, event);
-        }
-    }
-
-    /// Queues a message without ever waiting: a peer that stops reading loses its replies
-    /// instead of stalling every other peer.
-    fn send(&mut self, envelope: Vec<Bytes>, event: Vec<u8>) {
-        let Some(message) = routed_message(envelope, event) else {
-            return;
-        };
-        match self.send.send(message).now_or_never() {
-            Some(Ok(())) => {}
-            Some(Err(e)) => debug!("zrpc server: reply not delivered: {e}"),
-            None => warn!("zrpc server: peer send queue full, dropping a reply"),
         }
     }
 }
@@ -587,7 +650,7 @@ fn ok_event(response_to: &[u8], value: &[u8]) -> Vec<u8> {
     buf
 }
 
-pub(crate) fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
+fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
     let details = error.details.as_ref().map(|d| {
         let mut buf = Vec::new();
         // Writing into a Vec cannot fail.
@@ -606,60 +669,90 @@ pub(crate) fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
     buf
 }
 
-/// Runs one call on the handler runtime and hands its events to the I/O thread.
-async fn run_call(
-    future: crate::service::HandlerFuture,
+/// One running call: sends its events straight to the socket and closes its channel.
+struct Call {
     key: ChannelKey,
-    credit: Option<Arc<Semaphore>>,
-    outbox: mpsc::UnboundedSender<Outgoing>,
-) {
-    let id = key.id.clone();
-    let send = |event: Vec<u8>, last: bool| {
-        let _ = outbox.send(Outgoing {
-            key: key.clone(),
-            event,
-            last,
-        });
-    };
-    let reply = match AssertUnwindSafe(future).catch_unwind().await {
-        Ok(reply) => reply,
-        Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
-    };
-    let items = match (reply, credit) {
-        (Ok(reply), credit) => {
-            match (reply.0, credit) {
-                (ReplyKind::Value(value), _) => return send(ok_event(&id, &value), true),
-                (ReplyKind::Stream(items), Some(credit)) => (items, credit),
-                (ReplyKind::Stream(_), None) => {
-                    let error = RemoteError::new("ServerError", "the handler returned a stream for a method not declared MethodKind::Stream");
-                    return send(err_event(&id, &error), true);
+    envelope: Vec<Bytes>,
+    send: RouterSendHalf,
+    table: SharedTable,
+}
+
+impl Call {
+    async fn run(mut self, future: HandlerFuture, credit: Option<Arc<Semaphore>>) {
+        let reply = match AssertUnwindSafe(future).catch_unwind().await {
+            Ok(reply) => reply,
+            Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
+        };
+        let (mut items, credit) = match reply {
+            Ok(Reply(ReplyKind::Value(value))) => {
+                let event = ok_event(&self.key.id, &value);
+                return self.finish(event).await;
+            }
+            Ok(Reply(ReplyKind::Stream(items))) => match credit {
+                Some(credit) => (items, credit),
+                None => {
+                    let error = RemoteError::new(
+                        "ServerError",
+                        "the handler returned a stream for a method not declared MethodKind::Stream",
+                    );
+                    let event = err_event(&self.key.id, &error);
+                    return self.finish(event).await;
                 }
+            },
+            Err(error) => {
+                let event = err_event(&self.key.id, &error);
+                return self.finish(event).await;
+            }
+        };
+        loop {
+            // Every event costs one credit granted by the client's `_zpc_more`.
+            match credit.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return,
+            }
+            let event = match AssertUnwindSafe(items.next()).catch_unwind().await {
+                Ok(Some(Ok(item))) => {
+                    let mut buf = Vec::with_capacity(80 + item.len());
+                    EventWriter::begin(&mut buf, Some(&self.key.id), None, "STREAM");
+                    buf.extend_from_slice(&item);
+                    if !self.send_event(self.envelope.clone(), buf).await {
+                        return;
+                    }
+                    continue;
+                }
+                Ok(Some(Err(error))) => err_event(&self.key.id, &error),
+                Ok(None) => EventWriter::event(Some(&self.key.id), "STREAM_DONE", &[0xc0]),
+                Err(_) => err_event(
+                    &self.key.id,
+                    &RemoteError::new("Panic", "the stream panicked"),
+                ),
+            };
+            return self.finish(event).await;
+        }
+    }
+
+    /// Waits for room in the peer's queue: a call's events are paced by its peer, and the
+    /// peer's open calls are bounded. False when the peer is gone.
+    async fn send_event(&mut self, envelope: Vec<Bytes>, event: Vec<u8>) -> bool {
+        let Some(message) = routed_message(envelope, event) else {
+            return false;
+        };
+        match self.send.send(message).await {
+            Ok(()) => true,
+            Err(e) => {
+                debug!("zrpc server: event not delivered: {e}");
+                false
             }
         }
-        (Err(error), _) => return send(err_event(&id, &error), true),
-    };
-    let (mut items, credit) = items;
-    loop {
-        // Every event costs one credit granted by the client's `_zpc_more`.
-        match credit.acquire().await {
-            Ok(permit) => permit.forget(),
-            Err(_) => return,
+    }
+
+    /// Sends the final event, unless the channel was closed meanwhile (lost client), then
+    /// closes the channel.
+    async fn finish(mut self, event: Vec<u8>) {
+        if lock(&self.table).channels.contains_key(&self.key) {
+            let envelope = std::mem::take(&mut self.envelope);
+            self.send_event(envelope, event).await;
         }
-        match AssertUnwindSafe(items.next()).catch_unwind().await {
-            Ok(Some(Ok(item))) => {
-                let mut buf = Vec::with_capacity(80 + item.len());
-                EventWriter::begin(&mut buf, Some(&id), None, "STREAM");
-                buf.extend_from_slice(&item);
-                send(buf, false);
-            }
-            Ok(Some(Err(error))) => return send(err_event(&id, &error), true),
-            Ok(None) => return send(EventWriter::event(Some(&id), "STREAM_DONE", &[0xc0]), true),
-            Err(_) => {
-                return send(
-                    err_event(&id, &RemoteError::new("Panic", "the stream panicked")),
-                    true,
-                )
-            }
-        }
+        lock(&self.table).close(&self.key);
     }
 }

@@ -52,3 +52,162 @@ async fn typed_error_carries_details() {
     let details: DivisionByZero = remote.details_as().unwrap().unwrap();
     assert_eq!(details, DivisionByZero { dividend: 7.0 });
 }
+
+#[tokio::test]
+async fn unknown_method_is_a_name_error() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    match client.call("nosuch", vec![]).await {
+        Err(Error::Remote(e)) => {
+            assert_eq!(e.name, "NameError");
+            assert_eq!(e.message, "nosuch");
+        }
+        other => panic!("expected NameError, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wrong_arity_names_the_arguments() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    let err = client.call("add", vec![Value::from(1)]).await.unwrap_err();
+    let Error::Remote(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.name, "TypeError");
+    assert!(
+        e.message
+            .contains("add() takes 2 arguments (a, b) but 1 were given"),
+        "{}",
+        e.message
+    );
+    let err = client
+        .call("add", vec![1.into(), 2.into(), 3.into()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Remote(ref e) if e.name == "TypeError"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_argument_type_names_the_argument() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    let err = client
+        .call("add", vec![Value::from(1), Value::from("two")])
+        .await
+        .unwrap_err();
+    let Error::Remote(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.name, "TypeError");
+    assert!(e.message.contains("argument `b`"), "{}", e.message);
+    // A struct argument with a missing field.
+    let err = client
+        .call(
+            "translate",
+            vec![
+                Value::Map(vec![("x".into(), 1.0.into())]),
+                1.0.into(),
+                1.0.into(),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Remote(ref e) if e.name == "TypeError" && e.message.contains("argument `p`")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn args_that_are_not_an_array_are_a_type_error() {
+    use common::raw::{event, name, RawDealer};
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let mut peer = RawDealer::connect(&server.endpoint()).await;
+    peer.send_event(event(
+        b"0123456789abcdef0123456789abcdef",
+        None,
+        "add",
+        Value::from(1),
+    ))
+    .await;
+    let reply = peer.recv(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(name(&reply), "ERR");
+    assert_eq!(reply[2][0].as_str(), Some("TypeError"));
+}
+
+#[tokio::test]
+async fn oneway_runs_without_waiting() {
+    let (server, probe) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    client
+        .oneway("log", vec![Value::from("hello")])
+        .await
+        .unwrap();
+    client.oneway_typed("log", &("world",)).await.unwrap();
+    assert!(
+        common::wait_until(
+            || probe.logged.lock().unwrap().len() == 2,
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    let mut logged = probe.logged.lock().unwrap().clone();
+    logged.sort();
+    assert_eq!(logged, ["hello", "world"]);
+}
+
+#[tokio::test]
+async fn stock_clients_get_an_ack_for_oneway_methods() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    assert_eq!(
+        client.call("log", vec![Value::from("x")]).await.unwrap(),
+        Value::Nil
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_concurrent_callers() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let shared = Client::connect(&server.endpoint()).await.unwrap();
+    let mut tasks = Vec::new();
+    for caller in 0..100i64 {
+        // Half share one connection, half have their own.
+        let client = if caller % 2 == 0 {
+            shared.clone()
+        } else {
+            Client::connect(&server.endpoint()).await.unwrap()
+        };
+        tasks.push(tokio::spawn(async move {
+            for i in 0..20i64 {
+                let sum: i64 = client.call_typed("add", &(caller, i)).await.unwrap();
+                assert_eq!(sum, caller + i);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn untyped_values_round_trip() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = Client::connect(&server.endpoint()).await.unwrap();
+    let value = Value::Map(vec![
+        ("bin".into(), Value::Binary(vec![0, 1, 255])),
+        ("str".into(), "text".into()),
+        (
+            "list".into(),
+            Value::Array(vec![Value::Nil, true.into(), 1.5.into(), (-7).into()]),
+        ),
+    ]);
+    assert_eq!(
+        client.call("echo", vec![value.clone()]).await.unwrap(),
+        value
+    );
+}

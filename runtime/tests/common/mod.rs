@@ -160,3 +160,125 @@ pub async fn wait_until(mut condition: impl FnMut() -> bool, limit: Duration) ->
     }
     condition()
 }
+
+/// Raw zeromq peers and hand-made events, to drive the server and client byte by byte.
+pub mod raw {
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use zeromq::{DealerSocket, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage};
+    use zrpc::rmpv::Value;
+
+    pub fn encode(value: &Value) -> Vec<u8> {
+        let mut buf = Vec::new();
+        zrpc::rmpv::encode::write_value(&mut buf, value).unwrap();
+        buf
+    }
+
+    pub fn decode(bytes: &[u8]) -> Value {
+        zrpc::rmpv::decode::read_value(&mut &bytes[..]).unwrap()
+    }
+
+    /// `[{message_id: bin id, v: 3, (response_to)}, name, args]`.
+    pub fn event(id: &[u8], response_to: Option<Value>, name: &str, args: Value) -> Vec<u8> {
+        let mut header = vec![
+            (Value::from("message_id"), Value::Binary(id.to_vec())),
+            (Value::from("v"), Value::from(3)),
+        ];
+        if let Some(r) = response_to {
+            header.push((Value::from("response_to"), r));
+        }
+        encode(&Value::Array(vec![
+            Value::Map(header),
+            Value::from(name),
+            args,
+        ]))
+    }
+
+    pub fn header_get<'a>(event: &'a Value, key: &str) -> Option<&'a Value> {
+        event[0]
+            .as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    pub fn name(event: &Value) -> &str {
+        event[1].as_str().unwrap_or_default()
+    }
+
+    pub struct RawDealer(pub DealerSocket);
+
+    impl RawDealer {
+        pub async fn connect(endpoint: &str) -> RawDealer {
+            let mut socket = DealerSocket::new();
+            socket.connect(endpoint).await.unwrap();
+            RawDealer(socket)
+        }
+
+        pub async fn send_frames(&mut self, frames: Vec<Vec<u8>>) {
+            let frames: Vec<Bytes> = frames.into_iter().map(Bytes::from).collect();
+            self.0
+                .send(ZmqMessage::try_from(frames).unwrap())
+                .await
+                .unwrap();
+        }
+
+        /// Sends `[empty, event]`, as a DEALER should.
+        pub async fn send_event(&mut self, event: Vec<u8>) {
+            self.send_frames(vec![Vec::new(), event]).await;
+        }
+
+        /// The next event (last frame), or `None` after `wait`.
+        pub async fn recv(&mut self, wait: Duration) -> Option<Value> {
+            let message = tokio::time::timeout(wait, self.0.recv())
+                .await
+                .ok()?
+                .unwrap();
+            let frames = message.into_vec();
+            assert!(
+                frames.len() >= 2 && frames[frames.len() - 2].is_empty(),
+                "replies carry the empty delimiter"
+            );
+            Some(decode(frames.last().unwrap()))
+        }
+
+        /// Every event until `quiet` passes without one.
+        pub async fn recv_all(&mut self, quiet: Duration) -> Vec<Value> {
+            let mut events = Vec::new();
+            while let Some(e) = self.recv(quiet).await {
+                events.push(e);
+            }
+            events
+        }
+    }
+
+    pub struct RawRouter(pub RouterSocket, pub String);
+
+    impl RawRouter {
+        pub async fn bind() -> RawRouter {
+            let mut socket = RouterSocket::new();
+            let endpoint = socket.bind("tcp://127.0.0.1:0").await.unwrap().to_string();
+            RawRouter(socket, endpoint)
+        }
+
+        /// `(routing id, event)` of the next message.
+        pub async fn recv(&mut self, wait: Duration) -> Option<(Bytes, Value)> {
+            let message = tokio::time::timeout(wait, self.0.recv())
+                .await
+                .ok()?
+                .unwrap();
+            let frames = message.into_vec();
+            Some((frames[0].clone(), decode(frames.last().unwrap())))
+        }
+
+        pub async fn send(&mut self, peer: &Bytes, frames: Vec<Vec<u8>>) {
+            let mut all = vec![peer.clone()];
+            all.extend(frames.into_iter().map(Bytes::from));
+            self.0
+                .send(ZmqMessage::try_from(all).unwrap())
+                .await
+                .unwrap();
+        }
+    }
+}
