@@ -97,12 +97,9 @@ impl Failure {
                     connection.timeout
                 ),
             ),
-            zrpc::Error::LostRemote(_) => (
+            zrpc::Error::LostRemote(reason) => (
                 FailureKind::LostRemote,
-                format!(
-                    "lost {endpoint} during {method}: no heartbeat for {}s",
-                    2.0 * connection.heartbeat
-                ),
+                format!("lost {endpoint} during {method}: {reason}"),
             ),
             other => (
                 FailureKind::Other,
@@ -125,7 +122,10 @@ async fn connect(connection: &Connection) -> Result<Client, Failure> {
         .heartbeat(Duration::from_secs_f64(connection.heartbeat))
         .connect()
         .await
-        .map_err(|error| Failure::new(error, "connect", connection))
+        .map_err(|error| Failure {
+            kind: FailureKind::Other,
+            message: format!("cannot connect to {}: {error}", connection.endpoint),
+        })
 }
 
 pub async fn call(args: CallArgs) -> Result<(), Failure> {

@@ -211,6 +211,35 @@ fn calculator_inspect_and_ping() {
 }
 
 #[test]
+fn killed_server_mid_call_exits_4_lost_remote() {
+    let (mut server, ep) = start_calculator();
+    let cli = std::thread::spawn({
+        let ep = ep.clone();
+        move || zrpc(&["call", "--heartbeat", "1", &ep, "sleep", "20000"])
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    server.kill();
+    let output = cli.join().unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with(&format!("error: lost {ep} during sleep")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bad_endpoint_exits_5() {
+    let output = zrpc(&["call", "foo://nowhere", "add", "1", "2"]);
+    assert_eq!(output.status.code(), Some(5));
+    assert!(
+        stderr(&output).starts_with("error: cannot connect to foo://nowhere: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let output = zrpc(&["call"]);
     assert_eq!(output.status.code(), Some(2));
