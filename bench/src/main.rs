@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use cpu_time::ProcessTime;
 use zrpc_bench::{measure_rate, raw, Samples};
 
 #[derive(Parser)]
@@ -84,24 +85,32 @@ fn main() -> anyhow::Result<()> {
     let duration = Duration::from_secs_f64(options.seconds);
     let n = options.in_flight;
     let mut samples = Samples::default();
+    let mut cpu_per_call = Samples::default();
     let started = Instant::now();
     for round in 1..=options.rounds {
         client_runtime.block_on(async {
-            if wanted(RAW_SEQ) {
-                let rate = raw::round_trips(&servers.raw_endpoint, 1, duration).await?;
-                samples.record(RAW_SEQ, rate);
-            }
-            if wanted(ZRPC_SEQ) {
-                let rate = measure_rate(1, duration, |i| add(&client, i)).await?;
-                samples.record(ZRPC_SEQ, rate);
-            }
-            if wanted(RAW_PIPE) {
-                let rate = raw::round_trips(&servers.raw_endpoint, n, duration).await?;
-                samples.record(RAW_PIPE, rate);
-            }
-            if wanted(ZRPC_PIPE) {
-                let rate = measure_rate(n, duration, |i| add(&client, i)).await?;
-                samples.record(ZRPC_PIPE, rate);
+            let servers = &servers;
+            let setups: [(&str, usize, bool); 4] = [
+                (RAW_SEQ, 1, true),
+                (ZRPC_SEQ, 1, false),
+                (RAW_PIPE, n, true),
+                (ZRPC_PIPE, n, false),
+            ];
+            for (setup, in_flight, is_raw) in setups {
+                if !wanted(setup) {
+                    continue;
+                }
+                let cpu = ProcessTime::now();
+                let wall = Instant::now();
+                let rate = if is_raw {
+                    raw::round_trips(&servers.raw_endpoint, in_flight, duration).await?
+                } else {
+                    measure_rate(in_flight, duration, |i| add(&client, i)).await?
+                };
+                // Client and server both run in this process: its CPU time covers both ends.
+                let calls = rate * wall.elapsed().as_secs_f64();
+                samples.record(setup, rate);
+                cpu_per_call.record(setup, cpu.elapsed().as_secs_f64() * 1e6 / calls);
             }
             anyhow::Ok(())
         })?;
@@ -124,7 +133,11 @@ fn main() -> anyhow::Result<()> {
         options.rounds,
         started.elapsed()
     );
-    println!("{}", samples.table());
+    println!("{}", samples.table("calls/s", 0));
+    println!(
+        "Process CPU time per call (client + server, both in this process; robust to load):\n"
+    );
+    println!("{}", cpu_per_call.table("CPU µs/call", 2));
     println!("| ratio (median of per-round ratios) | value | target |\n|---|---:|---|");
     println!(
         "| zrpc 1-in-flight / raw 1-in-flight | {:.2} | >= 0.80 |",
@@ -133,6 +146,14 @@ fn main() -> anyhow::Result<()> {
     println!(
         "| zrpc N-in-flight / raw N-in-flight | {:.2} | |",
         samples.ratio(ZRPC_PIPE, RAW_PIPE)
+    );
+    println!(
+        "| CPU per call: zrpc 1-in-flight / raw 1-in-flight | {:.2} | |",
+        cpu_per_call.ratio(ZRPC_SEQ, RAW_SEQ)
+    );
+    println!(
+        "| CPU per call: zrpc N-in-flight / raw N-in-flight | {:.2} | |",
+        cpu_per_call.ratio(ZRPC_PIPE, RAW_PIPE)
     );
     println!(
         "| zrpc N-in-flight calls/s | {:.0} | >= 150000 |",
