@@ -1,8 +1,10 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod idl_commands;
 mod json;
 mod remote;
 
+use std::future::Future;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +19,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Idl(idl_commands::IdlCommand),
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
@@ -31,6 +35,16 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    match cli.command {
+        Command::Idl(command) => idl_commands::run(command),
+        Command::Call(args) => run_remote(remote::call(args)),
+        Command::Inspect(args) => run_remote(remote::inspect(args)),
+        Command::Ping(args) => run_remote(remote::ping(args)),
+    }
+}
+
+/// Runs a command that talks to a server on a single-threaded async runtime.
+fn run_remote(command: impl Future<Output = Result<(), remote::Failure>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -41,14 +55,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Call(args) => remote::call(args).await,
-            Command::Inspect(args) => remote::inspect(args).await,
-            Command::Ping(args) => remote::ping(args).await,
-        }
-    });
-    match result {
+    match runtime.block_on(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");

@@ -1,0 +1,82 @@
+//! `zrpc check` and `zrpc fmt`: validate and format IDL files.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum IdlCommand {
+    /// Validate IDL files and everything they import; silent when all are valid.
+    Check {
+        /// The `.zrpc` files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Rewrite IDL files in the canonical format (imports are kept, not inlined).
+    Fmt {
+        /// Change nothing; list the files that would change and exit with status 1.
+        #[arg(long)]
+        check: bool,
+        /// The `.zrpc` files to format.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+pub fn run(command: IdlCommand) -> ExitCode {
+    // Every file is processed, so one run reports all of them.
+    let failures = match command {
+        IdlCommand::Check { files } => files.iter().filter(|file| !check(file)).count(),
+        IdlCommand::Fmt { check, files } => {
+            files.iter().filter(|file| !format(file, check)).count()
+        }
+    };
+    if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn check(file: &Path) -> bool {
+    match zrpc_idl::load(file) {
+        Ok(_) => true,
+        Err(diagnostics) => {
+            diagnostics.eprint();
+            false
+        }
+    }
+}
+
+/// Formats one file; false when it cannot be formatted or (with `--check`) would change.
+fn format(file: &Path, check_only: bool) -> bool {
+    let source = match std::fs::read_to_string(file) {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", file.display());
+            return false;
+        }
+    };
+    let formatted = match zrpc_idl::format_str(&source, &file.display().to_string()) {
+        Ok(formatted) => formatted,
+        Err(diagnostics) => {
+            diagnostics.eprint();
+            return false;
+        }
+    };
+    if formatted == source {
+        return true;
+    }
+    if check_only {
+        println!("{}", file.display());
+        return false;
+    }
+    match std::fs::write(file, formatted) {
+        Ok(()) => true,
+        Err(error) => {
+            eprintln!("error: cannot write `{}`: {error}", file.display());
+            false
+        }
+    }
+}

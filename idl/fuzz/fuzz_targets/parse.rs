@@ -1,0 +1,27 @@
+//! Any text: parsing, validation, rendering diagnostics and formatting never panic, and a
+//! schema that parses prints to text that parses back to the same schema.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    // Imports would read arbitrary paths; the property tests cover them.
+    if source.contains("import") {
+        return;
+    }
+    match zrpc_idl::parse_str(source, "fuzz.zrpc") {
+        Ok(schema) => {
+            let printed = zrpc_idl::print(&schema);
+            let reparsed = zrpc_idl::parse_str(&printed, "printed.zrpc")
+                .unwrap_or_else(|errors| panic!("printed schema does not parse:\n{errors}\n{printed}"));
+            assert_eq!(reparsed, schema, "round trip changed the schema:\n{printed}");
+        }
+        Err(errors) => {
+            let _ = errors.to_string();
+        }
+    }
+    let _ = zrpc_idl::format_str(source, "fuzz.zrpc");
+});
