@@ -208,6 +208,10 @@ fn calculator_inspect_and_ping() {
     );
     let out = ok(zrpc(&["ping", &ep]));
     assert!(out.starts_with("pong from Calculator"), "{out}");
+    // The model parsed from calculator.zrpc, for `zrpc gen --from`.
+    let model = ok(zrpc(&["call", &ep, "_zrpc_model"]));
+    assert!(model.contains("\"name\":\"Calculator\""), "{model}");
+    assert!(model.contains("\"name\":\"DivisionByZero\""), "{model}");
 }
 
 #[test]

@@ -120,10 +120,13 @@ pub fn log(line: String) {
     tracing::info!(target: "calculator", "{line}");
 }
 
+/// The IDL this service implements; its model is served by `_zrpc_model`.
+pub const IDL: &str = include_str!("../calculator.zrpc");
+
 /// The calculator as a zrpc service: each method decodes its typed arguments, calls the plain
 /// handler above and encodes the result; introspection gets the docs and argument names.
 pub fn service() -> Service {
-    Service::builder("Calculator")
+    let builder = Service::builder("Calculator")
         .method(
             "add",
             info("Adds two integers.", &["a", "b"], MethodKind::Unary),
@@ -193,8 +196,16 @@ pub fn service() -> Service {
                 log(args.decode(0, "line")?);
                 Ok(Reply::nil())
             },
-        )
-        .build()
+        );
+    match zrpc_idl::parse_str(IDL, "calculator.zrpc") {
+        Ok(schema) => builder.model(&schema).build(),
+        Err(diagnostics) => {
+            tracing::error!(
+                "calculator.zrpc does not parse; serving without a model:\n{diagnostics}"
+            );
+            builder.build()
+        }
+    }
 }
 
 fn info(doc: &str, args: &[&str], kind: MethodKind) -> MethodInfo {
@@ -209,6 +220,19 @@ fn division_by_zero(error: DivisionByZero) -> RemoteError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_idl_parses_and_lists_the_registered_methods() {
+        let schema = zrpc_idl::parse_str(IDL, "calculator.zrpc").unwrap();
+        let idl_methods: Vec<&str> = schema.services[0]
+            .methods
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        let service = service();
+        let served: Vec<&str> = service.methods().iter().map(|(name, _)| *name).collect();
+        assert_eq!(idl_methods, served);
+    }
 
     #[test]
     fn divide_by_zero_carries_the_dividend() {
