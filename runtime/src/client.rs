@@ -234,7 +234,8 @@ impl Client {
         let mut request = Vec::with_capacity(64 + method.len() + args.len());
         let id = EventWriter::begin(&mut request, None, None, method);
         request.extend_from_slice(args);
-        let (events_tx, events) = mpsc::unbounded_channel();
+        // futures' channel allocates per message, tokio's a 32-slot block per channel.
+        let (events_tx, events) = futures::channel::mpsc::unbounded();
         self.commands
             .send(Command::Open {
                 id,
@@ -321,7 +322,7 @@ fn remote_error(event: &Event) -> RemoteError {
 struct OpenCall {
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
-    events: mpsc::UnboundedReceiver<Incoming>,
+    events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
@@ -338,7 +339,7 @@ impl OpenCall {
     async fn next_event(&mut self) -> Result<Event, Error> {
         let incoming = if self.first {
             self.first = false;
-            match tokio::time::timeout(self.timeout, self.events.recv()).await {
+            match tokio::time::timeout(self.timeout, self.events.next()).await {
                 Ok(incoming) => incoming,
                 Err(_) => {
                     return Err(Error::Timeout {
@@ -357,7 +358,7 @@ impl OpenCall {
                 let _ = rmp::encode::write_uint(&mut more, grant as u64);
                 let _ = self.commands.send(Command::Credit { event: more });
             }
-            self.events.recv().await
+            self.events.next().await
         };
         match incoming {
             Some(Incoming::Event(event)) => {
@@ -445,7 +446,7 @@ enum Command {
     Open {
         id: [u8; 32],
         request: Vec<u8>,
-        events: mpsc::UnboundedSender<Incoming>,
+        events: futures::channel::mpsc::UnboundedSender<Incoming>,
     },
     Oneway {
         request: Vec<u8>,
@@ -465,7 +466,7 @@ enum Incoming {
 }
 
 struct ClientChannel {
-    events: mpsc::UnboundedSender<Incoming>,
+    events: futures::channel::mpsc::UnboundedSender<Incoming>,
     last_heartbeat: Option<Instant>,
     /// Sent on the current connection (otherwise still queued).
     sent: bool,
@@ -567,7 +568,8 @@ impl Actor {
             } => {
                 let connected = socket.is_some() && self.pending.is_empty();
                 if !connected && self.pending.len() >= self.config.max_queued {
-                    let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
+                    let _ = events
+                        .unbounded_send(Incoming::Failed(Error::QueueFull(self.pending.len())));
                     return;
                 }
                 self.channels.insert(
@@ -640,7 +642,7 @@ impl Actor {
                 if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
                     let _ = channel
                         .events
-                        .send(Incoming::Failed(Error::Transport(format!(
+                        .unbounded_send(Incoming::Failed(Error::Transport(format!(
                             "send failed: {e}"
                         ))));
                 }
@@ -674,7 +676,7 @@ impl Actor {
             if channel.sent {
                 let _ = channel
                     .events
-                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
+                    .unbounded_send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
             }
             !channel.sent
         });
@@ -712,13 +714,17 @@ impl Actor {
             "_zpc_hb" => channel.last_heartbeat = Some(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
-                if channel.events.send(Incoming::Event(event)).is_err() {
+                if channel
+                    .events
+                    .unbounded_send(Incoming::Event(event))
+                    .is_err()
+                {
                     self.channels.remove(&id);
                 }
             }
             _ => {
                 if let Some(channel) = self.channels.remove(&id) {
-                    let _ = channel.events.send(Incoming::Event(event));
+                    let _ = channel.events.unbounded_send(Incoming::Event(event));
                 }
             }
         }
@@ -741,7 +747,7 @@ impl Actor {
                     let error = Error::LostRemote(format!(
                         "no heartbeat from the server for {lost_after:?}"
                     ));
-                    let _ = channel.events.send(Incoming::Failed(error));
+                    let _ = channel.events.unbounded_send(Incoming::Failed(error));
                     return false;
                 }
                 Some(_) => {}

@@ -1,5 +1,6 @@
 //! The thin layer over the `zeromq` crate: endpoints, frames and the I/O runtimes.
 
+use std::collections::VecDeque;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -30,9 +31,10 @@ pub(crate) fn normalize_endpoint(endpoint: &str) -> Result<String, Error> {
 
 /// Builds `[envelope..., empty, event]`.
 pub(crate) fn routed_message(envelope: Vec<Bytes>, event: Vec<u8>) -> Option<ZmqMessage> {
-    let mut frames = envelope;
-    frames.push(Bytes::new());
-    frames.push(Bytes::from(event));
+    let mut frames = VecDeque::with_capacity(envelope.len() + 2);
+    frames.extend(envelope);
+    frames.push_back(Bytes::new());
+    frames.push_back(Bytes::from(event));
     ZmqMessage::try_from(frames).ok()
 }
 

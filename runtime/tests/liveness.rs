@@ -247,3 +247,31 @@ async fn graceful_shutdown_finishes_in_flight_calls() {
     server.shutdown().await;
     assert_eq!(call.await.unwrap().unwrap(), 500);
 }
+
+/// The server's whole runtime is one thread, and the handler blocks it: heartbeats come from
+/// the server's I/O thread, so the client does not declare it lost, and the call completes.
+#[tokio::test]
+async fn heartbeats_survive_a_blocked_single_threaded_server_runtime() {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let (server, _) = start(HB).await;
+            ready_tx.send(server.endpoint()).unwrap();
+            let _ = stop_rx.await;
+            server.abort().await;
+        });
+    });
+    let endpoint = ready_rx.recv().unwrap();
+    let client = client(&endpoint).await;
+    let started = Instant::now();
+    let ms: u64 = client.call_typed("block", &(1200u64,)).await.unwrap();
+    assert_eq!(ms, 1200);
+    assert!(started.elapsed() >= Duration::from_millis(1200));
+    stop_tx.send(()).unwrap();
+    server_thread.join().unwrap();
+}
