@@ -30,8 +30,9 @@ pub struct CallArgs {
     pub connection: Connection,
     /// Method name.
     pub method: String,
-    /// Arguments, each parsed as JSON, or taken as a string when it is not valid JSON.
-    #[arg(allow_hyphen_values = true)]
+    /// Arguments, each parsed as JSON, or taken as a string when it is not valid JSON
+    /// (negative numbers work as they are; put `--` before other values starting with `-`).
+    #[arg(allow_negative_numbers = true)]
     pub args: Vec<String>,
 }
 

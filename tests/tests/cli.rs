@@ -74,6 +74,12 @@ fn call_parses_arguments_as_json_else_strings() {
         ok(zrpc(&["call", &ep, "echo", "not json"])),
         "\"not json\"\n"
     );
+    assert_eq!(ok(zrpc(&["call", &ep, "echo", "--", "-x"])), "\"-x\"\n");
+    // Options may follow the arguments.
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "add", "1", "2", "--timeout", "5"])),
+        "3\n"
+    );
 }
 
 #[test]
