@@ -1,1 +1,5 @@
 //! Code generation from the zrpc service model.
+
+pub mod rust;
+
+pub use rust::compile;

@@ -95,7 +95,8 @@ impl ClientBuilder {
     }
 }
 
-/// A zerorpc client. Cheap to clone; all clones share one connection.
+/// A zerorpc client. Cheap to clone; all clones share one connection, which lives on the tokio
+/// runtime that called [`ClientBuilder::connect`] (keep that runtime running while calling).
 #[derive(Clone)]
 pub struct Client {
     commands: mpsc::UnboundedSender<Command>,

@@ -67,12 +67,15 @@ mod error;
 mod server;
 mod service;
 mod transport;
+pub mod typed;
 
 pub use client::{CallStream, Client, ClientBuilder, ClientConfig};
 pub use codec::{DecodeError, Event};
 pub use error::{Error, RemoteError};
 pub use server::{Server, ServerBuilder, ServerConfig};
 pub use service::{Args, MethodInfo, MethodKind, Reply, Service, ServiceBuilder};
+pub use typed::{Any, Bytes, CallError, Describe, ServiceError, Streaming};
+pub use zrpc_macros::{rpc_service, Type};
 
 /// Re-exported so users name the same version as the runtime.
 pub use rmpv;

@@ -318,3 +318,26 @@ async fn the_client_ignores_garbage_and_stray_replies() {
         .await;
     assert_eq!(call.await.unwrap().unwrap(), Value::from(3));
 }
+
+/// Channels are keyed by (peer, id): two peers reusing one id do not disturb each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_message_id_from_two_peers_makes_two_channels() {
+    let server = Server::bind("tcp://127.0.0.1:0", test_service(Default::default()))
+        .await
+        .unwrap();
+    let id = b"5555555555555555555555555555aaaa";
+    let mut first = RawDealer::connect(&server.endpoint()).await;
+    let mut second = RawDealer::connect(&server.endpoint()).await;
+    first
+        .send_event(event(id, None, "sleep", Value::Array(vec![300.into()])))
+        .await;
+    second
+        .send_event(event(id, None, "sleep", Value::Array(vec![200.into()])))
+        .await;
+    let a = first.recv(Duration::from_secs(5)).await.unwrap();
+    let b = second.recv(Duration::from_secs(5)).await.unwrap();
+    assert_eq!((name(&a), name(&b)), ("OK", "OK"));
+    assert_eq!((a[2][0].as_u64(), b[2][0].as_u64()), (Some(300), Some(200)));
+    assert!(first.recv(Duration::from_millis(200)).await.is_none());
+    assert!(second.recv(Duration::from_millis(200)).await.is_none());
+}

@@ -51,6 +51,9 @@ async fn the_server_heartbeats_open_channels() {
         );
         assert_eq!(header_get(&e, "v"), Some(&Value::from(3)));
         names.push(name(&e).to_owned());
+        if name(&e) == "_zpc_hb" {
+            assert_eq!(e[2], Value::Array(vec![0.into()]));
+        }
         if name(&e) == "OK" {
             break;
         }
@@ -274,4 +277,24 @@ async fn heartbeats_survive_a_blocked_single_threaded_server_runtime() {
     assert!(started.elapsed() >= Duration::from_millis(1200));
     stop_tx.send(()).unwrap();
     server_thread.join().unwrap();
+}
+
+/// Everything on the server's I/O thread: calls, streams and long calls with heartbeats work.
+#[tokio::test]
+async fn handlers_on_the_io_thread() {
+    let server = Server::builder(test_service(Default::default()))
+        .bind("tcp://127.0.0.1:0")
+        .heartbeat(HB)
+        .handlers_on_io_thread(true)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&server.endpoint()).await;
+    let sum: i64 = client.call_typed("add", &(2, 3)).await.unwrap();
+    assert_eq!(sum, 5);
+    let ms: u64 = client.call_typed("sleep", &(1000u64,)).await.unwrap();
+    assert_eq!(ms, 1000);
+    let items: Vec<u32> = client.call_typed("countdown", &(1000u32,)).await.unwrap();
+    assert_eq!(items.len(), 1000);
+    server.shutdown().await;
 }

@@ -1,0 +1,6 @@
+//! Generates the calculator's Rust API (types, `Calculator` trait, `CalculatorClient`) from the IDL.
+
+fn main() -> Result<(), zrpc_codegen::rust::CompileError> {
+    zrpc_codegen::compile("calculator.zrpc")?;
+    Ok(())
+}

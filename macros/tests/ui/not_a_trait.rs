@@ -1,0 +1,4 @@
+#[zrpc::rpc_service]
+struct Calculator;
+
+fn main() {}
