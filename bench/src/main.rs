@@ -33,6 +33,10 @@ struct Options {
     /// Skip the stock zerorpc Python setups.
     #[arg(long)]
     no_python: bool,
+    /// Run the zrpc server's handlers on its caller's runtime instead of its I/O thread (the
+    /// default here: `add` never blocks, so the I/O thread may run it without a thread hop).
+    #[arg(long)]
+    handlers_on_runtime: bool,
     /// Measure only the setups whose name contains this text (e.g. `zrpc client`, for profiling).
     #[arg(long)]
     only: Option<String>,
@@ -61,7 +65,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| root.join(".venv/bin/python"));
 
     // Servers live on their own thread and runtime, as in a separate process.
-    let servers = Servers::start()?;
+    let servers = Servers::start(!options.handlers_on_runtime)?;
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -183,7 +187,7 @@ struct Servers {
 }
 
 impl Servers {
-    fn start() -> anyhow::Result<Servers> {
+    fn start(handlers_on_io_thread: bool) -> anyhow::Result<Servers> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("bench-servers".into())
@@ -201,8 +205,11 @@ impl Servers {
                 runtime.block_on(async move {
                     let started = async {
                         let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                        let server =
-                            zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
+                        let server = zrpc::Server::builder(calculator::service())
+                            .bind("tcp://127.0.0.1:0")
+                            .handlers_on_io_thread(handlers_on_io_thread)
+                            .start()
+                            .await?;
                         let zrpc_endpoint = server.endpoint().to_string();
                         anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
                     };
