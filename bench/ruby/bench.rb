@@ -22,8 +22,8 @@ def median(values)
   sorted.size.odd? ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0
 end
 
-def check(rc)
-  raise ZMQ::Util.error_string unless ZMQ::Util.resultcode_ok?(rc)
+def check(result)
+  raise ZMQ::Util.error_string unless ZMQ::Util.resultcode_ok?(result)
 end
 
 # The floor: one DEALER, the request bytes built by hand, the reply not decoded.
@@ -81,6 +81,7 @@ client.close
 raw.close
 
 ratios = generated_rates.zip(raw_rates).map { |g, r| g / r }
-puts format('ruby  generated client  %8.0f calls/s (median of %d rounds of %d calls)', median(generated_rates), rounds, calls)
-puts format('ruby  raw ffi-rzmq      %8.0f calls/s', median(raw_rates))
-puts format('ruby  ratio             %8.2f (median of per-round ratios; target >= 0.70)', median(ratios))
+puts format('ruby  generated client  %<rate>8.0f calls/s (median of %<rounds>d rounds of %<calls>d calls)',
+            rate: median(generated_rates), rounds: rounds, calls: calls)
+puts format('ruby  raw ffi-rzmq      %<rate>8.0f calls/s', rate: median(raw_rates))
+puts format('ruby  ratio             %<ratio>8.2f (median of per-round ratios; target >= 0.70)', ratio: median(ratios))

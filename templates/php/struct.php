@@ -51,7 +51,7 @@ namespace {{ namespace }};
 {%- if fields.is_empty() && !error %}
         return new self();
 {%- else %}
-        return new self(
+{% for f in fields %}{{ f.from_prelude }}{% endfor %}        return new self(
 {%- for f in fields %}
             {{ f.name }}: {{ f.from_wire }},
 {%- endfor %}
@@ -76,7 +76,7 @@ namespace {{ namespace }};
      */
     public function toWire(): array
     {
-        return [
+{% for f in fields %}{{ f.to_prelude }}{% endfor %}        return [
 {%- for f in fields %}
             '{{ f.wire }}' => {{ f.to_wire }},
 {%- endfor %}

@@ -17,6 +17,6 @@ use {{ namespace }}\{{ union }};
      */
     public function toWire(): array
     {
-        return ['{{ wire }}' => {{ to_wire }}];
+{{ to_prelude }}        return ['{{ wire }}' => {{ to_wire }}];
     }
 }

@@ -31,7 +31,7 @@
   # @return [{{ name }}]
   def self.from_wire(wire, message = '{{ wire_name }}', traceback = nil)
     wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
-    new(
+{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
 {%- for f in fields %}
       {{ f.name }}: {{ f.from_wire }},
 {%- endfor %}
@@ -45,7 +45,7 @@
   # @param wire [Hash{String => Object}]
   # @return [{{ name }}]
   def self.from_wire(wire)
-    new(
+{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
 {%- for f in fields %}
       {{ f.name }}: {{ f.from_wire }}{% if !loop.last %},{% endif %}
 {%- endfor %}
@@ -62,13 +62,13 @@
     }
   end
 
-  # @return [Hash{String => Object}] the wire form (absent optional fields left out)
+  # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
   def to_wire
-    {
+{% for f in fields %}{{ f.to_prelude }}{% endfor %}    {
 {%- for f in fields %}
       '{{ f.wire }}' => {{ f.to_wire }}{% if !loop.last %},{% endif %}
 {%- endfor %}
-    }.compact
+    }
   end
 
   def ==(other)

@@ -12,12 +12,12 @@
     # @param wire [Object] the variant's value in wire form
     # @return [{{ v.name }}]
     def self.from_wire(wire)
-      new({{ v.from_wire }})
+{{ v.from_prelude }}      new({{ v.from_wire }})
     end
 
     # @return [Hash{String => Object}] the wire form, a one-entry map
     def to_wire
-      { '{{ v.wire }}' => {{ v.to_wire }} }
+{{ v.to_prelude }}      { '{{ v.wire }}' => {{ v.to_wire }} }
     end
 
     def ==(other)

@@ -9,9 +9,19 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Field, Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
 
-use crate::naming::{camel_case, pascal_case};
+use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
+
+/// PSR-12's soft line limit.
+const LINE_LIMIT: usize = 120;
+
+/// Which way a conversion goes: wire form to PHP value (decode) or back (encode).
+#[derive(Clone, Copy)]
+enum Conversion {
+    Decode,
+    Encode,
+}
 
 /// Names PHP reserves for classes (compared case-insensitively).
 const RESERVED_CLASS_NAMES: &[&str] = &[
@@ -163,6 +173,22 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             + "\n",
     )];
     files.extend(runtime_files(namespace)?);
+    if !schema.consts.is_empty() {
+        let body = ConstsTemplate {
+            namespace,
+            consts: schema
+                .consts
+                .iter()
+                .map(|c| PhpConst {
+                    doc: php_doc(c.doc.as_deref(), &[], "    "),
+                    name: shouty_snake_case(&c.name),
+                    value: pass.literal(&c.value, &c.ty, false),
+                })
+                .collect(),
+        }
+        .render()?;
+        files.push((php_file("Constants"), body + "\n"));
+    }
     for def in &schema.types {
         let name = class_name(def.name());
         match def {
@@ -254,6 +280,19 @@ struct AutoloadTemplate<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "php/consts.php", escape = "none")]
+struct ConstsTemplate<'a> {
+    namespace: &'a str,
+    consts: Vec<PhpConst>,
+}
+
+struct PhpConst {
+    doc: String,
+    name: String,
+    value: String,
+}
+
+#[derive(Template)]
 #[template(path = "php/struct.php", escape = "none")]
 struct StructTemplate<'a> {
     namespace: &'a str,
@@ -273,7 +312,10 @@ struct PhpField {
     wire: String,
     php_type: String,
     default: Option<String>,
+    /// Statements computing a long conversion before the line that uses it (or empty).
+    from_prelude: String,
     from_wire: String,
+    to_prelude: String,
     to_wire: String,
 }
 
@@ -311,6 +353,7 @@ struct VariantTemplate<'a> {
     name: String,
     wire: String,
     php_type: String,
+    to_prelude: String,
     to_wire: String,
 }
 
@@ -340,7 +383,7 @@ struct PhpPass<'a> {
 
 /// How a file refers to the schema's classes: relatively from the root namespace, fully
 /// qualified from a sub-namespace (union variants).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Scope {
     Root,
     Nested,
@@ -435,17 +478,22 @@ impl<'a> PhpPass<'a> {
             (None, Type::Optional(_)) => format!("$wire['{}'] ?? null", f.name),
             (None, _) => format!("Runtime\\Wire::field($wire, '{}', '{owner}')", f.name),
         };
-        let from_wire = match &f.default {
-            Some(_) => {
-                let convert = self.decode_expr(&f.ty, "$value", 0, Scope::Root);
-                if convert == "$value" {
-                    from_value
-                } else {
-                    self.decode_expr(&f.ty, &format!("({from_value})"), 0, Scope::Root)
-                }
+        let source = match &f.default {
+            Some(_) if self.decode_expr(&f.ty, "$value", 0, Scope::Root) != "$value" => {
+                format!("({from_value})")
             }
-            None => self.decode_expr(&f.ty, &from_value, 0, Scope::Root),
+            _ => from_value,
         };
+        let var = if name == "wire" { "wireField" } else { &name };
+        let (from_prelude, from_wire) =
+            self.hoist(Conversion::Decode, &f.ty, &source, var, 12 + name.len() + 2);
+        let (to_prelude, to_wire) = self.hoist(
+            Conversion::Encode,
+            &f.ty,
+            &format!("$this->{name}"),
+            var,
+            12 + f.name.len() + 6,
+        );
         PhpField {
             php_type: self.native_type(&f.ty, Scope::Root),
             default: match (&f.default, &f.ty) {
@@ -453,8 +501,10 @@ impl<'a> PhpPass<'a> {
                 (None, Type::Optional(_)) => Some("null".into()),
                 (None, _) => None,
             },
+            from_prelude,
             from_wire,
-            to_wire: self.encode_expr(&f.ty, &format!("$this->{name}"), 0, Scope::Root),
+            to_prelude,
+            to_wire,
             wire: f.name.clone(),
             name,
         }
@@ -469,7 +519,24 @@ impl<'a> PhpPass<'a> {
                 doc: String::new(),
                 name: format!("{}{name}", pascal_case(&v.name)),
                 wire: v.name.clone(),
-                from_wire: self.decode_expr(&v.ty, "$value", 0, Scope::Root),
+                from_wire: {
+                    let one_line = self.decode_expr(&v.ty, "$value", 0, Scope::Root);
+                    if 12 + 16 + 2 * v.name.len() + name.len() + one_line.len() <= LINE_LIMIT {
+                        one_line
+                    } else {
+                        format!(
+                            "\n                {},\n            ",
+                            self.multiline(
+                                (Conversion::Decode, Scope::Root),
+                                &v.ty,
+                                "$value",
+                                0,
+                                16,
+                                16
+                            )
+                        )
+                    }
+                },
             })
             .collect();
         let mut files = vec![(
@@ -492,6 +559,14 @@ impl<'a> PhpPass<'a> {
         )];
         for v in &u.variants {
             let class = format!("{}{name}", pascal_case(&v.name));
+            let (to_prelude, to_wire) = self.hoist_in(
+                (Conversion::Encode, Scope::Nested),
+                &v.ty,
+                "$this->value",
+                "wire",
+                8,
+                17 + v.name.len(),
+            );
             let body = VariantTemplate {
                 namespace: &self.namespace,
                 union: &name,
@@ -507,7 +582,8 @@ impl<'a> PhpPass<'a> {
                 name: class.clone(),
                 wire: v.name.clone(),
                 php_type: self.native_type(&v.ty, Scope::Nested),
-                to_wire: self.encode_expr(&v.ty, "$this->value", 0, Scope::Nested),
+                to_prelude,
+                to_wire,
             }
             .render()?;
             files.push((PathBuf::from(format!("{name}/{class}.php")), body + "\n"));
@@ -544,11 +620,23 @@ impl<'a> PhpPass<'a> {
                     .then(|| format!("@param {doc_type} ${n}"))
             })
             .collect();
+        // An argument too long for its own line is converted first, into `$nameWire`.
+        let mut prelude = String::new();
         let wire_args: Vec<String> = m
             .args
             .iter()
             .zip(&names)
-            .map(|(a, n)| self.encode_expr(&a.ty, &format!("${n}"), 0, Scope::Root))
+            .map(|(a, n)| {
+                let (lines, wire) = self.hoist(
+                    Conversion::Encode,
+                    &a.ty,
+                    &format!("${n}"),
+                    &format!("{n}Wire"),
+                    12,
+                );
+                prelude.push_str(&lines);
+                wire
+            })
             .collect();
         let args_inline = format!("[{}]", wire_args.join(", "));
         let args_multiline = format!(
@@ -613,6 +701,7 @@ impl<'a> PhpPass<'a> {
         if m.returns == Returns::Oneway {
             tags.push("@return void at once: the server sends nothing back (oneway)".into());
         }
+        let body = format!("{prelude}{body}");
         PhpMethod {
             doc: php_doc(m.doc.as_deref(), &tags, "    "),
             name: method_name(&m.name),
@@ -620,6 +709,113 @@ impl<'a> PhpPass<'a> {
             returns,
             body,
         }
+    }
+
+    fn convert(
+        &self,
+        conversion: Conversion,
+        scope: Scope,
+        ty: &Type,
+        expr: &str,
+        depth: usize,
+    ) -> String {
+        match conversion {
+            Conversion::Decode => self.decode_expr(ty, expr, depth, scope),
+            Conversion::Encode => self.encode_expr(ty, expr, depth, scope),
+        }
+    }
+
+    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
+    /// `array_map` calls spread over lines.
+    fn multiline(
+        &self,
+        (conversion, scope): (Conversion, Scope),
+        ty: &Type,
+        expr: &str,
+        depth: usize,
+        indent: usize,
+        lead: usize,
+    ) -> String {
+        let one_line = self.convert(conversion, scope, ty, expr, depth);
+        if lead + one_line.len() < LINE_LIMIT {
+            return one_line;
+        }
+        let pad = " ".repeat(indent);
+        let item = closure_var(depth);
+        let spread = |inner: &Type| {
+            let arrow = format!("static fn ({item}) => ");
+            let lead = indent + 4 + arrow.len();
+            let body = self.multiline(
+                (conversion, scope),
+                inner,
+                &item,
+                depth + 1,
+                indent + 4,
+                lead,
+            );
+            format!("array_map(\n{pad}    {arrow}{body},\n{pad}    {expr},\n{pad})")
+        };
+        match (conversion, self.schema.resolve_alias(ty)) {
+            (_, Type::List(inner)) | (Conversion::Decode, Type::Map(_, inner)) => spread(inner),
+            (Conversion::Encode, Type::Map(_, _)) => match one_line.strip_prefix("new ") {
+                // `new WireMap(array_map(...)[, false])`: spread the array_map inside.
+                Some(rest) => {
+                    let (class, _) = rest.split_once('(').unwrap_or((rest, ""));
+                    let flag = if one_line.ends_with(", false)") {
+                        ", false"
+                    } else {
+                        ""
+                    };
+                    let Type::Map(_, value) = self.schema.resolve_alias(ty) else {
+                        return one_line;
+                    };
+                    format!("new {class}({}{flag})", spread(value))
+                }
+                None => one_line,
+            },
+            (_, Type::Optional(inner)) => {
+                let test = format!("{expr} === null ? null : ");
+                let lead = lead + test.len();
+                let value = self.multiline((conversion, scope), inner, expr, depth, indent, lead);
+                format!("{test}{value}")
+            }
+            _ => one_line,
+        }
+    }
+
+    /// (prelude, expression) for a root-namespace file; see `hoist_in`.
+    fn hoist(
+        &self,
+        conversion: Conversion,
+        ty: &Type,
+        expr: &str,
+        var: &str,
+        prefix: usize,
+    ) -> (String, String) {
+        self.hoist_in((conversion, Scope::Root), ty, expr, var, 8, prefix)
+    }
+
+    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
+    /// it), else computed first into `$var` at `indent`.
+    fn hoist_in(
+        &self,
+        (conversion, scope): (Conversion, Scope),
+        ty: &Type,
+        expr: &str,
+        var: &str,
+        indent: usize,
+        prefix: usize,
+    ) -> (String, String) {
+        let one_line = self.convert(conversion, scope, ty, expr, 0);
+        if prefix + one_line.len() + 2 <= LINE_LIMIT {
+            return (String::new(), one_line);
+        }
+        let lead = indent + var.len() + 4;
+        let value = self.multiline((conversion, scope), ty, expr, 0, indent, lead);
+        (
+            format!("{}${var} = {value};\n", " ".repeat(indent)),
+            format!("${var}"),
+        )
     }
 
     /// The native PHP type of a model type.
@@ -676,11 +872,17 @@ impl<'a> PhpPass<'a> {
         match ty {
             Type::List(inner) | Type::Map(_, inner) => map_items(inner),
             Type::Optional(inner) => {
-                let convert = self.decode_expr(inner, expr, depth, scope);
-                if convert == expr {
+                // `??` binds looser than `===`: parenthesize anything but a plain variable.
+                let subject = if is_simple(expr) {
                     expr.to_string()
                 } else {
-                    format!("{expr} === null ? null : {convert}")
+                    format!("({expr})")
+                };
+                let convert = self.decode_expr(inner, &subject, depth, scope);
+                if convert == subject {
+                    expr.to_string()
+                } else {
+                    format!("{subject} === null ? null : {convert}")
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
@@ -727,11 +929,17 @@ impl<'a> PhpPass<'a> {
                 )
             }
             Type::Optional(inner) => {
-                let convert = self.encode_expr(inner, expr, depth, scope);
-                if convert == expr {
+                // `??` binds looser than `===`: parenthesize anything but a plain variable.
+                let subject = if is_simple(expr) {
                     expr.to_string()
                 } else {
-                    format!("{expr} === null ? null : {convert}")
+                    format!("({expr})")
+                };
+                let convert = self.encode_expr(inner, &subject, depth, scope);
+                if convert == subject {
+                    expr.to_string()
+                } else {
+                    format!("{subject} === null ? null : {convert}")
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
@@ -788,7 +996,7 @@ impl<'a> PhpPass<'a> {
             Value::Ident(ident) => match enum_name(self.schema, ty) {
                 Some(_) if wire => quote(ident),
                 Some(name) => format!("{}::{}", class_name(name), case_name(ident)),
-                None => format!("self::{ident}"),
+                None => format!("Constants::{}", shouty_snake_case(ident)),
             },
         }
     }
@@ -834,7 +1042,30 @@ fn closure_var(depth: usize) -> String {
 
 /// A single-quoted PHP string literal.
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    if s.chars().all(|c| !c.is_control()) {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
+    // Control characters need a double-quoted string with escapes (`$` must not interpolate).
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '$' => "\\$".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+/// A variable, property or array element: safe to repeat and to compare without parentheses.
+fn is_simple(expr: &str) -> bool {
+    expr.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '_' | '-' | '>' | '[' | ']' | '\''))
 }
 
 /// A PHPDoc block at `indent` (ending in a newline), or nothing without text and tags.

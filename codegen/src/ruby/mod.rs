@@ -69,6 +69,19 @@ Naming/MethodParameterName:
   MinNameLength: 1
 ";
 
+/// Generated lines stay within rubocop's default line length.
+const LINE_LIMIT: usize = 120;
+
+/// Which way a conversion goes: wire form to Ruby value (decode) or back (encode).
+#[derive(Clone, Copy)]
+enum Conversion {
+    /// `nested`: inside a union module, where type names are qualified.
+    Decode {
+        nested: bool,
+    },
+    Encode,
+}
+
 /// Data classes with more fields than this get methods longer than rubocop's metrics allow.
 const METRICS_FIELD_LIMIT: usize = 5;
 
@@ -125,7 +138,9 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                         name: screaming_snake_case(&v.name),
                         wire: v.name.clone(),
                         yard: String::new(),
+                        from_prelude: String::new(),
                         from_wire: String::new(),
+                        to_prelude: String::new(),
                         to_wire: String::new(),
                     })
                     .collect(),
@@ -260,7 +275,10 @@ struct RbField {
     name: String,
     wire: String,
     yard: String,
+    /// Statements computing a long conversion before the line that uses it (or empty).
+    from_prelude: String,
     from_wire: String,
+    to_prelude: String,
     to_wire: String,
 }
 
@@ -294,7 +312,9 @@ struct RbVariant {
     name: String,
     wire: String,
     yard: String,
+    from_prelude: String,
     from_wire: String,
+    to_prelude: String,
     to_wire: String,
 }
 
@@ -422,11 +442,30 @@ impl<'a> RubyPass<'a> {
                     (None, Type::Optional(_)) => format!("wire['{}']", f.name),
                     (None, _) => format!("wire.fetch('{}')", f.name),
                 };
+                let var = escape_local(&name, &["wire"]);
+                let (from_prelude, from_wire) = self.hoist(
+                    Conversion::Decode { nested: false },
+                    &f.ty,
+                    &from_value,
+                    &var,
+                    4,
+                    6 + name.len() + 3,
+                );
+                let (to_prelude, to_wire) = self.hoist(
+                    Conversion::Encode,
+                    &f.ty,
+                    &format!("@{name}"),
+                    &var,
+                    4,
+                    6 + f.name.len() + 7,
+                );
                 RbField {
                     doc: doc_comment(f.doc.as_deref(), "  "),
                     yard: self.yard(&f.ty),
-                    from_wire: self.decode_expr(&f.ty, &from_value, 0, false),
-                    to_wire: self.encode_expr(&f.ty, &format!("@{name}"), 0),
+                    from_prelude,
+                    from_wire,
+                    to_prelude,
+                    to_wire,
                     wire: f.name.clone(),
                     name,
                 }
@@ -499,8 +538,34 @@ impl<'a> RubyPass<'a> {
                 name: constant_name(&pascal_case(&v.name)),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
-                from_wire: self.decode_expr(&v.ty, "wire", 0, true),
-                to_wire: self.encode_expr(&v.ty, "value", 0),
+                from_prelude: String::new(),
+                from_wire: String::new(),
+                to_prelude: String::new(),
+                to_wire: String::new(),
+            })
+            .collect();
+        let variants: Vec<RbVariant> = u
+            .variants
+            .iter()
+            .zip(variants)
+            .map(|(v, mut rb)| {
+                (rb.from_prelude, rb.from_wire) = self.hoist(
+                    Conversion::Decode { nested: true },
+                    &v.ty,
+                    "wire",
+                    "value",
+                    6,
+                    10,
+                );
+                (rb.to_prelude, rb.to_wire) = self.hoist(
+                    Conversion::Encode,
+                    &v.ty,
+                    "value",
+                    "wire",
+                    6,
+                    14 + v.name.len(),
+                );
+                rb
             })
             .collect();
         UnionTemplate {
@@ -527,13 +592,26 @@ impl<'a> RubyPass<'a> {
             .iter()
             .map(|a| escape_local(&snake_case(&a.name), &[]))
             .collect();
-        let wire_args: Vec<String> = m
+        let mut wire_args: Vec<String> = m
             .args
             .iter()
             .zip(&params)
             .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
-        let call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
+        let mut call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
+        // A call line that would pass the limit gets its converted arguments computed first.
+        let mut prelude = String::new();
+        if self.column(4) + "items = @connection.stream()".len() + call_args.len() > LINE_LIMIT {
+            for ((arg, param), wire) in m.args.iter().zip(&params).zip(wire_args.iter_mut()) {
+                if wire != param {
+                    let var = format!("{param}_wire");
+                    let value = self.multiline(Conversion::Encode, &arg.ty, param, 0, 4);
+                    prelude.push_str(&format!("    {var} = {value}\n"));
+                    *wire = var;
+                }
+            }
+            call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
+        }
         let mut doc = m.doc.clone().unwrap_or_default();
         let mut tags = Vec::new();
         for (arg, param) in m.args.iter().zip(&params) {
@@ -548,7 +626,14 @@ impl<'a> RubyPass<'a> {
             Returns::Value(ty) => {
                 tags.push(format!("@return [{}]", self.yard(ty)));
                 let call = format!("@connection.call({call_args})");
-                format!("    {}", self.decode_expr(ty, &call, 0, false))
+                let decode = Conversion::Decode { nested: false };
+                let one_line = self.convert(decode, ty, &call, 0);
+                if self.column(4) + one_line.len() <= LINE_LIMIT {
+                    format!("    {one_line}")
+                } else {
+                    let result = self.multiline(decode, ty, "result", 0, 4);
+                    format!("    result = {call}\n    {result}")
+                }
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@yieldparam item [{}]", self.yard(ty)));
@@ -558,10 +643,15 @@ impl<'a> RubyPass<'a> {
                 ));
                 all_params.push("&block".to_string());
                 let convert = self.decode_expr(ty, "item", 1, false);
+                let stream = format!("@connection.stream({call_args})");
                 let stream = if convert == "item" {
-                    format!("@connection.stream({call_args})")
+                    stream
+                } else if self.column(4) + stream.len() + convert.len() + 20 <= LINE_LIMIT {
+                    format!("{stream} {{ |item| {convert} }}")
                 } else {
-                    format!("@connection.stream({call_args}) {{ |item| {convert} }}")
+                    let convert =
+                        self.multiline(Conversion::Decode { nested: false }, ty, "item", 1, 6);
+                    format!("{stream} do |item|\n      {convert}\n    end")
                 };
                 format!("    items = {stream}\n    block ? items.each(&block) : items")
             }
@@ -579,12 +669,76 @@ impl<'a> RubyPass<'a> {
             doc.push('\n');
         }
         doc.push_str(&tags.join("\n"));
+        let body = format!("{prelude}{body}");
         RbMethod {
             doc: doc_comment(Some(&doc), "  "),
             name: escape_method(&snake_case(&m.name)),
             params: all_params.join(", "),
             body,
         }
+    }
+
+    /// The absolute column of a template-relative indentation, inside the namespace modules.
+    fn column(&self, indent: usize) -> usize {
+        2 * self.module_path.len() + indent
+    }
+
+    fn convert(&self, conversion: Conversion, ty: &Type, expr: &str, depth: usize) -> String {
+        match conversion {
+            Conversion::Decode { nested } => self.decode_expr(ty, expr, depth, nested),
+            Conversion::Encode => self.encode_expr(ty, expr, depth),
+        }
+    }
+
+    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
+    /// outer blocks spread over lines (`do ... end`), continuation lines indented from `indent`.
+    fn multiline(
+        &self,
+        conversion: Conversion,
+        ty: &Type,
+        expr: &str,
+        depth: usize,
+        indent: usize,
+    ) -> String {
+        let one_line = self.convert(conversion, ty, expr, depth);
+        if self.column(indent) + one_line.len() <= LINE_LIMIT {
+            return one_line;
+        }
+        let (inner, method) = match self.schema.resolve_alias(ty) {
+            Type::List(inner) => (inner.as_ref(), ".map"),
+            Type::Map(_, value) => (value.as_ref(), ".transform_values"),
+            Type::Optional(inner) => (inner.as_ref(), "&.then"),
+            _ => return one_line,
+        };
+        let item = block_var(depth);
+        let body = self.multiline(conversion, inner, &item, depth + 1, indent + 2);
+        if body == item {
+            return one_line;
+        }
+        let pad = " ".repeat(indent);
+        format!("{expr}{method} do |{item}|\n{pad}  {body}\n{pad}end")
+    }
+
+    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
+    /// it at template indentation), else computed first into the local `var` at `indent`.
+    fn hoist(
+        &self,
+        conversion: Conversion,
+        ty: &Type,
+        expr: &str,
+        var: &str,
+        indent: usize,
+        prefix: usize,
+    ) -> (String, String) {
+        let one_line = self.convert(conversion, ty, expr, 0);
+        if self.column(prefix) + one_line.len() < LINE_LIMIT {
+            return (String::new(), one_line);
+        }
+        let value = self.multiline(conversion, ty, expr, 0, indent);
+        (
+            format!("{}{var} = {value}\n", " ".repeat(indent)),
+            var.to_string(),
+        )
     }
 
     /// The YARD type of a model type.
@@ -779,7 +933,27 @@ fn block_var(depth: usize) -> String {
 
 /// A single-quoted Ruby string literal.
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    if s.chars().all(|c| !c.is_control()) {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
+    // Control characters need a double-quoted string with escapes (`#` must not interpolate).
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    let escaped = escaped
+        .replace("#{", "\\#{")
+        .replace("#$", "\\#$")
+        .replace("#@", "\\#@");
+    format!("\"{escaped}\"")
 }
 
 /// `# ` comment lines at `indent`, each ending in a newline; empty without a doc.

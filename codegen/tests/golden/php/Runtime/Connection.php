@@ -16,6 +16,10 @@ final class Connection
 
     private int $receiveTimeout = -1;
 
+    private \ZMQPoll $writable;
+
+    private float $patience;
+
     private string $idPrefix;
 
     private int $counter;
@@ -41,10 +45,17 @@ final class Connection
             $this->socket = new \ZMQSocket($this->context, \ZMQ::SOCKET_DEALER);
             // LINGER 0: closing never waits for messages a dead server will not take.
             $this->socket->setSockOpt(\ZMQ::SOCKOPT_LINGER, 0);
+            // IMMEDIATE: queue only on live connections, so a request never waits in the socket
+            // for a server that may come back and run it after the caller gave up.
+            $this->socket->setSockOpt(\ZMQ::SOCKOPT_IMMEDIATE, 1);
             $this->socket->connect($endpoint);
         } catch (\ZMQException $e) {
             throw new TransportException("cannot connect to {$endpoint}: {$e->getMessage()}", 0, $e);
         }
+        $this->writable = new \ZMQPoll();
+        $this->writable->add($this->socket, \ZMQ::POLL_OUT);
+        // How long a request waits for a connected server: the lost-remote window, at most.
+        $this->patience = $heartbeat === null ? $timeout : min($timeout, 3 * $heartbeat);
         $this->idPrefix = bin2hex(random_bytes(12));
         $this->counter = random_int(0, 0xffffffff);
     }
@@ -103,7 +114,9 @@ final class Connection
      */
     public function oneway(string $method, array $args): void
     {
-        $this->send($this->header($this->nextId()), $method, $args);
+        if (!$this->send($this->header($this->nextId()), $method, $args, $this->patience)) {
+            throw $this->unreachable($method);
+        }
     }
 
     /**
@@ -112,10 +125,18 @@ final class Connection
     private function open(string $method, array $args): Channel
     {
         $id = $this->nextId();
-        $channel = new Channel($id, $method, $this->heartbeat);
-        $this->channels[$id] = $channel;
-        $this->send($this->header($id), $method, $args);
-        return $channel;
+        if (!$this->send($this->header($id), $method, $args, $this->patience)) {
+            throw $this->unreachable($method);
+        }
+        return $this->channels[$id] = new Channel($id, $method, $this->heartbeat);
+    }
+
+    private function unreachable(string $method): LostRemoteException
+    {
+        return new LostRemoteException(
+            "no server reachable at {$this->endpoint} within {$this->patience}s when calling {$method}"
+            . ' (is the server running?)'
+        );
     }
 
     /**
@@ -140,18 +161,26 @@ final class Connection
     }
 
     /**
-     * Sends one event after the empty delimiter frame; never blocks.
+     * Sends one event after the empty delimiter frame, waiting up to $patience seconds for a
+     * connected server; false when no server took it in time. Follow-up events (heartbeats,
+     * credit) do not wait: a server that went away is noticed by the missing heartbeats.
      */
-    private function send(string $header, string $name, mixed $args): void
+    private function send(string $header, string $name, mixed $args, float $patience = 0.0): bool
     {
-        $event = "\x93" . $header . Wire::pack($name) . Wire::pack($args);
+        $frames = ['', "\x93" . $header . Wire::pack($name) . Wire::pack($args)];
         try {
-            $sent = $this->socket->sendmulti(['', $event], \ZMQ::MODE_DONTWAIT);
-        } catch (\ZMQSocketException $e) {
+            if ($this->socket->sendmulti($frames, \ZMQ::MODE_DONTWAIT) !== false) {
+                return true;
+            }
+            $readable = [];
+            $writable = [];
+            $milliseconds = (int) ceil($patience * 1000);
+            if ($patience <= 0 || $this->writable->poll($readable, $writable, $milliseconds) === 0) {
+                return false;
+            }
+            return $this->socket->sendmulti($frames, \ZMQ::MODE_DONTWAIT) !== false;
+        } catch (\ZMQException $e) {
             throw new TransportException("cannot send to {$this->endpoint}: {$e->getMessage()}", 0, $e);
-        }
-        if ($sent === false) {
-            throw new TransportException("cannot send to {$this->endpoint}: the send queue is full");
         }
     }
 

@@ -39,11 +39,11 @@ module Calculator
       }
     end
 
-    # @return [Hash{String => Object}] the wire form (absent optional fields left out)
+    # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
       {
         'dividend' => Float(@dividend)
-      }.compact
+      }
     end
 
     def ==(other)

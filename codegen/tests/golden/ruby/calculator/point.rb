@@ -46,14 +46,14 @@ module Calculator
       }
     end
 
-    # @return [Hash{String => Object}] the wire form (absent optional fields left out)
+    # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
       {
         'x' => Float(@x),
         'y' => Float(@y),
         'label' => @label,
         'tags' => @tags
-      }.compact
+      }
     end
 
     def ==(other)

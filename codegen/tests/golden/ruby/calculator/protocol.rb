@@ -70,13 +70,23 @@ module Calculator
 
         # LINGER 0: closing never waits for messages a dead server will not take.
         check(@socket.setsockopt(ZMQ::LINGER, 0), 'set LINGER on')
+        # IMMEDIATE: queue only on live connections, so a request never waits in the socket for a
+        # server that may come back and run it after the caller gave up.
+        check(@socket.setsockopt(ZMQ::IMMEDIATE, 1), 'set IMMEDIATE on')
         check(@socket.connect(endpoint), "connect to #{endpoint} with")
+        @writable = ZMQ::Poller.new
+        @writable.register_writable(@socket)
       end
 
-      # Sends one event after the empty delimiter frame; never blocks.
-      def send_event(header, name, args)
-        body = MessagePack.pack([header, name, args])
-        check(@socket.send_strings(['', body], ZMQ::DONTWAIT), 'send on')
+      # Sends one event after the empty delimiter frame, waiting up to `patience` seconds for a
+      # connected server.
+      # @return [Boolean] false when no server took the event in time
+      def send_event(header, name, args, patience = 0)
+        frames = ['', MessagePack.pack([header, name, args])]
+        return true if try_send(frames)
+        return false unless patience.positive? && writable_within?(patience)
+
+        try_send(frames)
       end
 
       # @param timeout [Float] seconds to wait at most
@@ -92,9 +102,9 @@ module Calculator
       end
 
       def close
-        @socket&.close
+        check(@socket.close, 'close') if @socket
         @socket = nil
-        @context.terminate
+        check(@context.terminate, 'terminate the context of')
       end
 
       private
@@ -106,6 +116,20 @@ module Calculator
         raise ProtocolError, "malformed event from #{@endpoint}: #{event.inspect[0, 200]}"
       rescue MessagePack::MalformedFormatError, EOFError, MessagePack::UnknownExtTypeError => e
         raise ProtocolError, "undecodable event from #{@endpoint}: #{e.message}"
+      end
+
+      def try_send(frames)
+        rc = @socket.send_strings(frames, ZMQ::DONTWAIT)
+        return true if ZMQ::Util.resultcode_ok?(rc)
+
+        raise_error('send on') unless ZMQ::Util.errno == ZMQ::EAGAIN
+        false
+      end
+
+      def writable_within?(seconds)
+        rc = @writable.poll((seconds * 1000).ceil)
+        check(rc, 'poll')
+        rc.positive?
       end
 
       # A blocking receive with a timeout (RCVTIMEO) costs less than a poll then a receive.
@@ -196,21 +220,23 @@ module Calculator
       end
 
       # Sends a request on a new channel.
-      # @return [Channel]
-      def open(method, args)
+      # @param patience [Numeric] seconds to wait for a connected server
+      # @return [Channel, nil] nil when no server took the request in time
+      def open(method, args, patience)
         id = @ids.next_id
-        channel = Channel.new(id, method, @heartbeat)
-        @open[id] = channel
-        @socket.send_event({ 'message_id' => id, 'v' => 3 }, method, args)
-        channel
+        return unless @socket.send_event({ 'message_id' => id, 'v' => 3 }, method, args, patience)
+
+        @open[id] = Channel.new(id, method, @heartbeat)
       end
 
       # Sends a request that opens no channel.
-      def send_oneway(method, args)
-        @socket.send_event({ 'message_id' => @ids.next_id, 'v' => 3 }, method, args)
+      # @return [Boolean] false when no server took the request in time
+      def send_oneway(method, args, patience)
+        @socket.send_event({ 'message_id' => @ids.next_id, 'v' => 3 }, method, args, patience)
       end
 
-      # Sends a follow-up event (_zpc_hb, _zpc_more) on a channel.
+      # Sends a follow-up event (_zpc_hb, _zpc_more) on a channel; a server that went away is
+      # noticed by the missing heartbeats.
       def send_on(channel, name, args)
         @socket.send_event({ 'message_id' => @ids.next_id, 'v' => 3, 'response_to' => channel.id }, name, args)
       end
@@ -262,12 +288,14 @@ module Calculator
         @errors = errors
         @socket = Socket.new(endpoint)
         @channels = Channels.new(@socket, heartbeat)
+        # How long a request waits for a connected server: the lost-remote window, at most.
+        @patience = heartbeat ? [timeout, 3 * heartbeat].min : timeout
       end
 
       # Calls a method and returns its result.
       # @return [Object] the decoded msgpack value of OK [value]
       def call(method, args)
-        channel = @channels.open(method, args)
+        channel = open_channel(method, args)
         header, name, value = next_event(channel, Protocol.now + @timeout)
         raise_error(channel, header, value) if name == 'ERR'
         raise ProtocolError, "unexpected #{name} event for #{channel.describe}" unless name == 'OK'
@@ -281,7 +309,7 @@ module Calculator
       # @return [Enumerator] the STREAM items, each passed through the block if given
       def stream(method, args, &convert)
         Enumerator.new do |yielder|
-          channel = @channels.open(method, args)
+          channel = open_channel(method, args)
           each_item(channel) { |item| yielder << (convert ? convert.call(item) : item) }
         ensure
           @channels.forget(channel)
@@ -290,8 +318,7 @@ module Calculator
 
       # Sends a request without waiting for any reply.
       def oneway(method, args)
-        @channels.send_oneway(method, args)
-        nil
+        raise unreachable(method) unless @channels.send_oneway(method, args, @patience)
       end
 
       def close
@@ -299,6 +326,15 @@ module Calculator
       end
 
       private
+
+      def open_channel(method, args)
+        @channels.open(method, args, @patience) || raise(unreachable(method))
+      end
+
+      def unreachable(method)
+        LostRemoteError.new("no server reachable at #{@endpoint} within #{@patience}s when calling #{method} " \
+                            '(is the server running?)')
+      end
 
       def each_item(channel)
         deadline = Protocol.now + @timeout
