@@ -50,19 +50,18 @@ impl Samples {
         median(&ratios)
     }
 
-    /// A Markdown table: setup, median, min, max calls/s.
-    pub fn table(&self) -> String {
-        let mut out = String::from(
-            "| setup | median calls/s | min | max | rounds |\n|---|---:|---:|---:|---:|\n",
-        );
+    /// A Markdown table: setup, median, min, max (in `unit`, with `decimals` digits), rounds.
+    pub fn table(&self, unit: &str, decimals: usize) -> String {
+        let mut out =
+            format!("| setup | median {unit} | min | max | rounds |\n|---|---:|---:|---:|---:|\n");
         for name in &self.order {
-            let rates = self.get(name);
-            let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = rates.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let values = self.get(name);
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             out.push_str(&format!(
-                "| {name} | {:.0} | {min:.0} | {max:.0} | {} |\n",
-                median(rates),
-                rates.len()
+                "| {name} | {:.decimals$} | {min:.decimals$} | {max:.decimals$} | {} |\n",
+                median(values),
+                values.len()
             ));
         }
         out
@@ -179,7 +178,9 @@ mod tests {
             samples.record("b", b);
         }
         assert_eq!(samples.ratio("a", "b"), 0.5);
-        assert!(samples.table().contains("| a | 10 | 5 | 30 | 3 |"));
+        assert!(samples
+            .table("calls/s", 0)
+            .contains("| a | 10 | 5 | 30 | 3 |"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

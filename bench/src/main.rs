@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use cpu_time::ProcessTime;
 use zrpc_bench::{measure_rate, raw, Samples};
 
 #[derive(Parser)]
@@ -32,6 +33,13 @@ struct Options {
     /// Skip the stock zerorpc Python setups.
     #[arg(long)]
     no_python: bool,
+    /// Run the zrpc server's handlers on its caller's runtime instead of its I/O thread (the
+    /// default here: `add` never blocks, so the I/O thread may run it without a thread hop).
+    #[arg(long)]
+    handlers_on_runtime: bool,
+    /// Measure only the setups whose name contains this text (e.g. `zrpc client`, for profiling).
+    #[arg(long)]
+    only: Option<String>,
     /// Python with zerorpc installed (default: ZRPC_PYTHON, else the workspace's .venv).
     #[arg(long)]
     python: Option<PathBuf>,
@@ -57,7 +65,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| root.join(".venv/bin/python"));
 
     // Servers live on their own thread and runtime, as in a separate process.
-    let servers = Servers::start()?;
+    let servers = Servers::start(!options.handlers_on_runtime)?;
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -66,7 +74,13 @@ fn main() -> anyhow::Result<()> {
             .timeout(Duration::from_secs(10))
             .connect(),
     )?;
-    let stock_server = if options.no_python {
+    let wanted = |setup: &str| {
+        options
+            .only
+            .as_deref()
+            .is_none_or(|filter| setup.contains(filter))
+    };
+    let stock_server = if options.no_python || !(wanted(PY_STOCK) || wanted(PY_ZRPC)) {
         None
     } else {
         Some(StockServer::start(&python, &root)?)
@@ -75,37 +89,45 @@ fn main() -> anyhow::Result<()> {
     let duration = Duration::from_secs_f64(options.seconds);
     let n = options.in_flight;
     let mut samples = Samples::default();
+    let mut cpu_per_call = Samples::default();
     let started = Instant::now();
     for round in 1..=options.rounds {
         client_runtime.block_on(async {
-            samples.record(
-                RAW_SEQ,
-                raw::round_trips(&servers.raw_endpoint, 1, duration).await?,
-            );
-            samples.record(
-                ZRPC_SEQ,
-                measure_rate(1, duration, |i| add(&client, i)).await?,
-            );
-            samples.record(
-                RAW_PIPE,
-                raw::round_trips(&servers.raw_endpoint, n, duration).await?,
-            );
-            samples.record(
-                ZRPC_PIPE,
-                measure_rate(n, duration, |i| add(&client, i)).await?,
-            );
+            let servers = &servers;
+            let setups: [(&str, usize, bool); 4] = [
+                (RAW_SEQ, 1, true),
+                (ZRPC_SEQ, 1, false),
+                (RAW_PIPE, n, true),
+                (ZRPC_PIPE, n, false),
+            ];
+            for (setup, in_flight, is_raw) in setups {
+                if !wanted(setup) {
+                    continue;
+                }
+                let cpu = ProcessTime::now();
+                let wall = Instant::now();
+                let rate = if is_raw {
+                    raw::round_trips(&servers.raw_endpoint, in_flight, duration).await?
+                } else {
+                    measure_rate(in_flight, duration, |i| add(&client, i)).await?
+                };
+                // Client and server both run in this process: its CPU time covers both ends.
+                let calls = rate * wall.elapsed().as_secs_f64();
+                samples.record(setup, rate);
+                cpu_per_call.record(setup, cpu.elapsed().as_secs_f64() * 1e6 / calls);
+            }
             anyhow::Ok(())
         })?;
         if let Some(stock) = &stock_server {
             let seconds = options.python_seconds;
-            samples.record(
-                PY_STOCK,
-                python_client(&python, &root, &stock.endpoint, seconds)?,
-            );
-            samples.record(
-                PY_ZRPC,
-                python_client(&python, &root, &servers.zrpc_endpoint, seconds)?,
-            );
+            if wanted(PY_STOCK) {
+                let rate = python_client(&python, &root, &stock.endpoint, seconds)?;
+                samples.record(PY_STOCK, rate);
+            }
+            if wanted(PY_ZRPC) {
+                let rate = python_client(&python, &root, &servers.zrpc_endpoint, seconds)?;
+                samples.record(PY_ZRPC, rate);
+            }
         }
         eprintln!("round {round}/{} done", options.rounds);
     }
@@ -115,7 +137,11 @@ fn main() -> anyhow::Result<()> {
         options.rounds,
         started.elapsed()
     );
-    println!("{}", samples.table());
+    println!("{}", samples.table("calls/s", 0));
+    println!(
+        "Process CPU time per call (client + server, both in this process; robust to load):\n"
+    );
+    println!("{}", cpu_per_call.table("CPU µs/call", 2));
     println!("| ratio (median of per-round ratios) | value | target |\n|---|---:|---|");
     println!(
         "| zrpc 1-in-flight / raw 1-in-flight | {:.2} | >= 0.80 |",
@@ -124,6 +150,14 @@ fn main() -> anyhow::Result<()> {
     println!(
         "| zrpc N-in-flight / raw N-in-flight | {:.2} | |",
         samples.ratio(ZRPC_PIPE, RAW_PIPE)
+    );
+    println!(
+        "| CPU per call: zrpc 1-in-flight / raw 1-in-flight | {:.2} | |",
+        cpu_per_call.ratio(ZRPC_SEQ, RAW_SEQ)
+    );
+    println!(
+        "| CPU per call: zrpc N-in-flight / raw N-in-flight | {:.2} | |",
+        cpu_per_call.ratio(ZRPC_PIPE, RAW_PIPE)
     );
     println!(
         "| zrpc N-in-flight calls/s | {:.0} | >= 150000 |",
@@ -153,43 +187,48 @@ struct Servers {
 }
 
 impl Servers {
-    fn start() -> anyhow::Result<Servers> {
+    fn start(handlers_on_io_thread: bool) -> anyhow::Result<Servers> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    let _ = ready_tx.send(Err(anyhow::Error::from(error)));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                let started = async {
-                    let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                    let server =
-                        zrpc::Server::bind("tcp://127.0.0.1:0", calculator::service()).await?;
-                    let zrpc_endpoint = server.endpoint().to_string();
-                    anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
-                };
-                match started.await {
-                    Ok((raw_endpoint, zrpc_endpoint, server)) => {
-                        let _ = ready_tx.send(Ok(Servers {
-                            raw_endpoint,
-                            zrpc_endpoint,
-                        }));
-                        // Serve until the process ends.
-                        std::future::pending::<()>().await;
-                        drop(server);
-                    }
+        std::thread::Builder::new()
+            .name("bench-servers".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
                     Err(error) => {
-                        let _ = ready_tx.send(Err(error));
+                        let _ = ready_tx.send(Err(anyhow::Error::from(error)));
+                        return;
                     }
-                }
-            });
-        });
+                };
+                runtime.block_on(async move {
+                    let started = async {
+                        let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
+                        let server = zrpc::Server::builder(calculator::service())
+                            .bind("tcp://127.0.0.1:0")
+                            .handlers_on_io_thread(handlers_on_io_thread)
+                            .start()
+                            .await?;
+                        let zrpc_endpoint = server.endpoint().to_string();
+                        anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
+                    };
+                    match started.await {
+                        Ok((raw_endpoint, zrpc_endpoint, server)) => {
+                            let _ = ready_tx.send(Ok(Servers {
+                                raw_endpoint,
+                                zrpc_endpoint,
+                            }));
+                            // Serve until the process ends.
+                            std::future::pending::<()>().await;
+                            drop(server);
+                        }
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(error));
+                        }
+                    }
+                });
+            })?;
         ready_rx.recv().context("server thread died")?
     }
 }

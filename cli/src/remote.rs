@@ -30,8 +30,9 @@ pub struct CallArgs {
     pub connection: Connection,
     /// Method name.
     pub method: String,
-    /// Arguments, each parsed as JSON, or taken as a string when it is not valid JSON.
-    #[arg(allow_hyphen_values = true)]
+    /// Arguments, each parsed as JSON, or taken as a string when it is not valid JSON
+    /// (negative numbers work as they are; put `--` before other values starting with `-`).
+    #[arg(allow_negative_numbers = true)]
     pub args: Vec<String>,
 }
 
@@ -97,12 +98,9 @@ impl Failure {
                     connection.timeout
                 ),
             ),
-            zrpc::Error::LostRemote(_) => (
+            zrpc::Error::LostRemote(reason) => (
                 FailureKind::LostRemote,
-                format!(
-                    "lost {endpoint} during {method}: no heartbeat for {}s",
-                    2.0 * connection.heartbeat
-                ),
+                format!("lost {endpoint} during {method}: {reason}"),
             ),
             other => (
                 FailureKind::Other,
@@ -125,7 +123,10 @@ async fn connect(connection: &Connection) -> Result<Client, Failure> {
         .heartbeat(Duration::from_secs_f64(connection.heartbeat))
         .connect()
         .await
-        .map_err(|error| Failure::new(error, "connect", connection))
+        .map_err(|error| Failure {
+            kind: FailureKind::Other,
+            message: format!("cannot connect to {}: {error}", connection.endpoint),
+        })
 }
 
 pub async fn call(args: CallArgs) -> Result<(), Failure> {
@@ -239,7 +240,8 @@ fn parse_inspect(reply: &Value) -> (String, Vec<MethodDoc>) {
     let name = field(reply, "name")
         .and_then(|n| n.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let mut methods: Vec<MethodDoc> = field(reply, "methods")
+    // In the server's order (zrpc: declaration order; Python: definition order).
+    let methods: Vec<MethodDoc> = field(reply, "methods")
         .and_then(|m| m.as_map().cloned())
         .unwrap_or_default()
         .into_iter()
@@ -265,7 +267,6 @@ fn parse_inspect(reply: &Value) -> (String, Vec<MethodDoc>) {
             })
         })
         .collect();
-    methods.sort_by(|a, b| a.name.cmp(&b.name));
     (name, methods)
 }
 
@@ -347,7 +348,7 @@ mod tests {
         assert_eq!(name, "Svc");
         assert_eq!(
             render(&name, &methods),
-            "Svc\n  add()\n      Adds.\n      Two lines.\n  pair(a, b=7)\n"
+            "Svc\n  pair(a, b=7)\n  add()\n      Adds.\n      Two lines.\n"
         );
     }
 

@@ -94,7 +94,8 @@ fn venv_tool(name: &str) -> Option<PathBuf> {
     None
 }
 
-fn check_lints(name: &str, files: &[GeneratedFile]) {
+/// mypy --strict and ruff check; with `formatted`, also `ruff format --check` (line length 100).
+fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
     let (Some(mypy), Some(ruff)) = (venv_tool("mypy"), venv_tool("ruff")) else {
         return;
     };
@@ -146,14 +147,36 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
         String::from_utf8_lossy(&ruff_out.stdout),
         String::from_utf8_lossy(&ruff_out.stderr)
     );
+    if formatted {
+        let format_out = Command::new(&ruff)
+            .args([
+                "format",
+                "--check",
+                "--diff",
+                "--no-cache",
+                "--line-length",
+                "100",
+            ])
+            .arg(&package_root)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            format_out.status.success(),
+            "ruff format would change {name}:\n{}{}",
+            String::from_utf8_lossy(&format_out.stdout),
+            String::from_utf8_lossy(&format_out.stderr)
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
-fn calculator_passes_mypy_strict_and_ruff() {
+fn calculator_passes_mypy_strict_ruff_and_ruff_format() {
     check_lints(
         "calculator",
         &zrpc_codegen::python::generate(&calculator()).unwrap(),
+        true,
     );
 }
 
@@ -170,6 +193,7 @@ fn keyword_heavy_schema_passes_mypy_strict_and_ruff() {
     check_lints(
         "edge-cases",
         &zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap(),
+        false,
     );
 }
 

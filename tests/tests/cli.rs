@@ -74,6 +74,12 @@ fn call_parses_arguments_as_json_else_strings() {
         ok(zrpc(&["call", &ep, "echo", "not json"])),
         "\"not json\"\n"
     );
+    assert_eq!(ok(zrpc(&["call", &ep, "echo", "--", "-x"])), "\"-x\"\n");
+    // Options may follow the arguments.
+    assert_eq!(
+        ok(zrpc(&["call", &ep, "add", "1", "2", "--timeout", "5"])),
+        "3\n"
+    );
 }
 
 #[test]
@@ -208,6 +214,39 @@ fn calculator_inspect_and_ping() {
     );
     let out = ok(zrpc(&["ping", &ep]));
     assert!(out.starts_with("pong from Calculator"), "{out}");
+    // The model parsed from calculator.zrpc, for `zrpc gen --from`.
+    let model = ok(zrpc(&["call", &ep, "_zrpc_model"]));
+    assert!(model.contains("\"name\":\"Calculator\""), "{model}");
+    assert!(model.contains("\"name\":\"DivisionByZero\""), "{model}");
+}
+
+#[test]
+fn killed_server_mid_call_exits_4_lost_remote() {
+    let (mut server, ep) = start_calculator();
+    let cli = std::thread::spawn({
+        let ep = ep.clone();
+        move || zrpc(&["call", "--heartbeat", "1", &ep, "sleep", "20000"])
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    server.kill();
+    let output = cli.join().unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with(&format!("error: lost {ep} during sleep")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bad_endpoint_exits_5() {
+    let output = zrpc(&["call", "foo://nowhere", "add", "1", "2"]);
+    assert_eq!(output.status.code(), Some(5));
+    assert!(
+        stderr(&output).starts_with("error: cannot connect to foo://nowhere: "),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

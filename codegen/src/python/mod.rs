@@ -447,8 +447,8 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 signature: signature("def", &name, &params, &returns),
                 async_signature: signature("async def", &name, &params, &async_returns),
                 docstring: method_docstring(method, schema, names),
-                body,
-                async_body,
+                body: wrap_body(body),
+                async_body: wrap_body(async_body),
             }
         })
         .collect();
@@ -481,6 +481,54 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
         methods,
         imports,
     }
+}
+
+/// Method body lines (indented 8) with an over-long `return [...]` / `return {...}` split
+/// over three lines, as black and ruff format do.
+fn wrap_body(lines: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let bracketed = line.strip_prefix("return ").and_then(|expr| {
+            let open = expr.chars().next()?;
+            let close = match open {
+                '[' => ']',
+                '{' => '}',
+                '(' => ')',
+                _ => return None,
+            };
+            let inner = expr.strip_prefix(open)?.strip_suffix(close)?;
+            // Only when the brackets enclose the whole expression.
+            balanced(inner).then(|| (open, inner.to_owned(), close))
+        });
+        match bracketed {
+            Some((open, inner, close)) if line.len() + 8 > 100 => {
+                out.push(format!("return {open}"));
+                out.push(format!("    {inner}"));
+                out.push(close.to_string());
+            }
+            _ => out.push(line),
+        }
+    }
+    out
+}
+
+/// True when every bracket in `text` closes within it (string literals aside: none occur in
+/// generated expressions).
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '[' | '{' | '(' => depth += 1,
+            ']' | '}' | ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// `def name(params) -> returns:`, one parameter per line when it would be too long.

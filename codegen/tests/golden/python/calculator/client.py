@@ -74,7 +74,9 @@ class CalculatorClient:
     def classify(self, values: Sequence[Value]) -> dict[str, int]:
         """Counts the values by kind."""
         result = self._connection.call("classify", [[v.to_wire() for v in values]])
-        return {_zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()}
+        return {
+            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
+        }
 
     def echo_bytes(self, data: bytes) -> bytes:
         """Echoes raw bytes."""
@@ -150,7 +152,9 @@ class AsyncCalculatorClient:
     async def classify(self, values: Sequence[Value]) -> dict[str, int]:
         """Counts the values by kind."""
         result = await self._connection.call("classify", [[v.to_wire() for v in values]])
-        return {_zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()}
+        return {
+            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
+        }
 
     async def echo_bytes(self, data: bytes) -> bytes:
         """Echoes raw bytes."""
