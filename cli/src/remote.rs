@@ -25,6 +25,7 @@ pub struct Connection {
 
 /// Calls a method and prints its result as JSON (a stream: one JSON value per line).
 #[derive(clap::Args, Debug)]
+#[command(after_help = EXIT_STATUS)]
 pub struct CallArgs {
     #[command(flatten)]
     pub connection: Connection,
@@ -38,6 +39,7 @@ pub struct CallArgs {
 
 /// Prints the service name, then each method with its arguments and documentation.
 #[derive(clap::Args, Debug)]
+#[command(after_help = EXIT_STATUS)]
 pub struct InspectArgs {
     #[command(flatten)]
     pub connection: Connection,
@@ -45,10 +47,14 @@ pub struct InspectArgs {
 
 /// Checks that a server answers (`_zerorpc_ping`) and prints its name and the round-trip time.
 #[derive(clap::Args, Debug)]
+#[command(after_help = EXIT_STATUS)]
 pub struct PingArgs {
     #[command(flatten)]
     pub connection: Connection,
 }
+
+const EXIT_STATUS: &str = "Exit status: 0 success, 1 the server answered with an error, \
+    2 bad command line, 3 timed out, 4 lost the server, 5 anything else.";
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
