@@ -35,7 +35,7 @@ impl RemoteError {
         fields: &T,
     ) -> Self {
         let mut error = RemoteError::new(name, message);
-        match rmpv::ext::to_value(fields) {
+        match to_named_value(fields) {
             Ok(details) => error.details = Some(details),
             Err(e) => {
                 error.message = format!("{} (error fields not serializable: {e})", error.message)
@@ -61,6 +61,17 @@ impl RemoteError {
                 .map_err(|e| Error::Decode(format!("error details of {}: {e}", self.name)))
         })
     }
+}
+
+/// Converts a serde value to msgpack with structs as maps keyed by field name, as the wire wants
+/// (`rmpv::ext::to_value` would write structs as arrays).
+pub(crate) fn to_named_value<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<rmpv::Value, rmp_serde::encode::Error> {
+    let bytes = rmp_serde::to_vec_named(value)?;
+    // Our own encoding: always one valid value.
+    rmpv::decode::read_value(&mut bytes.as_slice())
+        .map_err(|error| rmp_serde::encode::Error::Syntax(error.to_string()))
 }
 
 impl fmt::Display for RemoteError {

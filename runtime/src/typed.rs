@@ -115,7 +115,7 @@ impl TypeRegistry {
 
     /// The model literal of a field default, `None` for a default of `None` on an optional field.
     pub fn default_value<T: Serialize>(&self, ty: &Type, value: &T) -> Option<Value> {
-        let value = to_any(value).ok()?;
+        let value = crate::error::to_named_value(value).ok()?;
         match (ty, &value) {
             (Type::Optional(_), rmpv::Value::Nil) => None,
             _ => Some(self.literal(ty, value)),
@@ -230,7 +230,7 @@ impl<E: ServiceError> From<Error> for CallError<E> {
 #[doc(hidden)]
 pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> RemoteError {
     let mut remote = RemoteError::new(name, error.to_string());
-    remote.details = to_any(error).ok();
+    remote.details = crate::error::to_named_value(error).ok();
     remote
 }
 
@@ -241,13 +241,6 @@ pub fn decode_details<T: DeserializeOwned>(name: &str, error: &RemoteError) -> O
         return None;
     }
     from_any(error.details.as_ref()?).ok()
-}
-
-fn to_any<T: Serialize + ?Sized>(value: &T) -> Result<rmpv::Value, rmp_serde::encode::Error> {
-    let bytes = rmp_serde::to_vec_named(value)?;
-    // Our own encoding: always one valid value.
-    rmpv::decode::read_value(&mut bytes.as_slice())
-        .map_err(|error| rmp_serde::encode::Error::Syntax(error.to_string()))
 }
 
 fn from_any<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, Error> {

@@ -49,6 +49,11 @@ async fn typed_error_carries_details() {
     };
     assert_eq!(remote.name, "DivisionByZero");
     assert_eq!(remote.message, "division by zero");
+    // The fields travel as a map keyed by field name, which every language reads by name.
+    assert_eq!(
+        remote.details,
+        Some(Value::Map(vec![("dividend".into(), 7.0.into())]))
+    );
     let details: DivisionByZero = remote.details_as().unwrap().unwrap();
     assert_eq!(details, DivisionByZero { dividend: 7.0 });
 }
