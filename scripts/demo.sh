@@ -33,6 +33,35 @@ run call "$endpoint" divide 1 0
 run call "$endpoint" countdown 5
 run call "$endpoint" translate '{"x": 1, "y": 2, "label": "p"}' 0.5 -1
 
+# Generated client: `zrpc gen` renders a typed Python package from the IDL, which calls the server.
+python="${ZRPC_PYTHON:-$root/.venv/bin/python}"
+gen_dir="$root/target/demo/python"
+rm -rf "$gen_dir"
+echo "\$ zrpc gen --lang python --out target/demo/python examples/calculator/calculator.zrpc"
+"$bin/zrpc" gen --lang python --out "$gen_dir" examples/calculator/calculator.zrpc
+echo
+echo "\$ python  # import calculator (the generated package)"
+PYTHONPATH="$gen_dir" "$python" - "$endpoint" <<'PY'
+import sys
+
+import calculator
+
+with calculator.CalculatorClient(sys.argv[1], timeout=10) as client:
+    print("add(2, 3) =", client.add(2, 3))
+    print("translate ->", client.translate(calculator.Point(1, 2, label="p"), 0.5, -1))
+    print("classify ->", client.classify([calculator.ValueInt(1), calculator.ValueText("a")]))
+    print("countdown(5) ->", list(client.countdown(5)))
+    print("echo_bytes ->", client.echo_bytes(b"\x00\xff"))
+    print("shapes ->", client.shapes())
+    try:
+        client.divide(1, 0)
+    except calculator.DivisionByZero as error:
+        print("divide(1, 0) raised DivisionByZero with dividend", error.dividend)
+    except calculator.RemoteError as error:
+        print("divide(1, 0) raised", error.name, "(without typed fields)")
+PY
+echo
+
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 trap - EXIT

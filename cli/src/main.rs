@@ -1,5 +1,6 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod gen;
 mod idl_commands;
 mod json;
 mod remote;
@@ -21,6 +22,7 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Idl(idl_commands::IdlCommand),
+    Gen(gen::GenArgs),
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         .init();
     match cli.command {
         Command::Idl(command) => idl_commands::run(command),
+        Command::Gen(args) => gen::run(args),
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),

@@ -106,12 +106,16 @@ fn fmt_rewrites_in_place() {
 }
 
 #[test]
-fn fmt_refuses_syntax_errors_and_plain_comments() {
+fn fmt_refuses_syntax_errors_and_misplaced_comments() {
     let dir = scratch("fmt_refuse");
     let broken = dir.join("broken.zrpc");
     let commented = dir.join("commented.zrpc");
     std::fs::write(&broken, "struct A {\n").unwrap();
-    std::fs::write(&commented, "// note\nstruct A {}\n").unwrap();
+    std::fs::write(
+        &commented,
+        "service S {\n    add(a: i64, // first\n        b: i64)\n}\n",
+    )
+    .unwrap();
     for file in [&broken, &commented] {
         let before = std::fs::read_to_string(file).unwrap();
         let out = zrpc(&["fmt", file.to_str().unwrap()]);
@@ -119,4 +123,22 @@ fn fmt_refuses_syntax_errors_and_plain_comments() {
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
         assert_eq!(std::fs::read_to_string(file).unwrap(), before);
     }
+}
+
+#[test]
+fn fmt_keeps_comments() {
+    let dir = scratch("fmt_comments");
+    let file = dir.join("commented.zrpc");
+    std::fs::write(&file, "// Shapes.\nenum Shape{Circle,Square}// two\n").unwrap();
+    let out = zrpc(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "// Shapes.\nenum Shape { Circle, Square } // two\n"
+    );
 }

@@ -30,6 +30,8 @@ pub(crate) struct Statement {
     pub(crate) annotations: Vec<Annotation>,
     /// Where the annotations or the declaration begin (after the doc).
     pub(crate) start: usize,
+    /// From `start` to the end of the declaration (may include comments that follow it).
+    pub(crate) span: Span,
     pub(crate) decl: Decl,
 }
 
@@ -114,6 +116,8 @@ pub(crate) struct Annotation {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Field {
+    /// The whole member, doc included (may include comments that follow it).
+    pub(crate) span: Span,
     pub(crate) doc: Option<Doc>,
     pub(crate) annotations: Vec<Annotation>,
     pub(crate) name: Name,
@@ -124,6 +128,8 @@ pub(crate) struct Field {
 /// An enum variant (no type) or a union variant (with one).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Variant {
+    /// The whole member, doc included (may include comments that follow it).
+    pub(crate) span: Span,
     pub(crate) doc: Option<Doc>,
     pub(crate) annotations: Vec<Annotation>,
     pub(crate) name: Name,
@@ -132,6 +138,8 @@ pub(crate) struct Variant {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Method {
+    /// The whole member, doc included (may include comments that follow it).
+    pub(crate) span: Span,
     pub(crate) doc: Option<Doc>,
     pub(crate) annotations: Vec<Annotation>,
     pub(crate) oneway: Option<Span>,

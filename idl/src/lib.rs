@@ -14,6 +14,7 @@
 //! source line and a caret. The language is described in `docs/idl.md`.
 
 mod ast;
+mod comments;
 mod diagnostics;
 pub mod model;
 mod printer;
@@ -68,13 +69,15 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
 
 /// The canonical IDL text of a schema. `parse_str(&print(&schema), ..)` gives `schema` back.
 pub fn print(schema: &Schema) -> String {
-    printer::print_file(schema, &[])
+    printer::print_file(schema, &[], &comments::Comments::default())
 }
 
 /// Formats one file's source canonically, keeping its imports as written (they are not read).
 ///
-/// Fails on syntax errors, and on plain `//` or `/* */` comments, which the canonical form
-/// cannot keep: the formatter never drops text silently.
+/// Plain `//` and `/* */` comments stay with the declaration or member they precede or end
+/// the line of. Fails on syntax errors, and on a comment inside a declaration or member (e.g.
+/// between two arguments), which has no place in the canonical layout: the formatter never
+/// drops text silently.
 pub fn format_str(source: &str, file_name: &str) -> Result<String, Diagnostics> {
     let mut sources = SourceMap::default();
     let file = sources.add(file_name.to_owned(), source.to_owned());
@@ -82,11 +85,13 @@ pub fn format_str(source: &str, file_name: &str) -> Result<String, Diagnostics> 
     let Some(ast) = ast else {
         return Err(Diagnostics::new(sources, problems));
     };
-    problems.extend(plain_comments(source).into_iter().map(|span| {
-        Problem::new(file, span, "the formatter would drop this comment")
-            .label("plain comments are not kept by `zrpc fmt`")
-            .help("turn it into a `///` doc comment on the next item, or remove it")
-    }));
+    let comments = match comments::attach(source, &ast, file) {
+        Ok(comments) => comments,
+        Err(more) => {
+            problems.extend(more);
+            comments::Comments::default()
+        }
+    };
     let input = Input {
         file,
         ast: &ast,
@@ -109,45 +114,10 @@ pub fn format_str(source: &str, file_name: &str) -> Result<String, Diagnostics> 
                     _ => None,
                 })
                 .collect();
-            Ok(printer::print_file(&schema, &imports))
+            Ok(printer::print_file(&schema, &imports, &comments))
         }
         _ => Err(Diagnostics::new(sources, problems)),
     }
-}
-
-/// Spans of `//` and `/* */` comments (not `///` docs), skipping string literals.
-fn plain_comments(source: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = source.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-                let is_doc = bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/');
-                if !is_doc {
-                    spans.push(i..end);
-                }
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = source[i + 2..]
-                    .find("*/")
-                    .map_or(source.len(), |n| i + 2 + n + 2);
-                spans.push(i..end);
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    spans
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system, so messages show readable paths.

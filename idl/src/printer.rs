@@ -1,8 +1,10 @@
 //! Model → canonical IDL text: a fixed order, 4-space indent, docs and annotations kept, so that
-//! parsing the output gives back the same model.
+//! parsing the output gives back the same model. The formatter also passes the file's plain
+//! comments, which go back next to what they were attached to.
 
 use std::fmt::Write as _;
 
+use crate::comments::{end_key, member_key, Comments};
 use crate::model::{
     Annotation, Const, Enum, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union, Value,
 };
@@ -12,8 +14,8 @@ const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
 /// The canonical text of a schema: file doc, namespaces, then `imports`, consts, types and
-/// services in model order.
-pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
+/// services in model order, with `comments` put back in place.
+pub(crate) fn print_file(schema: &Schema, imports: &[String], comments: &Comments) -> String {
     let mut sections: Vec<String> = Vec::new();
     let ns = &schema.namespaces;
     let namespaces: String = [
@@ -23,7 +25,16 @@ pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
         ("rust", &ns.rust),
     ]
     .into_iter()
-    .filter_map(|(lang, path)| path.as_ref().map(|p| format!("namespace {lang} {p}\n")))
+    .filter_map(|(lang, path)| {
+        let key = format!("namespace:{lang}");
+        path.as_ref().map(|p| {
+            format!(
+                "{}namespace {lang} {p}{}\n",
+                comments.leading(&key, ""),
+                comments.trailing(&key)
+            )
+        })
+    })
     .collect();
     if !namespaces.is_empty() {
         sections.push(namespaces.clone());
@@ -32,13 +43,26 @@ pub(crate) fn print_file(schema: &Schema, imports: &[String]) -> String {
         sections.push(
             imports
                 .iter()
-                .map(|i| format!("import {}\n", string_literal(i)))
+                .map(|i| {
+                    let key = format!("import:{i}");
+                    format!(
+                        "{}import {}{}\n",
+                        comments.leading(&key, ""),
+                        string_literal(i),
+                        comments.trailing(&key)
+                    )
+                })
                 .collect(),
         );
     }
-    sections.extend(schema.consts.iter().map(print_const));
-    sections.extend(schema.types.iter().map(print_type_def));
-    sections.extend(schema.services.iter().map(print_service));
+    let printer = Printer { comments };
+    sections.extend(schema.consts.iter().map(|c| printer.constant(c)));
+    sections.extend(schema.types.iter().map(|t| printer.type_def(t)));
+    sections.extend(schema.services.iter().map(|s| printer.service(s)));
+    let end = comments.leading(&end_key(None), "");
+    if !end.is_empty() {
+        sections.push(end);
+    }
     let body = sections.join("\n");
     // The file doc sits right on top of namespace and import lines (which take no doc of their
     // own); before an item, a blank line tells it apart from that item's doc.
@@ -62,14 +86,6 @@ fn doc_lines(doc: &str, indent: &str) -> String {
         .collect()
 }
 
-fn head(doc: Option<&str>, annotations: &[Annotation], indent: &str) -> String {
-    let mut out = doc.map(|d| doc_lines(d, indent)).unwrap_or_default();
-    for annotation in annotations {
-        let _ = writeln!(out, "{indent}{}", print_annotation(annotation));
-    }
-    out
-}
-
 fn print_annotation(annotation: &Annotation) -> String {
     if annotation.args.is_empty() {
         format!("@{}", annotation.name)
@@ -79,121 +95,228 @@ fn print_annotation(annotation: &Annotation) -> String {
     }
 }
 
-fn print_const(c: &Const) -> String {
-    format!(
-        "{}const {}: {} = {}\n",
-        head(c.doc.as_deref(), &[], ""),
-        c.name,
-        type_to_string(&c.ty),
-        value_to_string(&c.value)
-    )
+/// One member of a block: what precedes its line (comments, doc, annotations), the line
+/// itself, and what follows it on that line (a trailing comment).
+struct Member {
+    head: String,
+    text: String,
+    tail: String,
 }
 
-fn print_type_def(def: &TypeDef) -> String {
-    match def {
-        TypeDef::Struct(s) => print_struct("struct", s),
-        TypeDef::Error(s) => print_struct("error", s),
-        TypeDef::Enum(e) => print_enum(e),
-        TypeDef::Union(u) => print_union(u),
-        TypeDef::Alias(a) => format!(
-            "{}type {} = {}\n",
-            head(a.doc.as_deref(), &a.annotations, ""),
-            a.name,
-            type_to_string(&a.ty)
-        ),
-    }
+struct Printer<'c> {
+    comments: &'c Comments,
 }
 
-fn print_struct(keyword: &str, s: &Struct) -> String {
-    let fields = s
-        .fields
-        .iter()
-        .map(|f| {
-            let mut text = format!("{}: {}", f.name, type_to_string(&f.ty));
-            if let Some(default) = &f.default {
-                let _ = write!(text, " = {}", value_to_string(default));
-            }
-            (head(f.doc.as_deref(), &f.annotations, INDENT), text)
-        })
-        .collect();
-    member_block(keyword, &s.name, s.doc.as_deref(), &s.annotations, fields)
-}
-
-/// Members go on one line when none has a doc or annotation and the line stays short.
-fn member_block(
-    keyword: &str,
-    name: &str,
-    doc: Option<&str>,
-    annotations: &[Annotation],
-    members: Vec<(String, String)>,
-) -> String {
-    let mut out = head(doc, annotations, "");
-    let plain: Vec<&str> = members
-        .iter()
-        .filter(|(head, _)| head.is_empty())
-        .map(|(_, text)| text.as_str())
-        .collect();
-    let one_line = format!("{keyword} {name} {{ {} }}", plain.join(", "));
-    if members.is_empty() {
-        let _ = writeln!(out, "{keyword} {name} {{}}");
-    } else if plain.len() == members.len() && one_line.len() <= MAX_WIDTH {
-        out.push_str(&one_line);
-        out.push('\n');
-    } else {
-        let _ = writeln!(out, "{keyword} {name} {{");
-        for (head, text) in &members {
-            let _ = writeln!(out, "{head}{INDENT}{text}");
+impl Printer<'_> {
+    /// Comments, doc and annotations before an item.
+    fn head(
+        &self,
+        key: &str,
+        doc: Option<&str>,
+        annotations: &[Annotation],
+        indent: &str,
+    ) -> String {
+        let mut out = self.comments.leading(key, indent);
+        if let Some(doc) = doc {
+            out.push_str(&doc_lines(doc, indent));
         }
-        out.push_str("}\n");
+        for annotation in annotations {
+            let _ = writeln!(out, "{indent}{}", print_annotation(annotation));
+        }
+        out
     }
-    out
-}
 
-fn print_enum(e: &Enum) -> String {
-    let variants = e
-        .variants
-        .iter()
-        .map(|v| {
-            (
-                head(v.doc.as_deref(), &v.annotations, INDENT),
-                v.name.clone(),
-            )
-        })
-        .collect();
-    member_block("enum", &e.name, e.doc.as_deref(), &e.annotations, variants)
-}
-
-fn print_union(u: &Union) -> String {
-    let variants = u
-        .variants
-        .iter()
-        .map(|v| {
-            (
-                head(v.doc.as_deref(), &v.annotations, INDENT),
-                format!("{}: {}", v.name, type_to_string(&v.ty)),
-            )
-        })
-        .collect();
-    member_block("union", &u.name, u.doc.as_deref(), &u.annotations, variants)
-}
-
-fn print_service(service: &Service) -> String {
-    let mut out = head(service.doc.as_deref(), &service.annotations, "");
-    if service.methods.is_empty() {
-        let _ = writeln!(out, "service {} {{}}", service.name);
-        return out;
+    fn member(
+        &self,
+        key: String,
+        doc: Option<&str>,
+        annotations: &[Annotation],
+        text: String,
+    ) -> Member {
+        Member {
+            head: self.head(&key, doc, annotations, INDENT),
+            tail: self.comments.trailing(&key),
+            text,
+        }
     }
-    let _ = writeln!(out, "service {} {{", service.name);
-    for method in &service.methods {
-        out.push_str(&print_method(method));
+
+    fn constant(&self, c: &Const) -> String {
+        let key = format!("const:{}", c.name);
+        format!(
+            "{}const {}: {} = {}{}\n",
+            self.head(&key, c.doc.as_deref(), &[], ""),
+            c.name,
+            type_to_string(&c.ty),
+            value_to_string(&c.value),
+            self.comments.trailing(&key)
+        )
     }
-    out.push_str("}\n");
-    out
+
+    fn type_def(&self, def: &TypeDef) -> String {
+        match def {
+            TypeDef::Struct(s) => self.structure("struct", s),
+            TypeDef::Error(s) => self.structure("error", s),
+            TypeDef::Enum(e) => self.enumeration(e),
+            TypeDef::Union(u) => self.union(u),
+            TypeDef::Alias(a) => {
+                let key = format!("type:{}", a.name);
+                format!(
+                    "{}type {} = {}{}\n",
+                    self.head(&key, a.doc.as_deref(), &a.annotations, ""),
+                    a.name,
+                    type_to_string(&a.ty),
+                    self.comments.trailing(&key)
+                )
+            }
+        }
+    }
+
+    fn structure(&self, keyword: &str, s: &Struct) -> String {
+        let key = format!("type:{}", s.name);
+        let fields = s
+            .fields
+            .iter()
+            .map(|f| {
+                let mut text = format!("{}: {}", f.name, type_to_string(&f.ty));
+                if let Some(default) = &f.default {
+                    let _ = write!(text, " = {}", value_to_string(default));
+                }
+                self.member(
+                    member_key(&key, &f.name),
+                    f.doc.as_deref(),
+                    &f.annotations,
+                    text,
+                )
+            })
+            .collect();
+        self.block(
+            keyword,
+            &key,
+            &s.name,
+            s.doc.as_deref(),
+            &s.annotations,
+            fields,
+            true,
+        )
+    }
+
+    fn enumeration(&self, e: &Enum) -> String {
+        let key = format!("type:{}", e.name);
+        let variants = e
+            .variants
+            .iter()
+            .map(|v| {
+                self.member(
+                    member_key(&key, &v.name),
+                    v.doc.as_deref(),
+                    &v.annotations,
+                    v.name.clone(),
+                )
+            })
+            .collect();
+        self.block(
+            "enum",
+            &key,
+            &e.name,
+            e.doc.as_deref(),
+            &e.annotations,
+            variants,
+            true,
+        )
+    }
+
+    fn union(&self, u: &Union) -> String {
+        let key = format!("type:{}", u.name);
+        let variants = u
+            .variants
+            .iter()
+            .map(|v| {
+                let text = format!("{}: {}", v.name, type_to_string(&v.ty));
+                self.member(
+                    member_key(&key, &v.name),
+                    v.doc.as_deref(),
+                    &v.annotations,
+                    text,
+                )
+            })
+            .collect();
+        self.block(
+            "union",
+            &key,
+            &u.name,
+            u.doc.as_deref(),
+            &u.annotations,
+            variants,
+            true,
+        )
+    }
+
+    fn service(&self, service: &Service) -> String {
+        let key = format!("service:{}", service.name);
+        let methods = service
+            .methods
+            .iter()
+            .map(|m| {
+                self.member(
+                    member_key(&key, &m.name),
+                    m.doc.as_deref(),
+                    &m.annotations,
+                    method_line(m),
+                )
+            })
+            .collect();
+        self.block(
+            "service",
+            &key,
+            &service.name,
+            service.doc.as_deref(),
+            &service.annotations,
+            methods,
+            false,
+        )
+    }
+
+    /// `keyword name { members }`: on one line when `may_inline`, no member has anything
+    /// before or after its line, and it fits; otherwise one member per line.
+    #[allow(clippy::too_many_arguments)]
+    fn block(
+        &self,
+        keyword: &str,
+        key: &str,
+        name: &str,
+        doc: Option<&str>,
+        annotations: &[Annotation],
+        members: Vec<Member>,
+        may_inline: bool,
+    ) -> String {
+        let mut out = self.head(key, doc, annotations, "");
+        let trailing = self.comments.trailing(key);
+        let end = self.comments.leading(&end_key(Some(key)), INDENT);
+        if members.is_empty() && end.is_empty() {
+            let _ = writeln!(out, "{keyword} {name} {{}}{trailing}");
+            return out;
+        }
+        let plain = members
+            .iter()
+            .all(|m| m.head.is_empty() && m.tail.is_empty());
+        let texts: Vec<&str> = members.iter().map(|m| m.text.as_str()).collect();
+        let one_line = format!("{keyword} {name} {{ {} }}", texts.join(", "));
+        if may_inline && plain && end.is_empty() && one_line.len() <= MAX_WIDTH {
+            let _ = writeln!(out, "{one_line}{trailing}");
+            return out;
+        }
+        let _ = writeln!(out, "{keyword} {name} {{");
+        for member in &members {
+            let _ = writeln!(out, "{}{INDENT}{}{}", member.head, member.text, member.tail);
+        }
+        out.push_str(&end);
+        let _ = writeln!(out, "}}{trailing}");
+        out
+    }
 }
 
-fn print_method(method: &Method) -> String {
-    let mut out = head(method.doc.as_deref(), &method.annotations, INDENT);
-    out.push_str(INDENT);
+fn method_line(method: &Method) -> String {
+    let mut out = String::new();
     if method.returns == Returns::Oneway {
         out.push_str("oneway ");
     }
@@ -221,7 +344,6 @@ fn print_method(method: &Method) -> String {
             let _ = write!(out, " throws ({})", several.join(", "));
         }
     }
-    out.push('\n');
     out
 }
 

@@ -27,6 +27,7 @@ pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) 
         file,
         source,
         problems: Vec::new(),
+        depth: 0,
     };
     let ast = builder.file(pairs.next().map(Pair::into_inner));
     (Some(ast), builder.problems)
@@ -68,6 +69,11 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 let noise = [describe_rule(Rule::question), describe_rule(Rule::langle)];
                 phrases.retain(|p| !noise.contains(p));
             }
+            // Where a declaration may start, so may its doc or annotations, or the file may end;
+            // naming the declaration says it all.
+            if phrases.iter().any(|p| p.starts_with("a declaration (")) {
+                phrases.retain(|p| p.starts_with("a declaration ("));
+            }
             match phrases.as_slice() {
                 [] => format!("unexpected {found}"),
                 [one] => format!("expected {one}, found {found}"),
@@ -76,9 +82,63 @@ fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) ->
                 }
             }
         }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        // pest's own guard against deep recursion ("stack limit reached", "call limit reached").
+        pest::error::ErrorVariant::CustomError { .. } => {
+            return Problem::new(file, at, "nested too deeply to parse")
+                .label("the parser gave up here")
+                .help(format!(
+                    "keep types and values under {MAX_NESTING} levels of nesting"
+                ));
+        }
     };
-    Problem::new(file, at, message).label(format!("unexpected {found}"))
+    let word: String = rest_of_line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let at = if word.is_empty() {
+        at
+    } else {
+        position..position + word.len()
+    };
+    let label = if found.starts_with("a doc comment") {
+        "a doc comment cannot go here".to_owned()
+    } else {
+        format!("unexpected {found}")
+    };
+    let problem = Problem::new(file, at, message).label(label);
+    // Habits from other languages get a pointer to the IDL's way.
+    match (did_you_mean(&word, KEYWORDS), found.as_str()) {
+        (Some(keyword), _) if keyword != word && expects_declaration(error) => {
+            problem.help(format!("did you mean `{keyword}`?"))
+        }
+        (_, "`;`") => problem.help("separate members with a comma or a new line, not `;`"),
+        (_, "`:`") if expects(error, Rule::returns) => {
+            problem.help("a method's result type follows `->`, e.g. `add(a: i64) -> i64`")
+        }
+        _ => problem,
+    }
+}
+
+const KEYWORDS: [&str; 9] = [
+    "namespace",
+    "import",
+    "const",
+    "type",
+    "struct",
+    "enum",
+    "union",
+    "error",
+    "service",
+];
+
+fn expects(error: &pest::error::Error<Rule>, rule: Rule) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|p| describe_rule(*p) == describe_rule(rule)))
+}
+
+fn expects_declaration(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|rule| describe_rule(*rule).starts_with("a declaration")))
 }
 
 /// Whether a string body (after the opening quote) has its closing quote.
@@ -128,8 +188,11 @@ fn found_at(line: &str, line_col: pest::error::LineColLocation) -> String {
 fn describe_rule(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::statement | Rule::kw_namespace | Rule::kw_import | Rule::kw_const | Rule::kw_type
-        | Rule::kw_struct | Rule::kw_enum | Rule::kw_union | Rule::kw_error | Rule::kw_service => {
+        Rule::file | Rule::leading_doc | Rule::statement | Rule::kw_namespace | Rule::kw_import
+        | Rule::kw_const | Rule::kw_type | Rule::kw_struct | Rule::kw_enum | Rule::kw_union
+        | Rule::kw_error | Rule::kw_service | Rule::import_decl | Rule::namespace_decl
+        | Rule::const_decl | Rule::alias_decl | Rule::struct_decl | Rule::error_decl
+        | Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
             "a declaration (`struct`, `enum`, `union`, `error`, `service`, `type`, `const`, `import` or `namespace`)"
         }
         Rule::doc | Rule::doc_line => "a doc comment",
@@ -145,8 +208,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::returns | Rule::arrow => "`->` and a result type",
         Rule::kw_throws | Rule::throws => "`throws`",
         Rule::type_name => "an error type name",
-        Rule::type_expr | Rule::list_type | Rule::map_type | Rule::named_type | Rule::kw_list
-        | Rule::kw_map | Rule::stream_type | Rule::kw_stream => {
+        Rule::type_expr | Rule::type_args | Rule::type_ident => {
             "a type, such as `i64` or `list<string>`"
         }
         Rule::string => "a string in double quotes",
@@ -155,7 +217,6 @@ fn describe_rule(rule: Rule) -> &'static str {
             "a value, such as `1`, `\"text\"`, `[]` or an enum variant"
         }
         Rule::string_inner => "the rest of the string and a closing `\"`",
-        Rule::file => "a declaration",
         Rule::colon => "`:`",
         Rule::comma => "`,`",
         Rule::equals => "`=`",
@@ -168,18 +229,21 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::langle => "`<`",
         Rule::rangle => "`>`",
         Rule::question => "`?`",
-        Rule::import_decl | Rule::namespace_decl | Rule::const_decl | Rule::alias_decl
-        | Rule::struct_decl | Rule::error_decl | Rule::enum_decl | Rule::union_decl
-        | Rule::service_decl | Rule::leading_doc => "a declaration",
         // Silent helpers (whitespace, comments, escapes) never reach errors on their own.
         _ => "valid syntax",
     }
 }
 
+/// Deepest nesting of types or values accepted; deeper input is reported, not recursed into,
+/// so no later pass can overflow the stack.
+const MAX_NESTING: usize = 64;
+
 struct Builder<'s> {
     file: FileId,
     source: &'s str,
     problems: Vec<Problem>,
+    /// Current type or value nesting.
+    depth: usize,
 }
 
 /// The pair's byte range without the whitespace pest skips after an optional last element.
@@ -202,7 +266,7 @@ impl Builder<'_> {
         let mut trailing_doc = None;
         for pair in pairs.into_iter().flatten() {
             match pair.as_rule() {
-                Rule::statement => statements.push(self.statement(pair)),
+                Rule::statement => statements.extend(self.statement(pair)),
                 Rule::leading_doc => leading_doc = pair.into_inner().next().map(doc),
                 Rule::doc => trailing_doc = Some(doc(pair)),
                 _ => {}
@@ -236,11 +300,13 @@ impl Builder<'_> {
         }
     }
 
-    fn statement(&mut self, pair: Pair<'_, Rule>) -> Statement {
+    /// `None` only if the tree lacks what the grammar guarantees.
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
         let mut doc_comment = None;
         let mut annotations = Vec::new();
         let mut decl = None;
         let mut start = pair.as_span().end();
+        let end = span(&pair).end;
         for inner in pair.into_inner() {
             if inner.as_rule() != Rule::doc {
                 start = start.min(inner.as_span().start());
@@ -248,24 +314,20 @@ impl Builder<'_> {
             match inner.as_rule() {
                 Rule::doc => doc_comment = Some(doc(inner)),
                 Rule::annotation => annotations.push(self.annotation(inner)),
-                _ => decl = Some(self.decl(inner)),
+                _ => decl = self.decl(inner),
             }
         }
-        Statement {
+        Some(Statement {
             doc: doc_comment,
             annotations,
             start,
-            // The grammar guarantees a declaration; an empty import stands in if it ever lacks one.
-            decl: decl.unwrap_or(Decl::Import {
-                path: String::new(),
-                span: 0..0,
-            }),
-        }
+            span: start..end,
+            decl: decl?,
+        })
     }
 
-    fn decl(&mut self, pair: Pair<'_, Rule>) -> Decl {
+    fn decl(&mut self, pair: Pair<'_, Rule>) -> Option<Decl> {
         let rule = pair.as_rule();
-        let whole = span(&pair);
         // Skip the keyword.
         let mut inner = pair.into_inner().filter(|p| {
             !matches!(
@@ -287,50 +349,40 @@ impl Builder<'_> {
         let mut next = || inner.next();
         match rule {
             Rule::namespace_decl => {
-                let lang = next().map(name);
-                let path = next().map(name);
-                match (lang, path) {
-                    (Some(lang), Some(path)) => Decl::Namespace { lang, path },
-                    _ => unreachable_decl(whole),
-                }
+                let lang = next().map(name)?;
+                let path = next().map(name)?;
+                Some(Decl::Namespace { lang, path })
             }
-            Rule::import_decl => match next() {
-                Some(string) => {
-                    let span = span(&string);
-                    Decl::Import {
-                        path: self.string(string),
-                        span,
-                    }
-                }
-                None => unreachable_decl(whole),
-            },
+            Rule::import_decl => {
+                let string = next()?;
+                let span = span(&string);
+                Some(Decl::Import {
+                    path: self.string(string),
+                    span,
+                })
+            }
             Rule::const_decl => {
-                let (n, t, v) = (next(), next(), next());
-                match (n, t, v) {
-                    (Some(n), Some(t), Some(v)) => Decl::Const {
-                        name: name(n),
-                        ty: self.type_expr(t),
-                        value: self.value(v),
-                    },
-                    _ => unreachable_decl(whole),
-                }
-            }
-            Rule::alias_decl => match (next(), next()) {
-                (Some(n), Some(t)) => Decl::Alias {
+                let (n, t, v) = (next()?, next()?, next()?);
+                Some(Decl::Const {
                     name: name(n),
                     ty: self.type_expr(t),
-                },
-                _ => unreachable_decl(whole),
-            },
+                    value: self.value(v),
+                })
+            }
+            Rule::alias_decl => {
+                let (n, t) = (next()?, next()?);
+                Some(Decl::Alias {
+                    name: name(n),
+                    ty: self.type_expr(t),
+                })
+            }
             Rule::struct_decl | Rule::error_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let fields = match next() {
                     Some(fields) => self.fields(fields),
                     None => Vec::new(),
                 };
-                if rule == Rule::struct_decl {
+                Some(if rule == Rule::struct_decl {
                     Decl::Struct {
                         name: name(n),
                         fields,
@@ -340,16 +392,14 @@ impl Builder<'_> {
                         name: name(n),
                         fields,
                     }
-                }
+                })
             }
             Rule::enum_decl | Rule::union_decl | Rule::service_decl => {
-                let Some(n) = next() else {
-                    return unreachable_decl(whole);
-                };
+                let n = next()?;
                 let members: Vec<Pair<'_, Rule>> = inner.collect();
                 self.check_separators(&members);
                 let members = members.into_iter().filter(|p| p.as_rule() != Rule::comma);
-                match rule {
+                Some(match rule {
                     Rule::enum_decl => Decl::Enum {
                         name: name(n),
                         variants: members
@@ -371,9 +421,9 @@ impl Builder<'_> {
                             .map(|p| self.method(p))
                             .collect(),
                     },
-                }
+                })
             }
-            _ => unreachable_decl(whole),
+            _ => None,
         }
     }
 
@@ -448,6 +498,7 @@ impl Builder<'_> {
         };
         let default = rest.next().map(|v| self.value(v));
         Field {
+            span: whole,
             doc,
             annotations,
             name: field_name,
@@ -466,6 +517,7 @@ impl Builder<'_> {
             .unwrap_or_else(|| placeholder_name(&whole));
         let ty = rest.next().map(|t| self.type_expr(t));
         Variant {
+            span: whole,
             doc,
             annotations,
             name: variant_name,
@@ -477,6 +529,7 @@ impl Builder<'_> {
         let whole = span(&pair);
         let (doc, annotations, rest) = self.member_head(pair);
         let mut method = Method {
+            span: whole.clone(),
             doc,
             annotations,
             oneway: None,
@@ -543,81 +596,66 @@ impl Builder<'_> {
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
         let whole = span(&pair);
-        let mut inner = pair.into_inner();
-        let Some(base) = inner.next() else {
+        if !self.enter(&whole) {
+            return placeholder_type(&whole);
+        }
+        let built = self.type_expr_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    /// Counts one level of nesting; false (and one report) past `MAX_NESTING`.
+    fn enter(&mut self, span: &Span) -> bool {
+        if self.depth == MAX_NESTING {
+            self.problems.push(
+                Problem::new(self.file, span.start..span.start + 1, "nested too deeply")
+                    .label(format!(
+                        "more than {MAX_NESTING} levels of nesting start here"
+                    ))
+                    .help("flatten the type or value, e.g. with a named struct or alias"),
+            );
+            // Stop counting so only the outermost excess is reported.
+            self.depth += 1;
+            return false;
+        }
+        if self.depth > MAX_NESTING {
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn type_expr_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> TypeExpr {
+        let mut type_name: Option<Name> = None;
+        let mut args: Option<Vec<TypeExpr>> = None;
+        let mut optional = false;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::type_ident => type_name = Some(name(inner)),
+                Rule::type_args => {
+                    args = Some(
+                        inner
+                            .into_inner()
+                            .filter(|p| p.as_rule() == Rule::type_expr)
+                            .map(|t| self.type_expr(t))
+                            .collect(),
+                    );
+                }
+                Rule::question => optional = true,
+                _ => {}
+            }
+        }
+        let Some(type_name) = type_name else {
             return placeholder_type(&whole);
         };
-        let optional = inner.any(|p| p.as_rule() == Rule::question);
-        let base_span = span(&base);
-        let is_stream = base.as_rule() == Rule::stream_type;
-        let kind = match base.as_rule() {
-            Rule::named_type => {
-                let mut parts = base.into_inner();
-                let type_name = parts
-                    .next()
-                    .map(|n| n.as_str().to_owned())
-                    .unwrap_or_default();
-                let arity = parts.next().map(|args| {
-                    args.into_inner()
-                        .filter(|p| p.as_rule() == Rule::type_expr)
-                        .count()
-                });
-                let expected = match type_name.as_str() {
-                    "list" => Some(("one type argument", "list<string>")),
-                    "stream" => Some(("one type argument", "stream<u32>")),
-                    "map" => Some(("two type arguments", "map<string, i64>")),
-                    _ => None,
-                };
-                if let (Some(_), Some((count, example))) = (arity, expected) {
-                    self.problems.push(
-                        Problem::new(
-                            self.file,
-                            base_span.clone(),
-                            format!("`{type_name}` takes {count}"),
-                        )
-                        .label("wrong number of type arguments")
-                        .help(format!("write it like `{example}`")),
-                    );
-                    TypeKind::Unknown
-                } else if arity.is_some() {
-                    // Only `list`, `map` and `stream` take type arguments.
-                    let mut problem = Problem::new(
-                        self.file,
-                        base_span.clone(),
-                        format!("unknown generic type `{type_name}`"),
-                    )
-                    .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
-                    if let Some(s) = did_you_mean(&type_name, ["list", "map", "stream"]) {
-                        problem = problem.help(format!("did you mean `{s}`?"));
-                    }
-                    self.problems.push(problem);
-                    TypeKind::Unknown
-                } else {
-                    TypeKind::Named(type_name)
-                }
-            }
-            Rule::list_type | Rule::stream_type => {
-                let element = base
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t))
-                    .unwrap_or_else(|| placeholder_type(&whole));
-                if is_stream {
-                    TypeKind::Stream(Box::new(element))
-                } else {
-                    TypeKind::List(Box::new(element))
-                }
-            }
-            Rule::map_type => {
-                let mut parts = base
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::type_expr)
-                    .map(|t| self.type_expr(t));
-                let key = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                let value = parts.next().unwrap_or_else(|| placeholder_type(&whole));
-                TypeKind::Map(Box::new(key), Box::new(value))
-            }
-            _ => TypeKind::Named(String::new()),
+        let base_span = match &args {
+            Some(_) if optional => whole.start..whole.end - 1,
+            Some(_) => whole.clone(),
+            None => type_name.span.clone(),
+        };
+        let kind = match args {
+            None => TypeKind::Named(type_name.text),
+            Some(args) => self.generic(type_name, args, &base_span),
         };
         let base = TypeExpr {
             kind,
@@ -633,8 +671,59 @@ impl Builder<'_> {
         }
     }
 
+    /// `list<T>`, `map<K, V>` or `stream<T>`; anything else with type arguments is an error.
+    fn generic(&mut self, type_name: Name, args: Vec<TypeExpr>, span: &Span) -> TypeKind {
+        let mut args = args.into_iter();
+        let (first, second, third) = (args.next(), args.next(), args.next());
+        let (count, example) = match (type_name.text.as_str(), first, second, third) {
+            ("list", Some(item), None, None) => return TypeKind::List(Box::new(item)),
+            ("stream", Some(item), None, None) => return TypeKind::Stream(Box::new(item)),
+            ("map", Some(key), Some(value), None) => {
+                return TypeKind::Map(Box::new(key), Box::new(value))
+            }
+            ("list", ..) => ("one type argument", "list<string>"),
+            ("stream", ..) => ("one type argument", "stream<u32>"),
+            ("map", ..) => ("two type arguments", "map<string, i64>"),
+            _ => {
+                let mut problem = Problem::new(
+                    self.file,
+                    span.clone(),
+                    format!("unknown generic type `{}`", type_name.text),
+                )
+                .label("only `list<T>`, `map<K, V>` and `stream<T>` take type arguments");
+                if let Some(s) = did_you_mean(&type_name.text, ["list", "map", "stream"]) {
+                    problem = problem.help(format!("did you mean `{s}`?"));
+                }
+                self.problems.push(problem);
+                return TypeKind::Unknown;
+            }
+        };
+        self.problems.push(
+            Problem::new(
+                self.file,
+                span.clone(),
+                format!("`{}` takes {count}", type_name.text),
+            )
+            .label("wrong number of type arguments")
+            .help(format!("write it like `{example}`")),
+        );
+        TypeKind::Unknown
+    }
+
     fn value(&mut self, pair: Pair<'_, Rule>) -> ValueExpr {
         let whole = span(&pair);
+        if !self.enter(&whole) {
+            return ValueExpr {
+                kind: ValueKind::Null,
+                span: whole,
+            };
+        }
+        let built = self.value_inner(pair, whole);
+        self.depth -= 1;
+        built
+    }
+
+    fn value_inner(&mut self, pair: Pair<'_, Rule>, whole: Span) -> ValueExpr {
         let inner = match pair.as_rule() {
             Rule::value => pair.into_inner().next(),
             _ => Some(pair),
@@ -796,12 +885,5 @@ fn placeholder_type(span: &Span) -> TypeExpr {
     TypeExpr {
         kind: TypeKind::Unknown,
         span: span.clone(),
-    }
-}
-
-fn unreachable_decl(span: Span) -> Decl {
-    Decl::Import {
-        path: String::new(),
-        span,
     }
 }

@@ -240,7 +240,7 @@ impl<'a> Validator<'a> {
             }
             Decl::Import { .. } => {}
             Decl::Const { name, ty, value } => {
-                let ty_model = self.resolve(file, ty, false);
+                let ty_model = self.resolve(file, ty);
                 self.check_value(file, value, &ty_model, "const value");
                 schema.consts.push(Const {
                     name: name.text.clone(),
@@ -250,7 +250,7 @@ impl<'a> Validator<'a> {
                 });
             }
             Decl::Alias { name, ty } => {
-                let ty = self.resolve(file, ty, false);
+                let ty = self.resolve(file, ty);
                 schema.types.push(TypeDef::Alias(Alias {
                     name: name.text.clone(),
                     doc,
@@ -289,18 +289,10 @@ impl<'a> Validator<'a> {
                 }
                 let variants = variants
                     .iter()
-                    .map(|variant| {
-                        if let Some(ty) = &variant.ty {
-                            self.structural(
-                                Problem::new(file, ty.span.clone(), "enum variants carry no value")
-                                    .help("use a `union` for variants with values"),
-                            );
-                        }
-                        EnumVariant {
-                            name: variant.name.text.clone(),
-                            doc: variant.doc.as_ref().map(|d| d.text.clone()),
-                            annotations: self.annotations(file, &variant.annotations),
-                        }
+                    .map(|variant| EnumVariant {
+                        name: variant.name.text.clone(),
+                        doc: variant.doc.as_ref().map(|d| d.text.clone()),
+                        annotations: self.annotations(file, &variant.annotations),
                     })
                     .collect();
                 schema.types.push(TypeDef::Enum(Enum {
@@ -327,7 +319,7 @@ impl<'a> Validator<'a> {
                     .iter()
                     .map(|variant| {
                         let ty = match &variant.ty {
-                            Some(ty) => self.resolve(file, ty, false),
+                            Some(ty) => self.resolve(file, ty),
                             None => Type::Any,
                         };
                         UnionVariant {
@@ -479,7 +471,7 @@ impl<'a> Validator<'a> {
         fields
             .iter()
             .map(|field| {
-                let ty = self.resolve(file, &field.ty, false);
+                let ty = self.resolve(file, &field.ty);
                 if let Some(default) = &field.default {
                     self.check_value(file, default, &ty, "default value");
                 }
@@ -542,7 +534,7 @@ impl<'a> Validator<'a> {
             }
             args.push(Arg {
                 name: arg.name.text.clone(),
-                ty: self.resolve(file, &arg.ty, false),
+                ty: self.resolve(file, &arg.ty),
             });
         }
         let returns = match (&method.oneway, &method.returns) {
@@ -561,8 +553,8 @@ impl<'a> Validator<'a> {
             (Some(_), None) => Returns::Oneway,
             (None, None) => Returns::Nothing,
             (None, Some(ty)) => match &ty.kind {
-                TypeKind::Stream(item) => Returns::Stream(self.resolve(file, item, false)),
-                _ => Returns::Value(self.resolve(file, ty, false)),
+                TypeKind::Stream(item) => Returns::Stream(self.resolve(file, item)),
+                _ => Returns::Value(self.resolve(file, ty)),
             },
         };
         if let (Some(oneway), Some(first)) = (&method.oneway, method.throws.first()) {
@@ -653,8 +645,8 @@ impl<'a> Validator<'a> {
             .collect()
     }
 
-    /// Resolves a type expression. `in_stream` is set for the item type of a result stream.
-    fn resolve(&mut self, file: FileId, ty: &TypeExpr, nested_optional: bool) -> Type {
+    /// Resolves a type expression, reporting unknown names and misplaced `stream<T>`.
+    fn resolve(&mut self, file: FileId, ty: &TypeExpr) -> Type {
         match &ty.kind {
             TypeKind::Named(name) => {
                 if let Some(builtin) = Type::from_builtin_name(name) {
@@ -684,24 +676,13 @@ impl<'a> Validator<'a> {
                 Type::Named(name.clone())
             }
             TypeKind::Unknown => Type::Any,
-            TypeKind::List(item) => Type::List(Box::new(self.resolve(file, item, false))),
+            TypeKind::List(item) => Type::List(Box::new(self.resolve(file, item))),
             TypeKind::Map(key, value) => {
-                let key_type = self.resolve(file, key, false);
+                let key_type = self.resolve(file, key);
                 self.check_map_key(file, key, &key_type);
-                Type::Map(
-                    Box::new(key_type),
-                    Box::new(self.resolve(file, value, false)),
-                )
+                Type::Map(Box::new(key_type), Box::new(self.resolve(file, value)))
             }
-            TypeKind::Optional(inner) => {
-                if nested_optional {
-                    self.structural(
-                        Problem::new(file, ty.span.clone(), "a type can be optional only once")
-                            .label("remove one `?`"),
-                    );
-                }
-                Type::Optional(Box::new(self.resolve(file, inner, true)))
-            }
+            TypeKind::Optional(inner) => Type::Optional(Box::new(self.resolve(file, inner))),
             TypeKind::Stream(item) => {
                 self.structural(
                     Problem::new(
@@ -712,7 +693,7 @@ impl<'a> Validator<'a> {
                     .label("not a method result")
                     .help("use `list<T>` for a collection inside a value"),
                 );
-                self.resolve(file, item, false)
+                self.resolve(file, item)
             }
         }
     }
@@ -969,6 +950,10 @@ impl<'a> Validator<'a> {
                     let variant_type = syntactic_type(ty);
                     self.value_mismatch(inner, &variant_type)
                 }
+                ValueKind::Map(entries) => here(format!(
+                    "a union holds one variant: expected `{{variant: value}}`, found {} entries",
+                    entries.len()
+                )),
                 other => here(format!(
                     "expected a one-entry map `{{variant: value}}` for union `{name}`, found {}",
                     describe_value(other)
@@ -1232,18 +1217,13 @@ impl<'a> CycleWalk<'_, 'a> {
     }
 }
 
+/// Where alias resolution ended: a model type, a type as written, or a declaration.
+#[derive(Clone, Copy)]
 enum ResolvedType<'t, 'a> {
     Model(&'t Type),
     Ast(&'a TypeExpr),
     Decl(&'a Decl),
 }
-
-impl Clone for ResolvedType<'_, '_> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl Copy for ResolvedType<'_, '_> {}
 
 const BUILTIN_TYPE_NAMES: [&str; 14] = [
     "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "string", "bytes",

@@ -38,15 +38,28 @@ fn idl_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn parser_and_validator_never_panic(source in idl_soup()) {
         if let Err(diagnostics) = zrpc_idl::parse_str(&source, "soup.zrpc") {
             // Rendering must not panic either, and always names the file.
-            prop_assert!(diagnostics.to_string().contains("soup.zrpc"));
+            let text = diagnostics.to_string();
+            prop_assert!(text.contains("soup.zrpc"));
+            // Messages speak the user's language, never the grammar's (only the message lines
+            // are checked: the quoted source may contain anything).
+            for message in diagnostics.messages() {
+                let words = message.split('`').step_by(2).collect::<String>();
+                for internal in ["EOI", "ident", "type_expr", "WHITESPACE", "valid syntax", "_decl"] {
+                    prop_assert!(!words.contains(internal), "`{}` in: {}", internal, message);
+                }
+            }
         }
-        let _ = zrpc_idl::format_str(&source, "soup.zrpc");
+        if let Ok(formatted) = zrpc_idl::format_str(&source, "soup.zrpc") {
+            // Formatting is idempotent.
+            let again = zrpc_idl::format_str(&formatted, "soup.zrpc").ok();
+            prop_assert_eq!(again.as_deref(), Some(formatted.as_str()), "{}", source);
+        }
     }
 
     #[test]
@@ -63,6 +76,54 @@ proptest! {
         let parsed = parsed.unwrap();
         prop_assert_eq!(&parsed, &schema, "{}", printed);
         prop_assert_eq!(zrpc_idl::print(&parsed), printed);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn formatting_keeps_comments_and_the_schema(
+        recipe in schema_recipe(),
+        spots in prop::collection::vec((any::<u16>(), any::<bool>()), 0..12),
+    ) {
+        let schema = build(&recipe);
+        let mut lines: Vec<String> = zrpc_idl::print(&schema).lines().map(str::to_owned).collect();
+        let mut inserted = Vec::new();
+        for (n, (spot, own_line)) in spots.iter().enumerate() {
+            let at = usize::from(*spot) % (lines.len() + 1);
+            let comment = format!("// note {n}");
+            let is_doc = |i: usize| lines.get(i).is_some_and(|l| l.trim_start().starts_with("///"));
+            if *own_line && at > 0 && is_doc(at - 1) && is_doc(at) {
+                // Inside a doc block: that splits the doc, which is a syntax error.
+                continue;
+            }
+            if *own_line || at == lines.len() {
+                lines.insert(at, comment.clone());
+            } else if lines[at].trim_start().starts_with("///") {
+                // The end of a doc line is part of the doc.
+                continue;
+            } else {
+                lines[at].push_str(&format!(" {comment}"));
+            }
+            inserted.push(comment);
+        }
+        let source = lines.join("\n") + "\n";
+        // A comment may change what a doc belongs to (a comment line where a blank line set the
+        // file doc apart); compare with the commented source's own schema.
+        let commented = zrpc_idl::parse_str(&source, "commented.zrpc");
+        prop_assert!(commented.is_ok(), "{}\n{}", commented.unwrap_err(), source);
+        let formatted = zrpc_idl::format_str(&source, "commented.zrpc");
+        prop_assert!(formatted.is_ok(), "{}\n{}", formatted.unwrap_err(), source);
+        let formatted = formatted.unwrap();
+        for comment in &inserted {
+            prop_assert!(formatted.contains(comment.as_str()), "lost `{}`:\n{}", comment, formatted);
+        }
+        let again = zrpc_idl::format_str(&formatted, "commented.zrpc").ok();
+        prop_assert_eq!(again.as_deref(), Some(formatted.as_str()));
+        let reparsed = zrpc_idl::parse_str(&formatted, "commented.zrpc");
+        prop_assert!(reparsed.is_ok(), "{}", formatted);
+        prop_assert_eq!(reparsed.unwrap(), commented.unwrap());
     }
 }
 

@@ -349,12 +349,56 @@ fn format_keeps_imports_and_normalizes_layout() {
 }
 
 #[test]
-fn format_refuses_to_drop_plain_comments() {
-    let errors = zrpc_idl::format_str("// keep me\nstruct A {}\n", "c.zrpc").unwrap_err();
+fn format_keeps_comments_next_to_their_items() {
+    let source = "// Header.\nnamespace python acme   // ns\n\n/* block\n   comment */\nstruct A {   // brace\n    // before x\n    x: i64 // after x\n    y: string = \"a // no\" /* b1 */ // b2\n    // end of A\n} // after A\n\nservice S { m() } // after S\n\n// The end.\n";
+    let expected = "// Header.\nnamespace python acme // ns\n\n/* block\n   comment */\nstruct A {\n    // brace\n    // before x\n    x: i64 // after x\n    y: string = \"a // no\" /* b1 */ // b2\n    // end of A\n} // after A\n\nservice S {\n    m()\n} // after S\n\n// The end.\n";
+    let formatted = zrpc_idl::format_str(source, "c.zrpc").unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(formatted, expected);
+    assert_eq!(
+        zrpc_idl::format_str(&formatted, "c.zrpc").unwrap(),
+        formatted
+    );
+}
+
+#[test]
+fn format_refuses_a_comment_inside_a_member() {
+    let errors = zrpc_idl::format_str(
+        "service S {\n    add(a: i64, // first\n        b: i64)\n}\n",
+        "c.zrpc",
+    )
+    .unwrap_err();
     assert_eq!(
         errors.messages().collect::<Vec<_>>(),
-        ["the formatter would drop this comment"]
+        ["the formatter cannot keep this comment here"]
     );
+    assert!(errors.to_string().contains("inside `S.add`"), "{errors}");
     // `//` inside a string is not a comment.
-    assert!(zrpc_idl::format_str("const URL: string = \"http://x\"\n", "c.zrpc").is_ok());
+    assert_eq!(
+        zrpc_idl::format_str("const URL: string = \"http://x\"\n", "c.zrpc").unwrap(),
+        "const URL: string = \"http://x\"\n"
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    for depth in [100, 5_000, 100_000] {
+        let types = format!(
+            "struct A {{ x: {}i64{} }}\n",
+            "list<".repeat(depth),
+            ">".repeat(depth)
+        );
+        let values = format!(
+            "const A: any = {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let comments = format!("{}{}\n", "/*".repeat(depth), "*/".repeat(depth));
+        for source in [types, values] {
+            let errors = zrpc_idl::parse_str(&source, "deep.zrpc").unwrap_err();
+            let message = errors.messages().next().unwrap().to_owned();
+            assert!(message.starts_with("nested too deeply"), "{message}");
+        }
+        // Comments may nest as deep as the parser manages; either way, no crash.
+        let _ = zrpc_idl::parse_str(&comments, "deep.zrpc");
+    }
 }

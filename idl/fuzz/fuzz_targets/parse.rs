@@ -1,5 +1,5 @@
-//! Any text: parsing, validation, rendering diagnostics and formatting never panic, and a
-//! schema that parses prints to text that parses back to the same schema.
+//! Any text: parsing, validation, rendering diagnostics and formatting never panic, a schema
+//! that parses prints to text that parses back to the same schema, and formatting is idempotent.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -23,5 +23,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = errors.to_string();
         }
     }
-    let _ = zrpc_idl::format_str(source, "fuzz.zrpc");
+    if let Ok(formatted) = zrpc_idl::format_str(source, "fuzz.zrpc") {
+        let again = zrpc_idl::format_str(&formatted, "fuzz.zrpc").ok();
+        assert_eq!(again.as_deref(), Some(formatted.as_str()), "formatting is not idempotent");
+    }
 });

@@ -1,0 +1,137 @@
+//! `zrpc gen`: render typed client code from an IDL file or from a running server's model.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use zrpc_codegen::GeneratedFile;
+use zrpc_idl::model::Schema;
+
+/// Generate a typed client from an IDL file, or from the model a running zrpc server serves.
+#[derive(Args)]
+pub struct GenArgs {
+    /// Target language.
+    #[arg(long, value_enum)]
+    lang: Lang,
+    /// Output directory (created if missing); generated files are overwritten.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The `.zrpc` file to generate from.
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    file: Option<PathBuf>,
+    /// Read the model from the `_zrpc_model` method of the zrpc server at ENDPOINT instead.
+    #[arg(long, value_name = "ENDPOINT")]
+    from: Option<String>,
+    /// Seconds to wait for the server's answer with `--from`.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Lang {
+    Python,
+    Ruby,
+    Php,
+    /// Server trait, typed client and types in one `.rs` file (as `zrpc_codegen::compile` writes).
+    Rust,
+}
+
+pub fn run(args: GenArgs) -> ExitCode {
+    match generate(&args) {
+        Ok(written) => {
+            let files = if written.len() == 1 { "file" } else { "files" };
+            eprintln!(
+                "wrote {} {files} under {}",
+                written.len(),
+                args.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
+    let schema = match (&args.file, &args.from) {
+        (Some(file), _) => zrpc_idl::load(file).map_err(|d| d.to_string())?.schema,
+        (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
+        (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
+    };
+    let files = match args.lang {
+        Lang::Python => zrpc_codegen::python::generate(&schema),
+        Lang::Ruby => zrpc_codegen::ruby::generate(&schema),
+        Lang::Php => zrpc_codegen::php::generate(&schema),
+        Lang::Rust => zrpc_codegen::rust::generate(&schema)
+            .map(|contents| {
+                vec![GeneratedFile {
+                    path: rust_file_name(args.file.as_deref(), &schema),
+                    contents,
+                }]
+            })
+            .map_err(|e| zrpc_codegen::Error::Unsupported(e.to_string())),
+    }
+    .map_err(|e| format!("generating code: {e}"))?;
+    write_files(&args.out, &files)
+}
+
+/// `<IDL file stem>.rs` like `zrpc_codegen::compile`; from a server, the Rust namespace's last
+/// segment or the first service in snake case.
+fn rust_file_name(idl: Option<&Path>, schema: &Schema) -> PathBuf {
+    let stem = idl
+        .and_then(Path::file_stem)
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .or_else(|| {
+            let namespace = schema.namespaces.rust.as_deref()?;
+            namespace.rsplit("::").next().map(str::to_owned)
+        })
+        .or_else(|| {
+            let service = schema.services.first()?;
+            Some(zrpc_codegen::naming::snake_case(&service.name))
+        })
+        .unwrap_or_else(|| "schema".to_owned());
+    PathBuf::from(stem).with_extension("rs")
+}
+
+/// The model served by a zrpc server's built-in `_zrpc_model` method.
+fn fetch_model(endpoint: &str, timeout: f64) -> Result<Schema, String> {
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .map_err(|_| format!("--timeout {timeout} is not a valid number of seconds"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        let client = zrpc::Client::builder(endpoint)
+            .timeout(timeout)
+            .connect()
+            .await
+            .map_err(|e| format!("connecting to {endpoint}: {e}"))?;
+        client
+            .call_typed::<Schema, _>("_zrpc_model", &())
+            .await
+            .map_err(|e| {
+                format!(
+                    "reading the model from {endpoint} (is it a zrpc server with a model?): {e}"
+                )
+            })
+    })
+}
+
+fn write_files(out: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("creating {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.contents)
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,12 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Example\Calculator\Runtime;
+
+/**
+ * The server sent an event that does not follow the protocol.
+ */
+class ProtocolException extends RpcException
+{
+}

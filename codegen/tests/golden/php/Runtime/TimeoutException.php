@@ -1,0 +1,12 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Example\Calculator\Runtime;
+
+/**
+ * No first reply arrived within the call's timeout.
+ */
+class TimeoutException extends RpcException
+{
+}

@@ -1,0 +1,12 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Example\Calculator\Runtime;
+
+/**
+ * A ZeroMQ operation failed (bad endpoint, closed client, full send queue).
+ */
+class TransportException extends RpcException
+{
+}

@@ -1,0 +1,275 @@
+//! Plain `//` and `/* */` comments for the formatter: the model has no place for them, so each
+//! is attached to the declaration or member it sits on top of (leading) or at the end of whose
+//! line it sits (trailing), and the printer puts it back there.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::ast::{Decl, File, Name, Span, Statement};
+use crate::diagnostics::{FileId, Problem};
+
+/// Comments by the key of what they belong to (see [`statement_key`], [`member_key`] and
+/// [`end_key`]); each comment is its verbatim text.
+#[derive(Debug, Default)]
+pub(crate) struct Comments {
+    leading: HashMap<String, Vec<String>>,
+    trailing: HashMap<String, Vec<String>>,
+}
+
+impl Comments {
+    /// Comment lines before the item, each indented.
+    pub(crate) fn leading(&self, key: &str, indent: &str) -> String {
+        self.leading
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|comment| format!("{indent}{comment}\n"))
+            .collect()
+    }
+
+    /// Text to append to the item's last line.
+    pub(crate) fn trailing(&self, key: &str) -> String {
+        self.trailing
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|comment| format!(" {comment}"))
+            .collect()
+    }
+}
+
+pub(crate) fn statement_key(decl: &Decl) -> String {
+    match decl {
+        Decl::Namespace { lang, .. } => format!("namespace:{}", lang.text),
+        Decl::Import { path, .. } => format!("import:{path}"),
+        Decl::Const { name, .. } => format!("const:{}", name.text),
+        Decl::Service { name, .. } => format!("service:{}", name.text),
+        other => format!("type:{}", other.name().map_or("", |n| n.text.as_str())),
+    }
+}
+
+pub(crate) fn member_key(owner: &str, member: &str) -> String {
+    format!("{owner}.{member}")
+}
+
+/// Comments after the last member of `owner` (a statement key), or of the file for `None`.
+pub(crate) fn end_key(owner: Option<&str>) -> String {
+    match owner {
+        Some(owner) => format!("end:{owner}"),
+        None => "end".to_owned(),
+    }
+}
+
+/// Spans of `//` and `/* */` comments (not `///` docs), skipping string literals.
+pub(crate) fn find(source: &str) -> Vec<Range<usize>> {
+    let bytes = source.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
+                let is_doc = bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/');
+                if !is_doc {
+                    spans.push(i..source[..end].trim_end().len());
+                }
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = block_comment_end(source, i);
+                spans.push(i..end);
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    spans
+}
+
+/// End of the (nesting) block comment starting at `start`.
+fn block_comment_end(source: &str, start: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut depth = 0;
+    let mut i = start;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    source.len()
+}
+
+/// Something a comment can belong to.
+struct Anchor {
+    key: String,
+    /// Where its name starts: comments before it (after the previous item) lead it.
+    body_start: usize,
+    /// Where its text ends, without comments that follow it.
+    end: usize,
+    /// For statements with a `{ ... }` block: where the block starts, and the statement key.
+    block: Option<usize>,
+    /// The statement key of the block this member is in; `None` for statements.
+    container: Option<String>,
+}
+
+/// Attaches every comment in `source`; a comment inside a declaration or member (between its
+/// name and its end) has no place to go, and is reported.
+pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments, Vec<Problem>> {
+    let spans = find(source);
+    if spans.is_empty() {
+        return Ok(Comments::default());
+    }
+    let anchors = anchors(source, ast, &spans);
+    let mut comments = Comments::default();
+    let mut problems = Vec::new();
+    // The item whose line the previous comment trailed, and where that comment ended.
+    let mut trailing_run: Option<(String, usize)> = None;
+    for span in &spans {
+        let text = source[span.clone()].to_owned();
+        let same_line = |from: usize| {
+            source[from..span.start]
+                .chars()
+                .all(|c| c == ' ' || c == '\t' || c == ',')
+        };
+        if let Some((key, end)) = trailing_run.take() {
+            if same_line(end) {
+                comments.trailing.entry(key.clone()).or_default().push(text);
+                trailing_run = Some((key, span.end));
+                continue;
+            }
+        }
+        let trailed = anchors
+            .iter()
+            .filter(|a| a.end <= span.start && same_line(a.end))
+            .max_by_key(|a| a.end);
+        if let Some(anchor) = trailed {
+            comments
+                .trailing
+                .entry(anchor.key.clone())
+                .or_default()
+                .push(text);
+            trailing_run = Some((anchor.key.clone(), span.end));
+            continue;
+        }
+        let inside = anchors.iter().find(|a| {
+            let body_end = a.block.unwrap_or(a.end);
+            a.body_start < span.end && span.start < body_end
+        });
+        if let Some(anchor) = inside {
+            problems.push(
+                Problem::new(
+                    file,
+                    span.clone(),
+                    "the formatter cannot keep this comment here",
+                )
+                .label(format!("inside `{}`", display_key(&anchor.key)))
+                .help("move it to its own line before or after the declaration or member"),
+            );
+            continue;
+        }
+        let container = anchors
+            .iter()
+            .filter(|a| a.block.is_some_and(|open| open < span.start) && span.end <= a.end)
+            .max_by_key(|a| a.body_start);
+        let container_key = container.map(|c| c.key.clone());
+        let next = anchors
+            .iter()
+            .filter(|a| a.container == container_key && a.body_start >= span.end)
+            .min_by_key(|a| a.body_start);
+        let key = match next {
+            Some(anchor) => anchor.key.clone(),
+            None => end_key(container_key.as_deref()),
+        };
+        comments.leading.entry(key).or_default().push(text);
+    }
+    if problems.is_empty() {
+        Ok(comments)
+    } else {
+        Err(problems)
+    }
+}
+
+fn display_key(key: &str) -> &str {
+    key.split_once(':').map_or(key, |(_, rest)| rest)
+}
+
+fn anchors(source: &str, ast: &File, comments: &[Range<usize>]) -> Vec<Anchor> {
+    let mut anchors = Vec::new();
+    for statement in &ast.statements {
+        let key = statement_key(&statement.decl);
+        let name_start = statement_name(statement).map_or(statement.start, |n| n.span.start);
+        let block = match &statement.decl {
+            Decl::Struct { name, .. }
+            | Decl::Error { name, .. }
+            | Decl::Enum { name, .. }
+            | Decl::Union { name, .. }
+            | Decl::Service { name, .. } => source[name.span.end..]
+                .find('{')
+                .map(|offset| name.span.end + offset),
+            _ => None,
+        };
+        let members: Vec<(&Name, &Span)> = match &statement.decl {
+            Decl::Struct { fields, .. } | Decl::Error { fields, .. } => {
+                fields.iter().map(|f| (&f.name, &f.span)).collect()
+            }
+            Decl::Enum { variants, .. } | Decl::Union { variants, .. } => {
+                variants.iter().map(|v| (&v.name, &v.span)).collect()
+            }
+            Decl::Service { methods, .. } => methods.iter().map(|m| (&m.name, &m.span)).collect(),
+            _ => Vec::new(),
+        };
+        for (name, span) in members {
+            anchors.push(Anchor {
+                key: member_key(&key, &name.text),
+                body_start: name.span.start,
+                end: without_comments(source, span.end, comments),
+                block: None,
+                container: Some(key.clone()),
+            });
+        }
+        anchors.push(Anchor {
+            body_start: name_start,
+            end: without_comments(source, statement.span.end, comments),
+            block,
+            container: None,
+            key,
+        });
+    }
+    anchors
+}
+
+fn statement_name(statement: &Statement) -> Option<&Name> {
+    match &statement.decl {
+        Decl::Namespace { lang, .. } => Some(lang),
+        other => other.name(),
+    }
+}
+
+/// Moves `end` back over whitespace and the comments pest skipped at the end of a rule.
+fn without_comments(source: &str, mut end: usize, comments: &[Range<usize>]) -> usize {
+    loop {
+        end = source[..end].trim_end().len();
+        match comments.iter().find(|c| c.end == end) {
+            Some(comment) => end = comment.start,
+            None => return end,
+        }
+    }
+}

@@ -1,0 +1,82 @@
+{{ doc }}class {{ name }}{% if let Some(parent) = parent %} < {{ parent }}{% endif %}
+{%- for f in fields %}
+{{ f.doc }}  # @return [{{ f.yard }}]
+  attr_reader :{{ f.name }}
+{%- endfor %}
+{% for f in fields %}
+  # @param {{ f.name }} [{{ f.yard }}]
+{%- endfor %}
+{%- if parent.is_some() %}
+  # @param message [String] the remote message
+  # @param traceback [String, nil] the remote traceback
+{%- endif %}
+  def initialize({{ params }})
+{%- if parent.is_some() %}
+    super('{{ wire_name }}', message, traceback)
+{%- endif %}
+{%- for f in fields %}
+    @{{ f.name }} = {{ f.name }}
+{%- endfor %}
+  end
+{%- if parent.is_some() %}
+
+  # Wire names of the fields in declaration order.
+  FIELDS = %w[{{ field_names }}].freeze
+
+  # Builds the error from an ERR event, whose `zrpc_error` header key carries the fields
+  # (a map, or an array in declaration order).
+  # @param wire [Hash{String => Object}, Array]
+  # @param message [String]
+  # @param traceback [String, nil]
+  # @return [{{ name }}]
+  def self.from_wire(wire, message = '{{ wire_name }}', traceback = nil)
+    wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
+{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
+{%- for f in fields %}
+      {{ f.name }}: {{ f.from_wire }},
+{%- endfor %}
+      message: message,
+      traceback: traceback
+    )
+  end
+{%- else %}
+
+  # Builds a {{ name }} from its wire form, a Hash keyed by field name.
+  # @param wire [Hash{String => Object}]
+  # @return [{{ name }}]
+  def self.from_wire(wire)
+{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
+{%- for f in fields %}
+      {{ f.name }}: {{ f.from_wire }}{% if !loop.last %},{% endif %}
+{%- endfor %}
+    )
+  end
+{%- endif %}
+
+  # @return [Hash{Symbol => Object}] the fields by name
+  def to_h
+    {
+{%- for f in fields %}
+      {{ f.name }}: @{{ f.name }}{% if !loop.last %},{% endif %}
+{%- endfor %}
+    }
+  end
+
+  # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
+  def to_wire
+{% for f in fields %}{{ f.to_prelude }}{% endfor %}    {
+{%- for f in fields %}
+      '{{ f.wire }}' => {{ f.to_wire }}{% if !loop.last %},{% endif %}
+{%- endfor %}
+    }
+  end
+
+  def ==(other)
+    other.is_a?(self.class) && other.to_h == to_h
+  end
+  alias eql? ==
+
+  def hash
+    [self.class, to_h].hash
+  end
+end

@@ -1,0 +1,114 @@
+//! `zrpc gen --from ENDPOINT` reads the model a live zrpc server serves (`_zrpc_model`) and
+//! generates the same code as from the IDL file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use zrpc::{Server, Service};
+use zrpc_interop_tests::{free_endpoint, run_ok, run_with_timeout, workspace_bin, workspace_root};
+
+fn calculator_idl() -> PathBuf {
+    workspace_root().join("examples/calculator/calculator.zrpc")
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = workspace_root()
+        .join("target/tmp")
+        .join(format!("gen-from-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read_tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let contents = std::fs::read_to_string(&path).unwrap();
+                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), contents));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gen_from_a_live_server_matches_gen_from_the_idl_file() {
+    let schema = zrpc_idl::load(&calculator_idl()).unwrap().schema;
+    let service = Service::builder("Calculator").model(&schema).build();
+    let endpoint = free_endpoint();
+    let server = Server::bind(&endpoint, service).await.unwrap();
+    let zrpc = workspace_bin("zrpc");
+    for lang in ["python", "ruby", "php", "rust"] {
+        let from_server = out_dir(&format!("server-{lang}"));
+        let from_file = out_dir(&format!("file-{lang}"));
+        let generate_from_server = {
+            let (zrpc, endpoint, out) = (zrpc.clone(), endpoint.clone(), from_server.clone());
+            tokio::task::spawn_blocking(move || {
+                run_ok(
+                    Command::new(zrpc)
+                        .args(["gen", "--lang", lang, "--out"])
+                        .arg(out)
+                        .args(["--from", &endpoint]),
+                    Duration::from_secs(30),
+                )
+            })
+        };
+        generate_from_server.await.unwrap();
+        run_ok(
+            Command::new(&zrpc)
+                .args(["gen", "--lang", lang, "--out"])
+                .arg(&from_file)
+                .arg(calculator_idl()),
+            Duration::from_secs(30),
+        );
+        let generated = read_tree(&from_server);
+        assert!(!generated.is_empty(), "{lang}: nothing generated");
+        assert_eq!(generated, read_tree(&from_file), "{lang}");
+    }
+    server.shutdown().await;
+}
+
+#[test]
+fn gen_from_a_server_without_model_fails_clearly() {
+    // Nobody listens here: the error names the endpoint instead of hanging.
+    let endpoint = free_endpoint();
+    let output = run_with_timeout(
+        Command::new(workspace_bin("zrpc"))
+            .args(["gen", "--lang", "python", "--out"])
+            .arg(out_dir("nobody"))
+            .args(["--from", &endpoint, "--timeout", "1"]),
+        Duration::from_secs(30),
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&endpoint), "{stderr}");
+}
+
+#[test]
+fn gen_reports_idl_errors_with_their_location() {
+    let dir = out_dir("bad-idl");
+    std::fs::create_dir_all(&dir).unwrap();
+    let idl = dir.join("bad.zrpc");
+    std::fs::write(&idl, "service S {\n    f(a: Strin) -> i64\n}\n").unwrap();
+    let output = run_with_timeout(
+        Command::new(workspace_bin("zrpc"))
+            .args(["gen", "--lang", "python", "--out"])
+            .arg(dir.join("out"))
+            .arg(&idl),
+        Duration::from_secs(30),
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.zrpc:2:"), "{stderr}");
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written for an invalid IDL"
+    );
+}
