@@ -55,7 +55,9 @@ def check_types(client):
     point = client.translate({"x": 1.0, "y": 2.0, "label": "p", "extra": 1}, 1.5, -2)
     assert point["x"] == 2.5 and point["y"] == 0.0, f"translate gave {point!r}"
     assert point["label"] == "p" and point["tags"] == [], f"translate gave {point!r}"
-    counts = client.classify([{"int": 5}, {"text": "a"}, {"int": 6}, {"point": {"x": 0, "y": 0}}])
+    counts = client.classify(
+        [{"int": 5}, {"text": "a"}, {"int": 6}, {"point": {"x": 0, "y": 0}}]
+    )
     assert counts == {"int": 2, "text": 1, "point": 1}, f"classify gave {counts!r}"
     assert client.echo_bytes(b"\x00\xff") == b"\x00\xff", "echo_bytes(bin)"
     assert client.echo_bytes("text") == b"text", "echo_bytes(str)"
