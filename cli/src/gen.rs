@@ -63,7 +63,13 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     };
     let files = match args.lang {
         Lang::Python => zrpc_codegen::python::generate(&schema),
-        Lang::Ruby => zrpc_codegen::ruby::generate(&schema),
+        Lang::Ruby => zrpc_codegen::ruby::generate(&schema).map(|mut files| {
+            let stem = args.file.as_deref().and_then(Path::file_stem);
+            if let Some(stem) = stem.and_then(|stem| stem.to_str()) {
+                files.extend(zrpc_codegen::ruby::entry_file(stem, &schema));
+            }
+            files
+        }),
         Lang::Php => zrpc_codegen::php::generate(&schema),
         Lang::Rust => zrpc_codegen::rust::generate(&schema)
             .map(|contents| {

@@ -82,6 +82,19 @@ enum Conversion {
     Encode,
 }
 
+/// The issue-facing entry point is `require "DIR/<IDL file stem>"`, whatever the Ruby namespace.
+/// When the namespace's root file is named differently (`shop.zrpc` with `namespace ruby
+/// Acme::Store`), this one-line file named after the IDL file loads it.
+pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
+    let root = RubyPass::new(schema).dir;
+    (root != idl_stem).then(|| GeneratedFile {
+        path: PathBuf::from(format!("{idl_stem}.rb")),
+        contents: format!(
+            "# frozen_string_literal: true\n\n# Loads the client generated from {idl_stem}.zrpc.\nrequire_relative '{root}'\n"
+        ),
+    })
+}
+
 /// Data classes with more fields than this get methods longer than rubocop's metrics allow.
 const METRICS_FIELD_LIMIT: usize = 5;
 
