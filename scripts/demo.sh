@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Demo: build, start calculator-server on a free loopback port, call it with `zrpc`, stop it.
+# The main job: generate Python, Ruby and PHP clients from examples/calculator/calculator.zrpc,
+# start the Rust calculator-server on a free loopback port, call it with `zrpc` and from each
+# language, print what came back, and stop the server. Installs what it needs (scripts/setup.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+bash scripts/setup.sh
 cargo build --quiet --release -p zrpc-cli -p calculator-example
 bin="$root/target/release"
 
@@ -60,6 +63,58 @@ with calculator.CalculatorClient(sys.argv[1], timeout=10) as client:
     except calculator.RemoteError as error:
         print("divide(1, 0) raised", error.name, "(without typed fields)")
 PY
+echo
+
+for lang in ruby php; do
+    echo "\$ zrpc gen --lang $lang --out target/demo/$lang examples/calculator/calculator.zrpc"
+    rm -rf "$root/target/demo/$lang"
+    "$bin/zrpc" gen --lang "$lang" --out "$root/target/demo/$lang" examples/calculator/calculator.zrpc
+    echo
+done
+
+echo "\$ ruby  # require 'target/demo/ruby/calculator' (the generated client)"
+ruby - "$root/target/demo/ruby" "$endpoint" <<'RUBY'
+require File.join(ARGV[0], 'calculator')
+
+client = Calculator::CalculatorClient.new(ARGV[1], timeout: 10, heartbeat: 5)
+puts "add(2, 3) = #{client.add(2, 3)}"
+puts "translate -> #{client.translate(Calculator::Point.new(x: 1, y: 2, label: 'p'), 0.5, -1).to_h}"
+puts "classify -> #{client.classify([Calculator::Value::Int.new(1), Calculator::Value::Text.new('a')])}"
+puts "countdown(5) -> #{client.countdown(5).to_a}"
+puts "echo_bytes -> #{client.echo_bytes("\x00\xff".b).bytes}"
+puts "shapes -> #{client.shapes}"
+begin
+  client.divide(1, 0)
+rescue Calculator::DivisionByZero => e
+  puts "divide(1, 0) raised DivisionByZero with dividend #{e.dividend}"
+end
+client.close
+RUBY
+echo
+
+echo "\$ php  # require 'target/demo/php/autoload.php' (the generated client)"
+php -- "$root/target/demo/php" "$endpoint" <<'PHP'
+<?php
+declare(strict_types=1);
+
+require $argv[1] . '/autoload.php';
+
+use Example\Calculator\{CalculatorClient, DivisionByZero, Point, Value};
+
+$client = new CalculatorClient($argv[2], timeout: 10.0, heartbeat: 5.0);
+echo 'add(2, 3) = ', $client->add(2, 3), "\n";
+$moved = $client->translate(new Point(x: 1, y: 2, label: 'p'), 0.5, -1);
+echo "translate -> x={$moved->x} y={$moved->y} label={$moved->label}\n";
+echo 'classify -> ', json_encode($client->classify([new Value\IntValue(1), new Value\TextValue('a')])), "\n";
+echo 'countdown(5) -> ', json_encode(iterator_to_array($client->countdown(5), false)), "\n";
+echo 'echo_bytes -> ', bin2hex($client->echoBytes("\x00\xff")), "\n";
+echo 'shapes -> ', implode(', ', array_map(fn ($shape) => $shape->value, $client->shapes())), "\n";
+try {
+    $client->divide(1, 0);
+} catch (DivisionByZero $e) {
+    echo "divide(1, 0) raised DivisionByZero with dividend {$e->dividend}\n";
+}
+PHP
 echo
 
 kill "$server_pid"
