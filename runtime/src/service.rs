@@ -114,8 +114,16 @@ impl Args {
             ))
         })?;
         rmp_serde::from_slice(raw).map_err(|e| {
+            let expected = short_type_name::<T>();
+            let problem = match e {
+                // rmp-serde's own wording ("wrong msgpack marker FixStr(3)") means nothing to a caller.
+                rmp_serde::decode::Error::TypeMismatch(_) => {
+                    format!("expected {expected}, got {}", msgpack_kind(raw))
+                }
+                other => format!("expected {expected}: {other}"),
+            };
             RemoteError::type_error(format!(
-                "{}(): argument `{name}` (position {index}) has the wrong type: {e}",
+                "{}(): argument `{name}` (position {index}) has the wrong type: {problem}",
                 self.method
             ))
         })
@@ -403,4 +411,42 @@ pub(crate) fn builtin_with_arg(
     // Writing into a Vec cannot fail.
     let _ = rmpv::encode::write_value(&mut buf, &value);
     Some(Ok(buf))
+}
+
+/// `alloc::vec::Vec<calculator::Point>` → `Vec<Point>`: the Rust type as a caller would name it.
+fn short_type_name<T: ?Sized>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut short = String::with_capacity(full.len());
+    let mut segment = String::new();
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            segment.push(c);
+        } else if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            segment.clear();
+        } else {
+            short.push_str(&segment);
+            segment.clear();
+            short.push(c);
+        }
+    }
+    short.push_str(&segment);
+    short
+}
+
+/// What kind of msgpack value starts `raw`, in words.
+fn msgpack_kind(raw: &[u8]) -> &'static str {
+    match raw.first() {
+        None => "nothing",
+        Some(0x00..=0x7f | 0xcc..=0xd3 | 0xe0..=0xff) => "an integer",
+        Some(0xca | 0xcb) => "a float",
+        Some(0xa0..=0xbf | 0xd9..=0xdb) => "a string",
+        Some(0xc4..=0xc6) => "bytes",
+        Some(0x90..=0x9f | 0xdc | 0xdd) => "a list",
+        Some(0x80..=0x8f | 0xde | 0xdf) => "a map",
+        Some(0xc0) => "nil",
+        Some(0xc2 | 0xc3) => "a boolean",
+        Some(_) => "an extension value",
+    }
 }
