@@ -1,9 +1,13 @@
-//! The server: a ROUTER whose accept loop, socket writers and heartbeats run on a dedicated
-//! thread, while requests are dispatched to handlers on the caller's tokio runtime.
+//! The server: a ROUTER whose accept loop, socket reads and writes and heartbeats run on a
+//! dedicated thread, while requests are dispatched to handlers on the caller's tokio runtime.
+//!
+//! Every operation on the ROUTER stays on that one thread: the `zeromq` crate takes a blocking
+//! lock on its peer table when a peer disconnects (inside `recv`), and hands that lock over to
+//! waiting async senders. A sender on another runtime's worker could then own the lock while
+//! that very worker is blocked waiting for it, freezing every call (seen under CPU load).
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -150,23 +154,26 @@ impl ServerBuilder {
                         }
                     }
                     let (send, recv) = socket.split();
+                    let (outlet, outgoing) = Outlet::new();
+                    let (incoming_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
+                    tokio::spawn(write_messages(send, outgoing));
+                    tokio::spawn(read_messages(recv, incoming_tx));
                     let io = Handle::current();
-                    let _ = ready_tx.send(Ok((bound, send.clone(), recv, io)));
-                    heartbeats(Outlet::new(send), io_table, heartbeat, io_stop_rx).await;
+                    let _ = ready_tx.send(Ok((bound, outlet.clone(), incoming, io)));
+                    heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                 });
                 drop(rt);
                 let _ = io_done_tx.send(());
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
-        let (endpoints, send, recv, io) = ready_rx.await.map_err(|_| Error::Closed)??;
+        let (endpoints, outlet, incoming, io) = ready_rx.await.map_err(|_| Error::Closed)??;
         let runtime = match caller {
             Ok(caller) if !self.config.handlers_on_io_thread => caller,
             _ => io,
         };
         let (stop_tx, stop_rx) = mpsc::unbounded_channel();
         let dispatcher = Dispatcher {
-            outlet: Outlet::new(send.clone()),
-            send,
+            outlet,
             service: self.service.inner.clone(),
             config: self.config,
             table,
@@ -175,7 +182,7 @@ impl ServerBuilder {
             io_done: Some(io_done_rx),
             done: Some(done_tx),
         };
-        runtime.spawn(dispatcher.run(recv, stop_rx));
+        runtime.spawn(dispatcher.run(incoming, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -332,56 +339,62 @@ async fn heartbeats(
     }
 }
 
-/// Sends on the ROUTER from the dispatcher and the heartbeat task, which must never wait on
-/// one peer: a send that cannot complete at once is parked in its own task, and at most
-/// `MAX_PARKED` sends are parked (a peer that stops reading loses events, not our memory).
+/// Messages received on the ROUTER, waiting for the dispatcher.
+const INCOMING_QUEUE: usize = 1024;
+
+type Incoming = Result<ZmqMessage, ZmqError>;
+
+/// Reads the ROUTER on the I/O thread and hands the messages to the dispatcher; ends with the
+/// first receive error (the socket is then unusable).
+async fn read_messages(mut recv: RouterRecvHalf, incoming: mpsc::Sender<Incoming>) {
+    loop {
+        let message = recv.recv().await;
+        let failed = message.is_err();
+        if incoming.send(message).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Writes every outgoing event on the I/O thread, in order. A send waits only when a peer has
+/// left the socket's whole per-peer queue (100,000 events) unread.
+async fn write_messages(
+    mut send: RouterSendHalf,
+    mut outgoing: mpsc::UnboundedReceiver<ZmqMessage>,
+) {
+    while let Some(message) = outgoing.recv().await {
+        if let Err(e) = send.send(message).await {
+            // A peer that left: its calls are dropped by the liveness check.
+            debug!("zrpc server: event not delivered: {e}");
+        }
+    }
+}
+
+/// Queues events for the I/O thread's writer, from the dispatcher, the handler tasks and the
+/// heartbeat task. Never waits, and never touches the socket from another thread.
 #[derive(Clone)]
 struct Outlet {
-    send: RouterSendHalf,
-    parked: Arc<AtomicUsize>,
+    outgoing: mpsc::UnboundedSender<ZmqMessage>,
 }
-
-const MAX_PARKED: usize = 10_000;
 
 impl Outlet {
-    fn new(send: RouterSendHalf) -> Self {
-        Outlet {
-            send,
-            parked: Arc::new(AtomicUsize::new(0)),
-        }
+    fn new() -> (Self, mpsc::UnboundedReceiver<ZmqMessage>) {
+        let (outgoing, receiver) = mpsc::unbounded_channel();
+        (Outlet { outgoing }, receiver)
     }
 
-    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) {
-        let Some(message) = routed_message(envelope, event) else {
-            return;
-        };
-        let mut send = self.send.clone();
-        let mut sending = Box::pin(async move { send.send(message).await });
-        match (&mut sending).now_or_never() {
-            Some(result) => log_send(result),
-            None if self.parked.load(Ordering::Relaxed) < MAX_PARKED => {
-                self.parked.fetch_add(1, Ordering::Relaxed);
-                let parked = self.parked.clone();
-                tokio::spawn(async move {
-                    log_send(sending.await);
-                    parked.fetch_sub(1, Ordering::Relaxed);
-                });
-            }
-            None => warn!("zrpc server: too many sends waiting on slow peers, dropping an event"),
+    /// False once the server's I/O thread is gone.
+    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) -> bool {
+        match routed_message(envelope, event) {
+            Some(message) => self.outgoing.send(message).is_ok(),
+            None => false,
         }
-    }
-}
-
-fn log_send(result: Result<(), ZmqError>) {
-    if let Err(e) = result {
-        debug!("zrpc server: event not delivered: {e}");
     }
 }
 
 /// Reads requests and channel events, checks limits and liveness, and spawns handlers.
 struct Dispatcher {
     outlet: Outlet,
-    send: RouterSendHalf,
     service: Arc<ServiceInner>,
     config: ServerConfig,
     table: SharedTable,
@@ -394,11 +407,11 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
-    async fn run(mut self, recv: RouterRecvHalf, mut stop: mpsc::UnboundedReceiver<Stop>) {
-        let mut incoming = Box::pin(futures::stream::unfold(recv, |mut recv| async move {
-            let message = recv.recv().await;
-            Some((message, recv))
-        }));
+    async fn run(
+        mut self,
+        mut incoming: mpsc::Receiver<Incoming>,
+        mut stop: mpsc::UnboundedReceiver<Stop>,
+    ) {
         let interval = self.config.heartbeat;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -409,7 +422,7 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                message = incoming.next() => match message {
+                message = incoming.recv() => match message {
                     Some(Ok(message)) => self.on_message(message),
                     Some(Err(e)) => {
                         warn!("zrpc server: socket receive failed, stopping: {e}");
@@ -433,12 +446,10 @@ impl Dispatcher {
         if let Some(io_stop) = self.io_stop.take() {
             let _ = io_stop.send(how);
         }
-        // Listener first, connections after: a client reconnecting at once must not reach a
-        // listener that is about to vanish.
+        // The I/O thread owns the listener and every connection and closes them together.
         if let Some(io_done) = self.io_done.take() {
             let _ = io_done.await;
         }
-        drop(incoming);
         if let Some(done) = self.done.take() {
             let _ = done.send(());
         }
@@ -605,7 +616,7 @@ impl Dispatcher {
         let call = Call {
             key: key.clone(),
             envelope: envelope.clone(),
-            send: self.send.clone(),
+            outlet: self.outlet.clone(),
             table: self.table.clone(),
         };
         let future = (method.handler)(args);
@@ -689,16 +700,16 @@ fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
     buf
 }
 
-/// One running call: sends its events straight to the socket and closes its channel.
+/// One running call: queues its events for the I/O thread and closes its channel.
 struct Call {
     key: ChannelKey,
     envelope: Vec<Bytes>,
-    send: RouterSendHalf,
+    outlet: Outlet,
     table: SharedTable,
 }
 
 impl Call {
-    async fn run(mut self, future: HandlerFuture, credit: Option<Arc<Semaphore>>) {
+    async fn run(self, future: HandlerFuture, credit: Option<Arc<Semaphore>>) {
         let reply = match AssertUnwindSafe(future).catch_unwind().await {
             Ok(reply) => reply,
             Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
@@ -706,7 +717,7 @@ impl Call {
         let (mut items, credit) = match reply {
             Ok(Reply(ReplyKind::Value(value))) => {
                 let event = ok_event(&self.key.id, &value);
-                return self.finish(event).await;
+                return self.finish(event);
             }
             Ok(Reply(ReplyKind::Stream(items))) => match credit {
                 Some(credit) => (items, credit),
@@ -716,12 +727,12 @@ impl Call {
                         "the handler returned a stream for a method not declared MethodKind::Stream",
                     );
                     let event = err_event(&self.key.id, &error);
-                    return self.finish(event).await;
+                    return self.finish(event);
                 }
             },
             Err(error) => {
                 let event = err_event(&self.key.id, &error);
-                return self.finish(event).await;
+                return self.finish(event);
             }
         };
         loop {
@@ -735,7 +746,7 @@ impl Call {
                     let mut buf = Vec::with_capacity(80 + item.len());
                     EventWriter::begin(&mut buf, Some(&self.key.id), None, "STREAM");
                     buf.extend_from_slice(&item);
-                    if !self.send_event(self.envelope.clone(), buf).await {
+                    if !self.outlet.send(self.envelope.clone(), buf) {
                         return;
                     }
                     continue;
@@ -747,31 +758,15 @@ impl Call {
                     &RemoteError::new("Panic", "the stream panicked"),
                 ),
             };
-            return self.finish(event).await;
-        }
-    }
-
-    /// Waits for room in the peer's queue: a call's events are paced by its peer, and the
-    /// peer's open calls are bounded. False when the peer is gone.
-    async fn send_event(&mut self, envelope: Vec<Bytes>, event: Vec<u8>) -> bool {
-        let Some(message) = routed_message(envelope, event) else {
-            return false;
-        };
-        match self.send.send(message).await {
-            Ok(()) => true,
-            Err(e) => {
-                debug!("zrpc server: event not delivered: {e}");
-                false
-            }
+            return self.finish(event);
         }
     }
 
     /// Sends the final event, unless the channel was closed meanwhile (lost client), then
     /// closes the channel.
-    async fn finish(mut self, event: Vec<u8>) {
+    fn finish(self, event: Vec<u8>) {
         if lock(&self.table).channels.contains_key(&self.key) {
-            let envelope = std::mem::take(&mut self.envelope);
-            self.send_event(envelope, event).await;
+            self.outlet.send(self.envelope, event);
         }
         lock(&self.table).close(&self.key);
     }

@@ -1,5 +1,7 @@
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::{start, DivisionByZero, Point};
@@ -218,4 +220,73 @@ async fn untyped_values_round_trip() {
         client.call("echo", vec![value.clone()]).await.unwrap(),
         value
     );
+}
+
+/// Clients leaving while others' replies are being sent: the server must keep answering.
+/// (The zeromq crate handles a departure under a blocking lock that its senders also take; a
+/// reply sent from another runtime's thread could then freeze the server for good.)
+#[test]
+fn clients_leaving_while_others_call() {
+    // A frozen runtime cannot time itself out: watch it from this thread.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(leave_while_others_call());
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the calls did not all succeed: a panic above, or the server froze");
+}
+
+async fn leave_while_others_call() {
+    let heartbeat = Duration::from_millis(500);
+    let (server, _) = start(heartbeat).await;
+    let endpoint = server.endpoint();
+    let connect = move || {
+        Client::builder(endpoint.clone())
+            .heartbeat(heartbeat)
+            .timeout(Duration::from_secs(10))
+            .connect()
+    };
+    let steady = connect().await.unwrap();
+    let churning = Arc::new(AtomicBool::new(true));
+    let mut tasks = Vec::new();
+    for caller in 0..50i64 {
+        let client = steady.clone();
+        let churning = churning.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0i64;
+            while churning.load(Ordering::Relaxed) {
+                let sum: i64 = client.call_typed("add", &(caller, i)).await.unwrap();
+                assert_eq!(sum, caller + i);
+                i += 1;
+            }
+        }));
+    }
+    for wave in 0..40i64 {
+        let mut leavers = Vec::new();
+        for n in 0..25i64 {
+            let client = connect().await.unwrap();
+            leavers.push(tokio::spawn(async move {
+                for i in 0..3i64 {
+                    let sum: i64 = client.call_typed("add", &(wave * n, i)).await.unwrap();
+                    assert_eq!(sum, wave * n + i);
+                }
+                // The client is dropped here: the server sees it leave while replies to the
+                // others are in flight.
+            }));
+        }
+        for leaver in leavers {
+            leaver.await.unwrap();
+        }
+    }
+    churning.store(false, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
 }
