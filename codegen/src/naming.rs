@@ -59,6 +59,28 @@ pub fn doc_lines(doc: Option<&str>) -> Vec<&str> {
     lines
 }
 
+/// A PHP or Ruby string literal: single-quoted when `s` has no control characters, otherwise
+/// double-quoted with `\n`-style and `\u{..}` escapes (both languages read them alike);
+/// `interpolation` escapes the characters that would interpolate in that language.
+pub fn quoted_literal(s: &str, interpolation: impl Fn(char) -> Option<&'static str>) -> String {
+    if s.chars().all(|c| !c.is_control()) {
+        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    }
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => interpolation(c).map_or_else(|| c.to_string(), str::to_string),
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +107,15 @@ mod tests {
     fn doc_lines_trim_blank_edges() {
         assert_eq!(doc_lines(Some("\nA.\n\nB.\n\n")), vec!["A.", "", "B."]);
         assert!(doc_lines(None).is_empty());
+    }
+
+    #[test]
+    fn quoted_literals_escape_only_what_they_must() {
+        let php_dollar = |c: char| (c == '$').then_some("\\$");
+        assert_eq!(quoted_literal("it's $x", php_dollar), "'it\\'s $x'");
+        assert_eq!(
+            quoted_literal("a\nb \"$x\" \u{1}", php_dollar),
+            "\"a\\nb \\\"\\$x\\\" \\u{1}\""
+        );
     }
 }

@@ -1040,26 +1040,9 @@ fn closure_var(depth: usize) -> String {
     }
 }
 
-/// A single-quoted PHP string literal.
+/// A PHP string literal (`$` must not interpolate in the double-quoted form).
 fn quote(s: &str) -> String {
-    if s.chars().all(|c| !c.is_control()) {
-        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
-    }
-    // Control characters need a double-quoted string with escapes (`$` must not interpolate).
-    let escaped: String = s
-        .chars()
-        .map(|c| match c {
-            '"' => "\\\"".to_string(),
-            '\\' => "\\\\".to_string(),
-            '$' => "\\$".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect();
-    format!("\"{escaped}\"")
+    crate::naming::quoted_literal(s, |c| (c == '$').then_some("\\$"))
 }
 
 /// A variable, property or array element: safe to repeat and to compare without parentheses.

@@ -944,29 +944,16 @@ fn block_var(depth: usize) -> String {
     }
 }
 
-/// A single-quoted Ruby string literal.
+/// A Ruby string literal (`#{`, `#$`, `#@` must not interpolate in the double-quoted form).
 fn quote(s: &str) -> String {
-    if s.chars().all(|c| !c.is_control()) {
-        return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+    let literal = crate::naming::quoted_literal(s, |_| None);
+    if !literal.starts_with('"') {
+        return literal;
     }
-    // Control characters need a double-quoted string with escapes (`#` must not interpolate).
-    let escaped: String = s
-        .chars()
-        .map(|c| match c {
-            '"' => "\\\"".to_string(),
-            '\\' => "\\\\".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect();
-    let escaped = escaped
+    literal
         .replace("#{", "\\#{")
         .replace("#$", "\\#$")
-        .replace("#@", "\\#@");
-    format!("\"{escaped}\"")
+        .replace("#@", "\\#@")
 }
 
 /// `# ` comment lines at `indent`, each ending in a newline; empty without a doc.
