@@ -15,29 +15,92 @@ use crate::validate::did_you_mean;
 #[grammar = "grammar.pest"]
 struct IdlParser;
 
-/// Parses one file. A syntax error stops parsing (what follows would be noise) and gives no
-/// tree; problems found while building the tree (literals, separators) come with the tree, so
-/// validation can still report everything else.
-pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) {
-    let mut pairs = match IdlParser::parse(Rule::file, source) {
-        Ok(pairs) => pairs,
-        Err(error) => return (None, vec![syntax_error(&error, source, file)]),
-    };
-    let mut builder = Builder {
-        file,
-        source,
-        problems: Vec::new(),
-        depth: 0,
-    };
-    let ast = builder.file(pairs.next().map(Pair::into_inner));
-    (Some(ast), builder.problems)
+/// How many bytes at the start of `text` `rule` matches, if any.
+pub(crate) fn match_len(rule: Rule, text: &str) -> Option<usize> {
+    let mut pairs = IdlParser::parse(rule, text).ok()?;
+    pairs.next().map(|pair| pair.as_str().len())
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) -> Problem {
-    let position = match error.location {
-        pest::error::InputLocation::Pos(pos) => pos,
-        pest::error::InputLocation::Span((start, _)) => start,
-    };
+/// Parses one file. After a syntax error the parser resynchronises on the next line that
+/// starts a top-level declaration and parses the rest from there, so every syntax error of the
+/// file is reported; the file then gives no tree (half a tree would only produce follow-up
+/// noise). Problems found while building the tree (literals, separators) come with the tree, so
+/// validation can still report everything else.
+pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut offset = 0;
+    loop {
+        let error = match IdlParser::parse(Rule::file, &source[offset..]) {
+            Ok(mut pairs) if problems.is_empty() => {
+                let mut builder = Builder {
+                    file,
+                    source,
+                    problems: Vec::new(),
+                    depth: 0,
+                };
+                let ast = builder.file(pairs.next().map(Pair::into_inner));
+                return (Some(ast), builder.problems);
+            }
+            Ok(_) => return (None, problems),
+            Err(error) => error,
+        };
+        let position = offset
+            + match error.location {
+                pest::error::InputLocation::Pos(pos) => pos,
+                pest::error::InputLocation::Span((start, _)) => start,
+            };
+        problems.push(syntax_error(&error, source, position, file));
+        let Some(next) = next_declaration_line(source, position) else {
+            return (None, problems);
+        };
+        if problems.len() == MAX_SYNTAX_ERRORS {
+            problems.push(
+                Problem::new(file, next..next, "too many syntax errors")
+                    .label("the rest of the file was not checked")
+                    .help("fix the errors above and check again"),
+            );
+            return (None, problems);
+        }
+        offset = next;
+    }
+}
+
+/// Syntax errors reported per file before giving up on the rest (each restart re-parses the
+/// remainder, so this also bounds the work on pathological input).
+const MAX_SYNTAX_ERRORS: usize = 50;
+
+/// The start of the first line after the one holding `position` that begins (after
+/// indentation) with a declaration keyword followed by a name (or, for `import`, a string):
+/// where parsing resumes after a syntax error.
+fn next_declaration_line(source: &str, position: usize) -> Option<usize> {
+    let mut line_start = source[position..].find('\n')? + position + 1;
+    loop {
+        let line = &source[line_start..];
+        let text = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+        let starts_declaration = KEYWORDS.iter().any(|keyword| {
+            text.strip_prefix(keyword).is_some_and(|rest| {
+                let after = rest.trim_start_matches([' ', '\t']);
+                after.len() < rest.len()
+                    && after.starts_with(|c: char| {
+                        c.is_ascii_alphabetic() || c == '_' || (c == '"' && *keyword == "import")
+                    })
+            })
+        });
+        if starts_declaration {
+            return Some(line_start);
+        }
+        line_start += line.find('\n')? + 1;
+    }
+}
+
+/// The problem for a pest error found at `position` (in `source`; pest parsed a suffix of it
+/// that starts at a line start, so its line and column texts hold for the whole file).
+fn syntax_error(
+    error: &pest::error::Error<Rule>,
+    source: &str,
+    position: usize,
+    file: FileId,
+) -> Problem {
     let found = found_at(error.line(), error.line_col.clone());
     let rest_of_line = source[position..].split('\n').next().unwrap_or_default();
     let width = rest_of_line.chars().next().map_or(0, char::len_utf8);
