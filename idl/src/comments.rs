@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::ast::{Decl, File, Name, Span, Statement};
-use crate::diagnostics::{FileId, Problem};
 use crate::syntax::{self, Rule};
 
 /// Comments by the key of what they belong to (see [`statement_key`], [`member_key`] and
@@ -112,16 +111,16 @@ struct Anchor {
     container: Option<String>,
 }
 
-/// Attaches every comment in `source`; a comment inside a declaration or member (between its
-/// name and its end) has no place to go, and is reported.
-pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments, Vec<Problem>> {
+/// Attaches every comment in `source`. A comment inside a declaration or member (between its
+/// name and its end, e.g. between two arguments) has no place in the canonical layout; it
+/// moves to the lines before that item, so nothing is dropped.
+pub(crate) fn attach(source: &str, ast: &File) -> Comments {
     let spans = find(source);
+    let mut comments = Comments::default();
     if spans.is_empty() {
-        return Ok(Comments::default());
+        return comments;
     }
     let anchors = anchors(source, ast, &spans);
-    let mut comments = Comments::default();
-    let mut problems = Vec::new();
     // The item whose line the previous comment trailed, and where that comment ended.
     let mut trailing_run: Option<(String, usize)> = None;
     for span in &spans {
@@ -133,7 +132,12 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
         };
         if let Some((key, end)) = trailing_run.take() {
             if same_line(end) {
-                comments.trailing.get_mut().entry(key.clone()).or_default().push(text);
+                comments
+                    .trailing
+                    .get_mut()
+                    .entry(key.clone())
+                    .or_default()
+                    .push(text);
                 trailing_run = Some((key, span.end));
                 continue;
             }
@@ -157,15 +161,12 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
             a.body_start < span.end && span.start < body_end
         });
         if let Some(anchor) = inside {
-            problems.push(
-                Problem::new(
-                    file,
-                    span.clone(),
-                    "the formatter cannot keep this comment here",
-                )
-                .label(format!("inside `{}`", display_key(&anchor.key)))
-                .help("move it to its own line before or after the declaration or member"),
-            );
+            comments
+                .leading
+                .get_mut()
+                .entry(anchor.key.clone())
+                .or_default()
+                .push(text);
             continue;
         }
         let container = anchors
@@ -183,15 +184,7 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
         };
         comments.leading.get_mut().entry(key).or_default().push(text);
     }
-    if problems.is_empty() {
-        Ok(comments)
-    } else {
-        Err(problems)
-    }
-}
-
-fn display_key(key: &str) -> &str {
-    key.split_once(':').map_or(key, |(_, rest)| rest)
+    comments
 }
 
 fn anchors(source: &str, ast: &File, comments: &[Range<usize>]) -> Vec<Anchor> {

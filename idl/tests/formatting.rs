@@ -64,6 +64,8 @@ fn tokens() -> impl Strategy<Value = String> {
         Just("namespace python a.b\n".to_owned()),
         Just("x: i64".to_owned()),
         Just("m()".to_owned()),
+        Just("m(/* a */ a: i64, // b\n b: list</* t */i64>) -> /* r */ i64".to_owned()),
+        Just("const D: list<i64> = [1, /* v */ 2]\n".to_owned()),
         Just("}".to_owned()),
         Just(",".to_owned()),
         Just("/// doc\n".to_owned()),
