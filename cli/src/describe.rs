@@ -42,7 +42,10 @@ pub async fn run(args: DescribeArgs) -> Result<(), Failure> {
                 let inspect = remote::introspection_json(&name, &methods);
                 println!("{}", serde_json::json!({"model": null, "inspect": inspect}));
             } else {
-                print!("{}", untyped_listing(&args.connection.endpoint, &name, &methods));
+                print!(
+                    "{}",
+                    untyped_listing(&args.connection.endpoint, &name, &methods)
+                );
             }
             Ok(())
         }

@@ -59,7 +59,8 @@ pub struct PingArgs {
     pub json: bool,
 }
 
-pub(crate) const EXIT_STATUS: &str = "Exit status: 0 success, 1 the server answered with an error, \
+pub(crate) const EXIT_STATUS: &str =
+    "Exit status: 0 success, 1 the server answered with an error, \
     2 bad command line, 3 timed out, 4 lost the server, 5 anything else.";
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -179,7 +180,10 @@ pub async fn ping(args: PingArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let name = if name.is_empty() { "(unnamed)" } else { name };
-    println!("pong from {name} at {} in {ms:.3} ms", args.connection.endpoint);
+    println!(
+        "pong from {name} at {} in {ms:.3} ms",
+        args.connection.endpoint
+    );
     Ok(())
 }
 

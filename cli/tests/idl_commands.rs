@@ -1,7 +1,7 @@
 //! `zrpc check` and `zrpc fmt`: exit codes and output, on real files in a temp directory.
 
-use std::path::{Path, PathBuf};
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn zrpc(args: &[&str]) -> Output {
@@ -174,7 +174,10 @@ fn fmt_keeps_comments() {
 fn fmt_dash_formats_standard_input_to_standard_output() {
     let out = zrpc_stdin(&["fmt", "-"], "struct  A{x:i64}\n");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "struct A { x: i64 }\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "struct A { x: i64 }\n"
+    );
     assert!(out.stderr.is_empty());
 
     let out = zrpc_stdin(&["fmt", "--check", "-"], "struct  A{x:i64}\n");
@@ -218,7 +221,12 @@ fn check_reports_every_syntax_error() {
         .collect();
     assert_eq!(
         locations,
-        ["<stdin>:1:18", "<stdin>:2:12", "<stdin>:3:1", "<stdin>:4:15"],
+        [
+            "<stdin>:1:18",
+            "<stdin>:2:12",
+            "<stdin>:3:1",
+            "<stdin>:4:15"
+        ],
         "{stderr}"
     );
 }
@@ -261,14 +269,22 @@ fn no_colour_when_not_a_terminal_or_with_no_color() {
         .env("ZRPC_LOG", "trace")
         .output()
         .unwrap();
-    assert!(!out.stderr.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_zrpc"))
         .args(["call", "--timeout", "1", "tcp://127.0.0.1:1", "m"])
         .env("ZRPC_LOG", "trace")
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(!out.stderr.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -296,7 +312,11 @@ fn completions_for_every_shell() {
 fn zrpc_on_terminal(args: &str, no_color: bool) -> String {
     let mut command = Command::new("script");
     command
-        .args(["-qec", &format!("{} {args}", env!("CARGO_BIN_EXE_zrpc")), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_zrpc")),
+            "/dev/null",
+        ])
         .env_remove("NO_COLOR");
     if no_color {
         command.env("NO_COLOR", "1");
