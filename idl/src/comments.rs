@@ -182,7 +182,12 @@ pub(crate) fn attach(source: &str, ast: &File) -> Comments {
             Some(anchor) => anchor.key.clone(),
             None => end_key(container_key.as_deref()),
         };
-        comments.leading.get_mut().entry(key).or_default().push(text);
+        comments
+            .leading
+            .get_mut()
+            .entry(key)
+            .or_default()
+            .push(text);
     }
     comments
 }

@@ -58,8 +58,7 @@ pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) 
             }
         }
         let after_error = source[position..].find('\n').map(|n| position + n + 1);
-        let Some(next) = after_error.and_then(|from| declaration_lines(source, from).next())
-        else {
+        let Some(next) = after_error.and_then(|from| declaration_lines(source, from).next()) else {
             return (None, problems);
         };
         if syntax_errors == MAX_SYNTAX_ERRORS {
@@ -120,7 +119,9 @@ fn declaration_lines(source: &str, from: usize) -> impl Iterator<Item = usize> +
     let lines: Vec<(usize, &str)> = starts
         .iter()
         .map(|&start| {
-            let end = source[start..].find('\n').map_or(source.len(), |n| start + n);
+            let end = source[start..]
+                .find('\n')
+                .map_or(source.len(), |n| start + n);
             (start, &source[start..end])
         })
         .collect();

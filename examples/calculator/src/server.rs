@@ -28,7 +28,10 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         // Colour only for a person at a terminal: redirected logs stay plain text.
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .init();
     if !(options.heartbeat.is_finite() && options.heartbeat > 0.0) {
         eprintln!("error: --heartbeat must be a positive number of seconds");
