@@ -1,8 +1,10 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod curve_flags;
 mod gen;
 mod idl_commands;
 mod json;
+mod keygen;
 mod remote;
 
 use std::future::Future;
@@ -26,6 +28,7 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    Keygen(keygen::KeygenArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Keygen(args) => keygen::run(args),
     }
 }
 
