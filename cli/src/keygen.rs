@@ -58,6 +58,10 @@ fn keygen(args: &KeygenArgs) -> Result<(PathBuf, PathBuf), String> {
     write(&key, &options, &keys.to_certificate())?;
     let mut public_options = OpenOptions::new();
     public_options.write(true).create_new(true);
-    write(&public, &public_options, &format!("{}\n", keys.public_z85()))?;
+    write(
+        &public,
+        &public_options,
+        &format!("{}\n", keys.public_z85()),
+    )?;
     Ok((key, public))
 }

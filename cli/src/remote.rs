@@ -139,13 +139,10 @@ async fn connect(connection: &Connection) -> Result<Client, Failure> {
         kind: FailureKind::Other,
         message,
     })?;
-    builder
-        .connect()
-        .await
-        .map_err(|error| Failure {
-            kind: FailureKind::Other,
-            message: format!("cannot connect to {}: {error}", connection.endpoint),
-        })
+    builder.connect().await.map_err(|error| Failure {
+        kind: FailureKind::Other,
+        message: format!("cannot connect to {}: {error}", connection.endpoint),
+    })
 }
 
 pub async fn call(args: CallArgs) -> Result<(), Failure> {

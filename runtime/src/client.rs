@@ -85,8 +85,8 @@ impl ClientBuilder {
     /// Talks CURVE to a server whose public key is `server_key` (40 Z85 characters), as
     /// `keys` (see [`KeyPair::generate`], [`KeyPair::load`]).
     pub fn curve(mut self, server_key: &str, keys: KeyPair) -> Result<Self, Error> {
-        let server_key = decode_key(server_key)
-            .map_err(|e| Error::Curve(format!("server key: {e}")))?;
+        let server_key =
+            decode_key(server_key).map_err(|e| Error::Curve(format!("server key: {e}")))?;
         self.curve = Some(ClientCurve { server_key, keys });
         Ok(self)
     }
@@ -636,7 +636,9 @@ impl Actor {
             }
         }
         for (_, channel) in self.channels.drain() {
-            let _ = channel.events.unbounded_send(Incoming::Failed(Error::Closed));
+            let _ = channel
+                .events
+                .unbounded_send(Incoming::Failed(Error::Closed));
         }
     }
 
@@ -663,19 +665,19 @@ impl Actor {
         }
         // A server that refuses us (CURVE key not allowed, wrong server key, no CURVE) will
         // not change its mind by itself: the calls waiting for it fail now.
-        if let Some(failure @ (Failure::Refused(_) | Failure::Handshake(_))) = &self.link.failure
-        {
+        if let Some(failure @ (Failure::Refused(_) | Failure::Handshake(_))) = &self.link.failure {
             if !self.link.up {
                 let reason = failure.to_string();
                 let endpoint = self.endpoint.clone();
                 for queued in self.pending.drain(..) {
                     if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                        let _ = channel.events.unbounded_send(Incoming::Failed(
-                            Error::Unreachable {
-                                endpoint: endpoint.clone(),
-                                reason: reason.clone(),
-                            },
-                        ));
+                        let _ =
+                            channel
+                                .events
+                                .unbounded_send(Incoming::Failed(Error::Unreachable {
+                                    endpoint: endpoint.clone(),
+                                    reason: reason.clone(),
+                                }));
                     }
                 }
             }
@@ -754,7 +756,9 @@ impl Actor {
         }
         if sender.send(queued.message).await.is_err() {
             if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                let _ = channel.events.unbounded_send(Incoming::Failed(Error::Closed));
+                let _ = channel
+                    .events
+                    .unbounded_send(Incoming::Failed(Error::Closed));
             }
         }
     }
@@ -798,7 +802,10 @@ impl Actor {
             }
             None => {
                 if let Some(suppressed) = self.bad_input.allow() {
-                    warn!("zrpc client: dropped {error}{}", suppressed_note(suppressed));
+                    warn!(
+                        "zrpc client: dropped {error}{}",
+                        suppressed_note(suppressed)
+                    );
                 }
             }
         }

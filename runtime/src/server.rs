@@ -17,11 +17,11 @@ use tracing::{debug, warn};
 
 use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
+use crate::liveness::PeerBeats;
+use crate::log_limit::{suppressed_note, LogLimit};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
-use crate::liveness::PeerBeats;
-use crate::log_limit::{suppressed_note, LogLimit};
 use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
 use crate::transport::{
     normalize_endpoint, routed_message, Options, Received, Router, RouterSender, SendError,
@@ -367,7 +367,9 @@ async fn heartbeats(
 ) {
     let mut due: VecDeque<(Instant, ChannelKey)> = VecDeque::new();
     loop {
-        let next = due.front().map(|(at, _)| tokio::time::Instant::from_std(*at));
+        let next = due
+            .front()
+            .map(|(at, _)| tokio::time::Instant::from_std(*at));
         tokio::select! {
             _ = &mut stop => return,
             key = opened.recv() => match key {
@@ -722,7 +724,9 @@ impl Dispatcher {
             .collect();
         for (key, silent) in lost {
             if let Some(channel) = table.close(&key) {
-                warn!("zrpc server: lost remote (no heartbeat for {silent:?}), cancelling its call");
+                warn!(
+                    "zrpc server: lost remote (no heartbeat for {silent:?}), cancelling its call"
+                );
                 if let Some(task) = channel.task {
                     task.abort();
                 }

@@ -15,11 +15,9 @@ const TIMEOUT: Duration = Duration::from_secs(3);
 
 fn service() -> Service {
     Service::builder("Vault")
-        .method(
-            "whoami",
-            MethodInfo::unary(&[]),
-            |args: Args| async move { Reply::value(&args.peer_public_key_z85()) },
-        )
+        .method("whoami", MethodInfo::unary(&[]), |args: Args| async move {
+            Reply::value(&args.peer_public_key_z85())
+        })
         .method(
             "echo",
             MethodInfo::unary(&["text"]),
@@ -41,7 +39,9 @@ async fn curve_server(keys: &KeyPair, allowed: AllowList) -> Server {
 async fn client(endpoint: &str, server_key: Option<&KeyPair>, keys: &KeyPair) -> Client {
     let mut builder = Client::builder(endpoint).timeout(TIMEOUT);
     if let Some(server_key) = server_key {
-        builder = builder.curve(&server_key.public_z85(), keys.clone()).unwrap();
+        builder = builder
+            .curve(&server_key.public_z85(), keys.clone())
+            .unwrap();
     }
     builder.connect().await.unwrap()
 }
@@ -54,7 +54,11 @@ async fn refused(client: &Client, why: &str) {
         matches!(&err, Error::Unreachable { reason, .. } if reason.contains(why)),
         "{err:?}"
     );
-    assert!(started.elapsed() <= TIMEOUT + Duration::from_millis(500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() <= TIMEOUT + Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

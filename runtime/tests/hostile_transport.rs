@@ -214,9 +214,13 @@ async fn streams_granted_huge_credit_and_never_read() {
     under_attack("8 streams x 1M credit, unread", |endpoint| async move {
         let mut peer = raw_dealer(&endpoint).await;
         for i in 0..8u64 {
-            peer.write_all(&request(i, "countdown", Value::Array(vec![1_000_000.into()])))
-                .await
-                .unwrap();
+            peer.write_all(&request(
+                i,
+                "countdown",
+                Value::Array(vec![1_000_000.into()]),
+            ))
+            .await
+            .unwrap();
             let id = format!("{i:032x}");
             let grant = event(
                 b"ffffffffffffffffffffffffffffffff",
@@ -249,9 +253,16 @@ async fn an_oversized_reply_fails_the_call_not_the_client() {
         async move { client.call("echo", vec![Value::from("x")]).await }
     });
     let (peer, request) = router.recv(Duration::from_secs(5)).await.unwrap();
-    let id = common::raw::header_get(&request, "message_id").unwrap().clone();
+    let id = common::raw::header_get(&request, "message_id")
+        .unwrap()
+        .clone();
     let huge = Value::Binary(vec![7u8; 4 << 20]);
-    let reply = event(b"00000000000000000000000000000000", Some(id), "OK", Value::Array(vec![huge]));
+    let reply = event(
+        b"00000000000000000000000000000000",
+        Some(id),
+        "OK",
+        Value::Array(vec![huge]),
+    );
     router.send(&peer, vec![Vec::new(), reply]).await;
     let err = call.await.unwrap().unwrap_err();
     assert!(
@@ -277,15 +288,30 @@ async fn a_stream_item_answering_a_unary_call_then_silence() {
         async move { client.call("add", vec![1.into(), 2.into()]).await }
     });
     let (peer, request) = router.recv(Duration::from_secs(5)).await.unwrap();
-    let id = common::raw::header_get(&request, "message_id").unwrap().clone();
-    let item = event(b"00000000000000000000000000000001", Some(id.clone()), "STREAM", Value::from(3));
+    let id = common::raw::header_get(&request, "message_id")
+        .unwrap()
+        .clone();
+    let item = event(
+        b"00000000000000000000000000000001",
+        Some(id.clone()),
+        "STREAM",
+        Value::from(3),
+    );
     router.send(&peer, vec![Vec::new(), item]).await;
     for i in 0..20u8 {
-        let beat = event(&[b'2'; 32], Some(id.clone()), "_zpc_hb", Value::Array(vec![i.into()]));
+        let beat = event(
+            &[b'2'; 32],
+            Some(id.clone()),
+            "_zpc_hb",
+            Value::Array(vec![i.into()]),
+        );
         router.send(&peer, vec![Vec::new(), beat]).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let result = tokio::time::timeout(Duration::from_secs(5), call).await.unwrap().unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(5), call)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(4));
 }

@@ -27,7 +27,11 @@ pub(crate) enum Read {
     Frame(Frame),
     /// A message frame over the limit: its first bytes; the rest was read and thrown away
     /// without being kept.
-    Oversized { more: bool, size: u64, prefix: Bytes },
+    Oversized {
+        more: bool,
+        size: u64,
+        prefix: Bytes,
+    },
 }
 
 impl<R: AsyncRead + Unpin> Reader<R> {

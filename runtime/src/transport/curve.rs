@@ -58,7 +58,10 @@ impl AllowList {
     }
 
     pub fn len(&self) -> usize {
-        self.keys.read().unwrap_or_else(PoisonError::into_inner).len()
+        self.keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -77,7 +80,10 @@ pub fn parse_allow_list(text: &str) -> Result<HashSet<[u8; 32]>, String> {
         let (key, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let rest = rest.trim();
         if !rest.is_empty() && !rest.starts_with('#') {
-            return Err(format!("line {}: unexpected text after the key", number + 1));
+            return Err(format!(
+                "line {}: unexpected text after the key",
+                number + 1
+            ));
         }
         let key = decode_key(key).map_err(|e| format!("line {}: {e}", number + 1))?;
         keys.insert(key);
@@ -155,7 +161,9 @@ mod tests {
         assert!(keys.contains(a.public()) && keys.contains(b.public()));
         let hashed = KeyPair::from_secret([3; 32]);
         let with_hash = format!("{} # has a hash?\n", hashed.public_z85());
-        assert!(parse_allow_list(&with_hash).unwrap().contains(hashed.public()));
+        assert!(parse_allow_list(&with_hash)
+            .unwrap()
+            .contains(hashed.public()));
         let err = parse_allow_list("# x\nnot-a-key\n").unwrap_err();
         assert!(err.starts_with("line 2:"), "{err}");
     }

@@ -263,7 +263,10 @@ pub mod raw {
                 .await
                 .ok()?
                 .unwrap();
-            Some((message.peer.id.clone(), decode(message.frames.last().unwrap())))
+            Some((
+                message.peer.id.clone(),
+                decode(message.frames.last().unwrap()),
+            ))
         }
 
         pub async fn send(&mut self, peer: &Bytes, frames: Vec<Vec<u8>>) {
