@@ -1,10 +1,12 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
 mod completions;
+mod curve_flags;
 mod describe;
 mod gen;
 mod idl_commands;
 mod json;
+mod keygen;
 mod remote;
 
 use std::future::Future;
@@ -32,6 +34,7 @@ enum Command {
     Ping(remote::PingArgs),
     Describe(describe::DescribeArgs),
     Completions(completions::CompletionsArgs),
+    Keygen(keygen::KeygenArgs),
 }
 
 /// Colour for a person at a terminal only, and never when `NO_COLOR` is set (no-color.org).
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Ping(args) => run_remote(remote::ping(args)),
         Command::Describe(args) => run_remote(describe::run(args)),
         Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Keygen(args) => keygen::run(args),
     }
 }
 

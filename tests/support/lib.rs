@@ -133,6 +133,14 @@ impl ChildGuard {
         self.child.id()
     }
 
+    /// The child's stdout, when it was spawned with `Stdio::piped()`.
+    pub fn take_stdout(&mut self) -> std::process::ChildStdout {
+        self.child
+            .stdout
+            .take()
+            .expect("the child was spawned with a piped stdout")
+    }
+
     /// Kills the process now and reaps it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
