@@ -109,7 +109,9 @@ fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
         .unwrap()
         .as_os_str()
         .to_owned();
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes/python/src");
     let mypy_out = Command::new(&mypy)
+        .env("MYPYPATH", &runtime)
         .args([
             "--strict",
             "--no-incremental",
@@ -233,9 +235,10 @@ assert MAX_ITEMS == 100 and GREETING == 'hi "you"\n'
 assert callable(LambdaClient.raise_) and callable(LambdaClient.close_)
 print("round trip ok")
 "#;
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes/python/src");
     let output = Command::new(&python)
         .args(["-c", script])
-        .env("PYTHONPATH", &dir)
+        .env("PYTHONPATH", std::env::join_paths([dir.clone(), runtime]).unwrap())
         .output()
         .unwrap();
     assert!(

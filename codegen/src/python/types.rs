@@ -127,22 +127,22 @@ impl<'a> TypeNames<'a> {
         imports: &mut Imports,
     ) -> String {
         match ty {
-            Type::Bool => format!("_zrpc.expect_bool({expr})"),
-            t if t.is_integer() => format!("_zrpc.expect_int({expr})"),
-            Type::F32 | Type::F64 => format!("_zrpc.expect_float({expr})"),
-            Type::String => format!("_zrpc.expect_str({expr})"),
-            Type::Bytes => format!("_zrpc.expect_bytes({expr})"),
+            Type::Bool => format!("zrpc.expect_bool({expr})"),
+            t if t.is_integer() => format!("zrpc.expect_int({expr})"),
+            Type::F32 | Type::F64 => format!("zrpc.expect_float({expr})"),
+            Type::String => format!("zrpc.expect_str({expr})"),
+            Type::Bytes => format!("zrpc.expect_bytes({expr})"),
             Type::List(item) => {
                 let var = var("v", depth);
                 format!(
-                    "[{} for {var} in _zrpc.expect_list({expr})]",
+                    "[{} for {var} in zrpc.expect_list({expr})]",
                     self.decode(item, &var, depth + 1, imports)
                 )
             }
             Type::Map(key, value) => {
                 let (k, v) = (var("k", depth), var("v", depth));
                 format!(
-                    "{{{}: {} for {k}, {v} in _zrpc.expect_map({expr}).items()}}",
+                    "{{{}: {} for {k}, {v} in zrpc.expect_map({expr}).items()}}",
                     self.decode(key, &k, depth + 1, imports),
                     self.decode(value, &v, depth + 1, imports)
                 )
@@ -164,15 +164,6 @@ impl<'a> TypeNames<'a> {
             // `any`: an untyped msgpack value.
             _ => expr.to_owned(),
         }
-    }
-
-    /// True when the decoded result reads better from a local: optional values (whose
-    /// decode names its input twice) and containers (comprehensions).
-    pub(crate) fn decode_wants_local(&self, ty: &Type) -> bool {
-        matches!(
-            self.schema.resolve_alias(ty),
-            Type::Optional(_) | Type::List(_) | Type::Map(..)
-        )
     }
 
     /// `value` as a Python expression of type `ty`.
@@ -348,7 +339,8 @@ impl Imports {
         self.enum_ |= other.enum_;
     }
 
-    /// `from __future__`, standard library, third party (none), then package-local imports.
+    /// `from __future__`, standard library, third party (the zrpc runtime), then package-local
+    /// imports.
     pub(crate) fn lines(&self) -> Vec<String> {
         let mut lines = vec![
             "from __future__ import annotations".to_owned(),
@@ -371,9 +363,10 @@ impl Imports {
             lines.extend(stdlib);
             lines.push(String::new());
         }
-        lines.push("from . import _zrpc".to_owned());
+        lines.push("import zrpc".to_owned());
         if !self.models.is_empty() {
             let models: Vec<String> = self.models.iter().cloned().collect();
+            lines.push(String::new());
             lines.push(import_line(".models", &models));
         }
         lines
@@ -696,7 +689,7 @@ fn field_view(
             names.decode(
                 ty,
                 &format!(
-                    "_zrpc.expect_field(fields, {wire}, {})",
+                    "zrpc.expect_field(fields, {wire}, {})",
                     string_literal(owner)
                 ),
                 0,

@@ -1,5 +1,6 @@
 //! Ruby client generation: one file per type and per service under a directory named after the
-//! namespace (`Calculator` → `calculator.rb` + `calculator/*.rb`), plus the protocol runtime.
+//! namespace (`Calculator` → `calculator.rb` + `calculator/*.rb`) and a gemspec; the code loads
+//! the `zrpc` gem (`runtimes/ruby`) for the protocol.
 //!
 //! This pass computes every Ruby name, YARD type and conversion expression, so the templates
 //! only lay them out.
@@ -47,7 +48,7 @@ const OBJECT_METHODS: &[&str] = &[
     "from_wire",
 ];
 
-/// Readers of `Protocol::RemoteError` (and `Exception`) that error fields must not shadow.
+/// Readers of `Zrpc::RemoteError` (and `Exception`) that error fields must not shadow.
 const ERROR_MEMBERS: &[&str] = &[
     "name",
     "message",
@@ -102,14 +103,7 @@ const METRICS_FIELD_LIMIT: usize = 5;
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     let pass = RubyPass::new(schema);
     let mut files = Vec::new();
-    let mut requires = vec![format!("{}/protocol", pass.dir)];
-    files.push((
-        pass.file("protocol"),
-        pass.wrap(
-            &ProtocolTemplate.render()?,
-            &["ffi-rzmq", "msgpack", "securerandom"],
-        ),
-    ));
+    let mut requires = Vec::new();
     for def in &schema.types {
         let body = match def {
             TypeDef::Struct(s) if s.fields.is_empty() => EmptyStructTemplate {
@@ -126,7 +120,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             .render()?,
             TypeDef::Struct(s) => pass.struct_template(s, None).render()?,
             TypeDef::Error(s) => pass
-                .struct_template(s, Some("Protocol::RemoteError"))
+                .struct_template(s, Some("Zrpc::RemoteError"))
                 .render()?,
             TypeDef::Enum(e) => EnumTemplate {
                 doc: doc_comment(
@@ -240,10 +234,29 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         ),
     );
     files.push((PathBuf::from(".rubocop.yml"), pass.rubocop_config()));
+    files.push((
+        PathBuf::from(format!("{}.gemspec", pass.gem_name())),
+        GemspecTemplate {
+            name: pass.gem_name(),
+            root: format!("{}.rb", pass.dir),
+            dir: pass.dir.clone(),
+        }
+        .render()?
+            + "\n",
+    ));
     Ok(files
         .into_iter()
         .map(|(path, contents)| GeneratedFile { path, contents })
         .collect())
+}
+
+/// The gemspec: `gem build` packs the client, which depends on the `zrpc` gem.
+#[derive(Template)]
+#[template(path = "ruby/gemspec.rb", escape = "none")]
+struct GemspecTemplate {
+    name: String,
+    root: String,
+    dir: String,
 }
 
 #[derive(Template)]
@@ -266,10 +279,6 @@ struct RbConst {
     name: String,
     value: String,
 }
-
-#[derive(Template)]
-#[template(path = "ruby/protocol.rb", escape = "none")]
-struct ProtocolTemplate;
 
 #[derive(Template)]
 #[template(path = "ruby/struct.rb", escape = "none")]
@@ -374,6 +383,11 @@ impl<'a> RubyPass<'a> {
             module_path,
             dir,
         }
+    }
+
+    /// The gem's name: the namespace path with dashes (`acme-shop`).
+    fn gem_name(&self) -> String {
+        self.dir.replace('/', "-")
     }
 
     /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
@@ -603,7 +617,7 @@ impl<'a> RubyPass<'a> {
         let params: Vec<String> = m
             .args
             .iter()
-            .map(|a| escape_local(&snake_case(&a.name), &[]))
+            .map(|a| escape_local(&snake_case(&a.name), &["timeout"]))
             .collect();
         let mut wire_args: Vec<String> = m
             .args
@@ -611,10 +625,19 @@ impl<'a> RubyPass<'a> {
             .zip(&params)
             .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
-        let mut call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
+        let call_args = |wire_args: &[String]| {
+            format!(
+                "'{}', [{}], timeout: timeout",
+                m.name,
+                wire_args.join(", ")
+            )
+        };
+        let mut call_args_text = call_args(&wire_args);
         // A call line that would pass the limit gets its converted arguments computed first.
         let mut prelude = String::new();
-        if self.column(4) + "items = @connection.stream()".len() + call_args.len() > LINE_LIMIT {
+        if self.column(4) + "items = @connection.stream()".len() + call_args_text.len()
+            > LINE_LIMIT
+        {
             for ((arg, param), wire) in m.args.iter().zip(&params).zip(wire_args.iter_mut()) {
                 if wire != param {
                     let var = format!("{param}_wire");
@@ -623,14 +646,33 @@ impl<'a> RubyPass<'a> {
                     *wire = var;
                 }
             }
-            call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
+            call_args_text = call_args(&wire_args);
         }
+        let call_args = call_args_text;
         let mut doc = m.doc.clone().unwrap_or_default();
         let mut tags = Vec::new();
         for (arg, param) in m.args.iter().zip(&params) {
             tags.push(format!("@param {param} [{}]", self.yard(&arg.ty)));
         }
-        let mut all_params = params.clone();
+        // Optional arguments default to nil when no required argument follows them.
+        let defaulted_from = m
+            .args
+            .iter()
+            .rposition(|a| !matches!(self.schema.resolve_alias(&a.ty), Type::Optional(_)))
+            .map_or(0, |last_required| last_required + 1);
+        let mut all_params: Vec<String> = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i >= defaulted_from {
+                    format!("{p} = nil")
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        all_params.push("timeout: nil".to_string());
+        tags.push("@param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)".to_string());
         let body = match &m.returns {
             Returns::Nothing => {
                 tags.push("@return [nil]".to_string());
@@ -638,14 +680,15 @@ impl<'a> RubyPass<'a> {
             }
             Returns::Value(ty) => {
                 tags.push(format!("@return [{}]", self.yard(ty)));
+                // The block checks the result against the declared type, inside the call so
+                // that a mismatch is a Zrpc::ProtocolError naming the method.
                 let call = format!("@connection.call({call_args})");
                 let decode = Conversion::Decode { nested: false };
-                let one_line = self.convert(decode, ty, &call, 0);
-                if self.column(4) + one_line.len() <= LINE_LIMIT {
-                    format!("    {one_line}")
+                if self.convert(decode, ty, "result", 0) == "result" {
+                    format!("    {call}")
                 } else {
-                    let result = self.multiline(decode, ty, "result", 0, 4);
-                    format!("    result = {call}\n    {result}")
+                    let result = self.multiline(decode, ty, "result", 0, 6);
+                    format!("    {call} do |result|\n      {result}\n    end")
                 }
             }
             Returns::Stream(ty) => {
@@ -787,8 +830,11 @@ impl<'a> RubyPass<'a> {
     fn decode_expr(&self, ty: &Type, expr: &str, depth: usize, nested: bool) -> String {
         let item = block_var(depth);
         match ty {
-            Type::F32 | Type::F64 => format!("Float({expr})"),
-            Type::Bytes => format!("{expr}.b"),
+            Type::Bool => format!("Zrpc::Wire.boolean({expr})"),
+            t if t.is_integer() => format!("Zrpc::Wire.integer({expr})"),
+            Type::F32 | Type::F64 => format!("Zrpc::Wire.float({expr})"),
+            Type::String => format!("Zrpc::Wire.string({expr})"),
+            Type::Bytes => format!("Zrpc::Wire.bytes({expr})"),
             Type::List(inner) => {
                 let convert = self.decode_expr(inner, &item, depth + 1, nested);
                 block_call(expr, ".map", &item, &convert)

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * A string to send as msgpack bin: the msgpack extension packs every PHP string as str.

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * The server does not know the called method (zerorpc answers NameError).

@@ -2,11 +2,11 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * The server stopped sending heartbeats: it is down, unreachable or stuck.
  */
-class LostRemoteException extends RpcException
+class LostRemoteException extends ZrpcException
 {
 }

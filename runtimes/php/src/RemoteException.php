@@ -2,12 +2,12 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * An exception raised by the remote method, received as ERR [name, message, traceback].
  */
-class RemoteException extends RpcException
+class RemoteException extends ZrpcException
 {
     /**
      * @param string $name the remote exception's name

@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * An array to send as a msgpack map even when empty or list-shaped (PHP packs those as arrays).

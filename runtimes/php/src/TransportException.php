@@ -2,11 +2,11 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * A ZeroMQ operation failed (bad endpoint, closed client, full send queue).
  */
-class TransportException extends RpcException
+class TransportException extends ZrpcException
 {
 }

@@ -2,11 +2,11 @@
 
 declare(strict_types=1);
 
-namespace {{ namespace }}\Runtime;
+namespace Zrpc;
 
 /**
  * The server sent an event that does not follow the protocol.
  */
-class ProtocolException extends RpcException
+class ProtocolException extends ZrpcException
 {
 }
