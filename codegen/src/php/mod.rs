@@ -1,5 +1,6 @@
 //! PHP client generation: a PSR-4 tree (one class per file, `A\B` in `A/B.php`) with its own
-//! `autoload.php`, plus the protocol runtime under `Runtime/`.
+//! `autoload.php` and a `composer.json`; the code uses the `zrpc/runtime` package
+//! (`runtimes/php`, namespace `Zrpc\`) for the protocol.
 //!
 //! This pass computes every PHP name, native and PHPDoc type and conversion expression, so the
 //! templates only lay them out.
@@ -109,7 +110,7 @@ const RESERVED_CLASS_NAMES: &[&str] = &[
     "runtime",
 ];
 
-/// Members of `Runtime\RemoteException` (and `Exception`) that error fields must not shadow.
+/// Members of `Zrpc\RemoteException` (and `Exception`) that error fields must not shadow.
 const ERROR_MEMBERS: &[&str] = &[
     "name",
     "remoteMessage",
@@ -120,44 +121,6 @@ const ERROR_MEMBERS: &[&str] = &[
     "line",
     "previous",
 ];
-
-/// Runtime files: one class each, rendered with the client's namespace.
-macro_rules! runtime_templates {
-    ($($name:ident => $file:literal),* $(,)?) => {
-        $(
-            #[derive(Template)]
-            #[template(path = $file, escape = "none")]
-            struct $name<'a> {
-                namespace: &'a str,
-            }
-        )*
-
-        fn runtime_files(namespace: &str) -> Result<Vec<(PathBuf, String)>, askama::Error> {
-            Ok(vec![$(
-                (
-                    PathBuf::from($file.replacen("php/runtime/", "Runtime/", 1)),
-                    $name { namespace }.render()? + "\n",
-                ),
-            )*])
-        }
-    };
-}
-
-runtime_templates! {
-    BinTemplate => "php/runtime/Bin.php",
-    ChannelTemplate => "php/runtime/Channel.php",
-    ClockTemplate => "php/runtime/Clock.php",
-    ConnectionTemplate => "php/runtime/Connection.php",
-    LostRemoteTemplate => "php/runtime/LostRemoteException.php",
-    ProtocolExceptionTemplate => "php/runtime/ProtocolException.php",
-    RemoteExceptionTemplate => "php/runtime/RemoteException.php",
-    RpcExceptionTemplate => "php/runtime/RpcException.php",
-    TimeoutTemplate => "php/runtime/TimeoutException.php",
-    TransportTemplate => "php/runtime/TransportException.php",
-    UnknownMethodTemplate => "php/runtime/UnknownMethodException.php",
-    WireTemplate => "php/runtime/Wire.php",
-    WireMapTemplate => "php/runtime/WireMap.php",
-}
 
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
@@ -172,7 +135,15 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .render()?
             + "\n",
     )];
-    files.extend(runtime_files(namespace)?);
+    files.push((
+        PathBuf::from("composer.json"),
+        ComposerTemplate {
+            package: composer_name(namespace),
+            namespace_json: namespace.replace('\\', "\\\\"),
+        }
+        .render()?
+            + "\n",
+    ));
     if !schema.consts.is_empty() {
         let body = ConstsTemplate {
             namespace,
@@ -266,6 +237,27 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .into_iter()
         .map(|(path, contents)| GeneratedFile { path, contents })
         .collect())
+}
+
+/// `vendor/package` from the namespace: `Example\Calculator` -> `example/calculator`.
+fn composer_name(namespace: &str) -> String {
+    let parts: Vec<String> = namespace
+        .split('\\')
+        .map(|part| crate::naming::snake_case(part).replace('_', "-"))
+        .collect();
+    match parts.as_slice() {
+        [single] => format!("zrpc-client/{single}"),
+        [vendor, rest @ ..] => format!("{vendor}/{}", rest.join("-")),
+        [] => "zrpc-client/client".to_string(),
+    }
+}
+
+/// `composer.json`: PSR-4 autoload of the namespace, requiring `zrpc/runtime`.
+#[derive(Template)]
+#[template(path = "php/composer.json", escape = "none")]
+struct ComposerTemplate {
+    package: String,
+    namespace_json: String,
 }
 
 fn php_file(class: &str) -> PathBuf {
@@ -476,7 +468,7 @@ impl<'a> PhpPass<'a> {
                 self.literal(default, &f.ty, true)
             ),
             (None, Type::Optional(_)) => format!("$wire['{}'] ?? null", f.name),
-            (None, _) => format!("Runtime\\Wire::field($wire, '{}', '{owner}')", f.name),
+            (None, _) => format!("\\Zrpc\\Wire::field($wire, '{}', '{owner}')", f.name),
         };
         let source = match &f.default {
             Some(_) if self.decode_expr(&f.ty, "$value", 0, Scope::Root) != "$value" => {
@@ -597,19 +589,30 @@ impl<'a> PhpPass<'a> {
             .iter()
             .map(|a| {
                 let name = camel_case(&a.name);
-                if name == "this" {
-                    "this_".to_string()
+                if name == "this" || name == "timeout" {
+                    format!("{name}_")
                 } else {
                     name
                 }
             })
             .collect();
-        let params: Vec<String> = m
+        // Optional arguments default to null when no required argument follows them.
+        let defaulted_from = m
+            .args
+            .iter()
+            .rposition(|a| !matches!(self.schema.resolve_alias(&a.ty), Type::Optional(_)))
+            .map_or(0, |last_required| last_required + 1);
+        let mut params: Vec<String> = m
             .args
             .iter()
             .zip(&names)
-            .map(|(a, n)| format!("{} ${n}", self.native_type(&a.ty, Scope::Root)))
+            .enumerate()
+            .map(|(i, (a, n))| {
+                let default = if i >= defaulted_from { " = null" } else { "" };
+                format!("{} ${n}{default}", self.native_type(&a.ty, Scope::Root))
+            })
             .collect();
+        params.push("?float $timeout = null".to_string());
         let mut tags: Vec<String> = m
             .args
             .iter()
@@ -620,6 +623,10 @@ impl<'a> PhpPass<'a> {
                     .then(|| format!("@param {doc_type} ${n}"))
             })
             .collect();
+        tags.push(
+            "@param ?float $timeout seconds to wait for the reply (null: the client's timeout)"
+                .to_string(),
+        );
         // An argument too long for its own line is converted first, into `$nameWire`.
         let mut prelude = String::new();
         let wire_args: Vec<String> = m
@@ -640,59 +647,88 @@ impl<'a> PhpPass<'a> {
             .collect();
         let args_inline = format!("[{}]", wire_args.join(", "));
         let args_multiline = format!(
-            "[\n{}        ]",
+            "[\n{}            ]",
             wire_args
                 .iter()
-                .map(|a| format!("            {a},\n"))
+                .map(|a| format!("                {a},\n"))
                 .collect::<String>()
         );
-        // Keeps lines within PSR-12's 120 columns.
-        let invoke = |prefix: &str, call: &str| {
-            let line = format!(
-                "        {prefix}$this->connection->{call}('{}', {args_inline});",
-                m.name
-            );
-            if line.len() <= 120 {
-                line
-            } else {
-                format!(
-                    "        {prefix}$this->connection->{call}('{}', {args_multiline});",
-                    m.name
-                )
+        // `$this->connection->call(...)` within PSR-12's 120 columns: on one line, else one
+        // argument per line. `check` is the closure checking the result's type, if any.
+        let invoke = |prefix: &str, call: &str, check: Option<String>| {
+            let mut args = vec![format!("'{}'", m.name), args_inline.clone(), "$timeout".into()];
+            if let Some(check) = &check {
+                args.push(check.clone());
             }
+            let line = format!(
+                "        {prefix}$this->connection->{call}({});",
+                args.join(", ")
+            );
+            if line.len() <= LINE_LIMIT {
+                return line;
+            }
+            let args_text = if 16 + args_inline.len() + 1 <= LINE_LIMIT {
+                args_inline.clone()
+            } else {
+                args_multiline.clone()
+            };
+            let mut text = format!("        {prefix}$this->connection->{call}(\n");
+            text.push_str(&format!("            '{}',\n            {args_text},\n            $timeout,\n", m.name));
+            if let Some(check) = check {
+                text.push_str(&format!("            {check},\n"));
+            }
+            text.push_str("        );");
+            text
+        };
+        // The closure's native return type and conversion check the result: a mismatch is a
+        // \Zrpc\ProtocolException naming the method (the runtime turns TypeError/ValueError).
+        let check = |ty: &Type, var: &str| {
+            let native = self.native_type(ty, Scope::Root);
+            let convert = self.decode_expr(ty, var, 1, Scope::Root);
+            if native == "mixed" && convert == var {
+                return None;
+            }
+            let head = format!("static fn (mixed {var}): {native} => ");
+            let body = self.multiline(
+                (Conversion::Decode, Scope::Root),
+                ty,
+                var,
+                1,
+                12,
+                12 + head.len(),
+            );
+            Some(format!("{head}{body}"))
         };
         let (returns, body) = match &m.returns {
-            Returns::Nothing => ("void".to_string(), invoke("", "call")),
-            Returns::Oneway => ("void".to_string(), invoke("", "oneway")),
+            Returns::Nothing => ("void".to_string(), invoke("", "call", None)),
+            Returns::Oneway => ("void".to_string(), {
+                let line = format!(
+                    "        $this->connection->oneway('{}', {args_inline}, $timeout);",
+                    m.name
+                );
+                if line.len() <= LINE_LIMIT {
+                    line
+                } else {
+                    format!(
+                        "        $this->connection->oneway(\n            '{}',\n            {args_multiline},\n            $timeout,\n        );",
+                        m.name
+                    )
+                }
+            }),
             Returns::Value(ty) => {
                 let doc_type = self.doc_type(ty);
                 let native = self.native_type(ty, Scope::Root);
                 if doc_type != native {
                     tags.push(format!("@return {doc_type}"));
                 }
-                let convert = self.decode_expr(ty, "$result", 0, Scope::Root);
-                let body = if convert == "$result" {
-                    invoke("return ", "call")
-                } else {
-                    format!(
-                        "{}\n        return {convert};",
-                        invoke("$result = ", "call")
-                    )
-                };
-                (native, body)
+                (native, invoke("return ", "call", check(ty, "$result")))
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@return \\Generator<int, {}>", self.doc_type(ty)));
-                let convert = self.decode_expr(ty, "$item", 1, Scope::Root);
-                let body = if convert == "$item" {
-                    invoke("yield from ", "stream")
-                } else {
-                    format!(
-                        "{}\n        foreach ($items as $item) {{\n            yield {convert};\n        }}",
-                        invoke("$items = ", "stream")
-                    )
-                };
-                ("\\Generator".to_string(), body)
+                (
+                    "\\Generator".to_string(),
+                    invoke("yield from ", "stream", check(ty, "$item")),
+                )
             }
         };
         for error in &m.throws {
@@ -904,7 +940,7 @@ impl<'a> PhpPass<'a> {
     fn encode_expr(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
         let item = closure_var(depth);
         match ty {
-            Type::Bytes => format!("new {}({expr})", self.class_ref("Runtime\\Bin", scope)),
+            Type::Bytes => format!("new \\Zrpc\\Bin({expr})"),
             Type::List(inner) => {
                 let convert = self.encode_expr(inner, &item, depth + 1, scope);
                 if convert == item {
@@ -923,8 +959,7 @@ impl<'a> PhpPass<'a> {
                 let string_keys = matches!(self.schema.resolve_alias(key), Type::String)
                     || enum_name(self.schema, key).is_some();
                 format!(
-                    "new {}({entries}{})",
-                    self.class_ref("Runtime\\WireMap", scope),
+                    "new \\Zrpc\\WireMap({entries}{})",
                     if string_keys { "" } else { ", false" }
                 )
             }
@@ -1026,7 +1061,9 @@ fn case_name(name: &str) -> String {
 /// A client method name in camelCase; the constructor name stays reserved.
 fn method_name(name: &str) -> String {
     let camel = camel_case(name);
-    if camel.starts_with("__") || camel.is_empty() {
+    if camel == "close" || camel == "connection" {
+        format!("{camel}Method")
+    } else if camel.starts_with("__") || camel.is_empty() {
         format!("call{}", pascal_case(name))
     } else {
         camel

@@ -64,6 +64,11 @@ const ERROR_MEMBERS: &[&str] = &[
 const RUBOCOP_CONFIG: &str = "\
 AllCops:
   NewCops: enable
+  TargetRubyVersion: 3.0
+
+# Client constructors take the connection options (timeout, heartbeat, CURVE keys) as keywords.
+Metrics/ParameterLists:
+  CountKeywordArgs: false
 
 # Parameter names come from the IDL, where short names such as `a`, `x` and `dx` are usual.
 Naming/MethodParameterName:
