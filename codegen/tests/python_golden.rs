@@ -102,7 +102,10 @@ fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
     let dir = std::env::temp_dir().join(format!("zrpc-python-lint-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     write_all(files, &dir);
-    let package_root = files[0]
+    let package_root = files
+        .iter()
+        .find(|file| file.path.extension().is_some_and(|ext| ext == "py"))
+        .expect("a Python module")
         .path
         .components()
         .next()
@@ -238,7 +241,10 @@ print("round trip ok")
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes/python/src");
     let output = Command::new(&python)
         .args(["-c", script])
-        .env("PYTHONPATH", std::env::join_paths([dir.clone(), runtime]).unwrap())
+        .env(
+            "PYTHONPATH",
+            std::env::join_paths([dir.clone(), runtime]).unwrap(),
+        )
         .output()
         .unwrap();
     assert!(

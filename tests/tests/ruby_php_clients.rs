@@ -139,7 +139,11 @@ fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
     let (mut server, endpoint) = start_calculator_server();
     let mut command = Command::new(program);
     command
-        .args(["-I".as_ref(), runtime_dir("ruby").as_os_str()].iter().filter(|_| is_ruby))
+        .args(
+            ["-I".as_ref(), runtime_dir("ruby").as_os_str()]
+                .iter()
+                .filter(|_| is_ruby),
+        )
         .args(args)
         .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
         .env("ZRPC_ENDPOINT", &endpoint);

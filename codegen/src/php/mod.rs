@@ -656,7 +656,11 @@ impl<'a> PhpPass<'a> {
         // `$this->connection->call(...)` within PSR-12's 120 columns: on one line, else one
         // argument per line. `check` is the closure checking the result's type, if any.
         let invoke = |prefix: &str, call: &str, check: Option<String>| {
-            let mut args = vec![format!("'{}'", m.name), args_inline.clone(), "$timeout".into()];
+            let mut args = vec![
+                format!("'{}'", m.name),
+                args_inline.clone(),
+                "$timeout".into(),
+            ];
             if let Some(check) = &check {
                 args.push(check.clone());
             }
@@ -673,7 +677,10 @@ impl<'a> PhpPass<'a> {
                 args_multiline.clone()
             };
             let mut text = format!("        {prefix}$this->connection->{call}(\n");
-            text.push_str(&format!("            '{}',\n            {args_text},\n            $timeout,\n", m.name));
+            text.push_str(&format!(
+                "            '{}',\n            {args_text},\n            $timeout,\n",
+                m.name
+            ));
             if let Some(check) = check {
                 text.push_str(&format!("            {check},\n"));
             }

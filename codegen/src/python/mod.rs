@@ -391,7 +391,11 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                     "_",
                 );
                 let annotation = names.annotation(&arg.ty, true, &mut imports);
-                let default = if index >= defaulted_from { " = None" } else { "" };
+                let default = if index >= defaulted_from {
+                    " = None"
+                } else {
+                    ""
+                };
                 params.push(format!("{arg_name}: {annotation}{default}"));
                 wire_args.push(names.encode(&arg.ty, &arg_name, 0).unwrap_or(arg_name));
             }
@@ -404,7 +408,12 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 "timeout=timeout".to_owned(),
             ];
             let call = |lead: &str, callee: &str, indent: usize| {
-                call_lines(lead, &format!("self._connection.{callee}"), &call_args, indent)
+                call_lines(
+                    lead,
+                    &format!("self._connection.{callee}"),
+                    &call_args,
+                    indent,
+                )
             };
             let decoding = format!("with zrpc.decoding({wire}):");
             let (returns, async_returns, body, async_body) = match &method.returns {
@@ -452,10 +461,8 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                         async_body.push("    yield item".to_owned());
                         (call("return ", "stream", 8), async_body)
                     } else {
-                        let check = indented(indented(wrap_body(
-                            vec![format!("yield {decoded}")],
-                            16,
-                        )));
+                        let check =
+                            indented(indented(wrap_body(vec![format!("yield {decoded}")], 16)));
                         let mut loops = Vec::new();
                         for lead in ["for item in ", "async for item in "] {
                             let mut lines = vec![decoding.clone()];
@@ -557,7 +564,10 @@ fn wrap_body(lines: Vec<String>, indent: usize) -> Vec<String> {
 
 /// Lines one level (4 spaces) deeper.
 fn indented(lines: Vec<String>) -> Vec<String> {
-    lines.into_iter().map(|line| format!("    {line}")).collect()
+    lines
+        .into_iter()
+        .map(|line| format!("    {line}"))
+        .collect()
 }
 
 /// `{lead}{callee}(args)` laid out as ruff format does at column `indent`: on one line, else the

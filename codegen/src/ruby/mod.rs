@@ -631,17 +631,12 @@ impl<'a> RubyPass<'a> {
             .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
         let call_args = |wire_args: &[String]| {
-            format!(
-                "'{}', [{}], timeout: timeout",
-                m.name,
-                wire_args.join(", ")
-            )
+            format!("'{}', [{}], timeout: timeout", m.name, wire_args.join(", "))
         };
         let mut call_args_text = call_args(&wire_args);
         // A call line that would pass the limit gets its converted arguments computed first.
         let mut prelude = String::new();
-        if self.column(4) + "items = @connection.stream()".len() + call_args_text.len()
-            > LINE_LIMIT
+        if self.column(4) + "items = @connection.stream()".len() + call_args_text.len() > LINE_LIMIT
         {
             for ((arg, param), wire) in m.args.iter().zip(&params).zip(wire_args.iter_mut()) {
                 if wire != param {
@@ -677,7 +672,10 @@ impl<'a> RubyPass<'a> {
             })
             .collect();
         all_params.push("timeout: nil".to_string());
-        tags.push("@param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)".to_string());
+        tags.push(
+            "@param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)"
+                .to_string(),
+        );
         let body = match &m.returns {
             Returns::Nothing => {
                 tags.push("@return [nil]".to_string());
