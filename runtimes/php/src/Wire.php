@@ -49,6 +49,8 @@ final class Wire
         $value = $complete ? $unpacker->data() : null;
         $unpacker->reset();
         if (!$complete) {
+            // The unpacker keeps unparsed input across reset(): start the next one afresh.
+            self::$unpacker = null;
             throw new ProtocolException('undecodable msgpack data (' . strlen($data) . ' bytes)');
         }
         return $value;
