@@ -29,7 +29,8 @@ final class Channel
 
     private float $lastHeard;
 
-    private float $lastPeerBeat;
+    /** The last heartbeat from the server; its interval is measured between two of them. */
+    private ?float $lastPeerBeat = null;
 
     private ?float $peerInterval = null;
 
@@ -44,7 +45,6 @@ final class Channel
         $now = Clock::now();
         $this->deadline = $now + $timeout;
         $this->lastHeard = $now;
-        $this->lastPeerBeat = $now;
         $this->nextBeat = $now + (float) $heartbeat;
     }
 
@@ -56,7 +56,9 @@ final class Channel
         $now = Clock::now();
         $this->lastHeard = $now;
         if ($heartbeat) {
-            $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
+            if ($this->lastPeerBeat !== null) {
+                $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
+            }
             $this->lastPeerBeat = $now;
         }
     }

@@ -32,7 +32,8 @@ module Zrpc
       now = Zrpc.now
       @deadline = now + timeout
       @last_heard = now
-      @last_peer_beat = now
+      # The last heartbeat from the server; its interval is measured between two of them.
+      @last_peer_beat = nil
       @peer_interval = nil
       @next_beat = heartbeat ? now + heartbeat : nil
     end
@@ -43,7 +44,7 @@ module Zrpc
       @last_heard = now
       return unless heartbeat
 
-      @peer_interval = [@peer_interval || 0.0, now - @last_peer_beat].max
+      @peer_interval = [@peer_interval || 0.0, now - @last_peer_beat].max if @last_peer_beat
       @last_peer_beat = now
     end
 
