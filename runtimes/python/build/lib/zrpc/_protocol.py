@@ -80,7 +80,8 @@ class Channel:
         self.heartbeat = heartbeat
         self.next_beat = now + heartbeat if heartbeat else float("inf")
         self.last_heard = now
-        self.last_peer_beat = now
+        # The last heartbeat from the server; its interval is measured between two of them.
+        self.last_peer_beat: float | None = None
         self.peer_interval: float | None = None
         # Credit granted to the server and not yet used; the request itself grants one.
         self.reserved = 1
@@ -89,8 +90,9 @@ class Channel:
     def heard(self, now: float, heartbeat: bool) -> None:
         self.last_heard = now
         if heartbeat:
-            gap = now - self.last_peer_beat
-            self.peer_interval = max(self.peer_interval or 0.0, gap)
+            if self.last_peer_beat is not None:
+                gap = now - self.last_peer_beat
+                self.peer_interval = max(self.peer_interval or 0.0, gap)
             self.last_peer_beat = now
 
     def loss_window(self) -> float:
