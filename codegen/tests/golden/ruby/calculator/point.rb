@@ -29,10 +29,10 @@ module Calculator
     # @return [Point]
     def self.from_wire(wire)
       new(
-        x: Float(wire.fetch('x')),
-        y: Float(wire.fetch('y')),
-        label: wire['label'],
-        tags: wire.fetch('tags', [])
+        x: Zrpc::Wire.float(wire.fetch('x')),
+        y: Zrpc::Wire.float(wire.fetch('y')),
+        label: wire['label']&.then { |item| Zrpc::Wire.string(item) },
+        tags: wire.fetch('tags', []).map { |item| Zrpc::Wire.string(item) }
       )
     end
 
