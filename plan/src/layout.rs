@@ -1,0 +1,313 @@
+//! Line breaking for generated code, from the indentation the template gave each line.
+//!
+//! Templates and backends write every statement on one line; this pass breaks the lines that
+//! are too long the way the language's formatter would (ruff format / black for Python, and
+//! the layouts rubocop and PSR-12 accept): at the last bracket pair whose head fits, the body
+//! on its own indented line if it fits there, else one comma-separated item per line. Because
+//! it reads the indentation from the rendered line, re-indenting a template needs no change in
+//! Rust, and no code computes template columns.
+
+/// How a language breaks long lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// The formatter's default line length.
+    pub width: usize,
+    /// One indentation step.
+    pub indent: usize,
+    /// Exploded items end in a comma, the last one too (Python, PHP; not Ruby's rubocop).
+    pub trailing_comma: bool,
+    /// Starts a comment to the end of the line.
+    pub comment: &'static str,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Python,
+    Ruby,
+    Php,
+}
+
+/// ruff format (black) at its defaults.
+pub const PYTHON: Style = Style {
+    width: 88,
+    indent: 4,
+    trailing_comma: true,
+    comment: "#",
+    language: Language::Python,
+};
+
+/// rubocop's default `Layout/LineLength`.
+pub const RUBY: Style = Style {
+    width: 120,
+    indent: 2,
+    trailing_comma: false,
+    comment: "#",
+    language: Language::Ruby,
+};
+
+/// PSR-12's soft limit.
+pub const PHP: Style = Style {
+    width: 120,
+    indent: 4,
+    trailing_comma: true,
+    comment: "//",
+    language: Language::Php,
+};
+
+/// `text` with every over-long code line broken; other lines are kept as they are.
+pub fn layout(text: &str, style: &Style) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_docstring = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if style.language == Language::Python {
+            let quotes = line.matches("\"\"\"").count();
+            if in_docstring || quotes > 0 {
+                if quotes % 2 == 1 {
+                    in_docstring = !in_docstring;
+                }
+                push(&mut out, line);
+                continue;
+            }
+        }
+        let is_comment = trimmed.starts_with(style.comment)
+            || (style.language == Language::Php
+                && (trimmed.starts_with('*') || trimmed.starts_with("/*")));
+        if is_comment {
+            push(&mut out, line);
+        } else {
+            break_line(line, style, &mut out);
+        }
+    }
+    if !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn push(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
+}
+
+fn width(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// A bracket pair at the top level of a line: byte offsets of the opening and closing bracket.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    open: usize,
+    close: usize,
+}
+
+/// Top-level bracket pairs and top-level commas of `code`, strings and comments skipped.
+struct Scan {
+    pairs: Vec<Pair>,
+    commas: Vec<usize>,
+    /// Where a trailing comment starts, if any.
+    comment: Option<usize>,
+}
+
+fn scan(code: &str, style: &Style) -> Scan {
+    let bytes = code.as_bytes();
+    let mut pairs = Vec::new();
+    let mut commas = Vec::new();
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    let mut i = 0;
+    let mut comment = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                continue;
+            }
+            b'#' if style.language != Language::Php && code[i..].starts_with(style.comment) => {
+                // Ruby interpolation never reaches here: strings are skipped whole.
+                comment = Some(i);
+                break;
+            }
+            b'/' if style.language == Language::Php && code[i..].starts_with("//") => {
+                comment = Some(i);
+                break;
+            }
+            b'(' | b'[' | b'{' => {
+                let splittable = splittable(code, i, style);
+                stack.push((i, splittable));
+            }
+            b')' | b']' | b'}' => {
+                if let Some((open, splittable)) = stack.pop() {
+                    if stack.is_empty() && splittable {
+                        pairs.push(Pair { open, close: i });
+                    }
+                }
+            }
+            b',' if stack.is_empty() => commas.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    Scan {
+        pairs,
+        commas,
+        comment,
+    }
+}
+
+/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at their brackets.
+fn splittable(code: &str, open: usize, style: &Style) -> bool {
+    if style.language != Language::Ruby {
+        return true;
+    }
+    let rest = &code[open + 1..];
+    let block = code.as_bytes()[open] == b'{' && rest.trim_start().starts_with('|');
+    let words = code[..open].ends_with("%w") || code[..open].ends_with("%i");
+    !block && !words
+}
+
+/// The index after the string literal starting at `start` (escapes honoured).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn break_line(line: &str, style: &Style, out: &mut String) {
+    if width(line) <= style.width {
+        push(out, line);
+        return;
+    }
+    let indent = line.len() - line.trim_start().len();
+    let found = scan(line, style);
+    if found.comment.is_some() || found.pairs.is_empty() {
+        push(out, line);
+        return;
+    }
+    // The last pair whose head fits; the first pair when none does (as black's right-hand split).
+    let pair = found
+        .pairs
+        .iter()
+        .rev()
+        .find(|p| {
+            width(&line[..=p.open]) <= style.width && !line[p.open + 1..p.close].trim().is_empty()
+        })
+        .or_else(|| {
+            found
+                .pairs
+                .iter()
+                .find(|p| !line[p.open + 1..p.close].trim().is_empty())
+        });
+    let Some(pair) = pair.copied() else {
+        push(out, line);
+        return;
+    };
+    let head = &line[..=pair.open];
+    let body = line[pair.open + 1..pair.close].trim();
+    let tail = &line[pair.close..];
+    let pad = " ".repeat(indent + style.indent);
+    push(out, head);
+    let is_import = style.language == Language::Python && line.trim_start().starts_with("from ");
+    let items = split_items(body, style);
+    let one_line = format!("{pad}{body}");
+    if width(&one_line) <= style.width && !is_import {
+        push(out, &one_line);
+    } else {
+        let last = items.len() - 1;
+        for (n, item) in items.iter().enumerate() {
+            let comma = if n < last
+                || (style.trailing_comma && (items.len() > 1 || comma_ok(body, style)))
+            {
+                ","
+            } else {
+                ""
+            };
+            break_line(&format!("{pad}{item}{comma}"), style, out);
+        }
+    }
+    break_line(&format!("{}{tail}", " ".repeat(indent)), style, out);
+}
+
+/// The comma-separated items of a bracket body (a trailing comma dropped).
+fn split_items<'a>(body: &'a str, style: &Style) -> Vec<&'a str> {
+    let found = scan(body, style);
+    let mut items = Vec::new();
+    let mut start = 0;
+    for comma in found.commas {
+        items.push(body[start..comma].trim());
+        start = comma + 1;
+    }
+    let rest = body[start..].trim();
+    if !rest.is_empty() {
+        items.push(rest);
+    }
+    items
+}
+
+/// A single exploded item may take a trailing comma unless it is a comprehension or generator.
+fn comma_ok(body: &str, style: &Style) -> bool {
+    style.language != Language::Python || !body.contains(" for ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_stay() {
+        assert_eq!(layout("    x = f(a, b)\n", &PYTHON), "    x = f(a, b)\n");
+    }
+
+    #[test]
+    fn body_on_its_own_line_when_it_fits() {
+        let long = format!(
+            "    result = some_function({}, {})\n",
+            "a".repeat(40),
+            "b".repeat(30)
+        );
+        assert_eq!(
+            layout(&long, &PYTHON),
+            format!(
+                "    result = some_function(\n        {}, {}\n    )\n",
+                "a".repeat(40),
+                "b".repeat(30)
+            )
+        );
+    }
+
+    #[test]
+    fn one_item_per_line_with_trailing_comma() {
+        let args: Vec<String> = (0..6)
+            .map(|i| format!("argument_{i}_{}", "x".repeat(10)))
+            .collect();
+        let line = format!("def f({}) -> None:\n", args.join(", "));
+        let expected: String = args.iter().map(|a| format!("    {a},\n")).collect();
+        assert_eq!(
+            layout(&line, &PYTHON),
+            format!("def f(\n{expected}) -> None:\n")
+        );
+        let ruby = format!(
+            "  foo({})\n",
+            args.join(", ").repeat(2).replace("x_", "x_, ")
+        );
+        assert!(!layout(&ruby, &RUBY).contains(",\n  )"));
+    }
+
+    #[test]
+    fn strings_docstrings_and_blocks_are_not_broken() {
+        let text = format!("x = \"{}(a, b)\"\n", "s".repeat(100));
+        assert_eq!(layout(&text, &PYTHON), text);
+        let doc = format!("    \"\"\"\n    {}(a, b)\n    \"\"\"\n", "d".repeat(100));
+        assert_eq!(layout(&doc, &PYTHON), doc);
+        let block = format!("  x.map {{ |item| {}(item, 1) }}\n", "b".repeat(120));
+        assert!(layout(&block, &RUBY).starts_with("  x.map { |item| bbb"));
+    }
+}
