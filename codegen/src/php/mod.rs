@@ -7,10 +7,12 @@
 use std::path::PathBuf;
 
 use askama::Template;
-use zrpc_idl::model::{Field, Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
+use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
+use zrpc_plan::reserved::PHP;
+use zrpc_plan::{FieldPlan, Literal, Plan, Position};
 use crate::{Error, GeneratedFile};
 
 /// PSR-12's soft line limit.
@@ -22,104 +24,6 @@ enum Conversion {
     Decode,
     Encode,
 }
-
-/// Names PHP reserves for classes (compared case-insensitively).
-const RESERVED_CLASS_NAMES: &[&str] = &[
-    "abstract",
-    "and",
-    "array",
-    "as",
-    "bool",
-    "break",
-    "callable",
-    "case",
-    "catch",
-    "class",
-    "clone",
-    "const",
-    "continue",
-    "declare",
-    "default",
-    "do",
-    "echo",
-    "else",
-    "elseif",
-    "empty",
-    "enddeclare",
-    "endfor",
-    "endforeach",
-    "endif",
-    "endswitch",
-    "endwhile",
-    "enum",
-    "eval",
-    "exit",
-    "extends",
-    "false",
-    "final",
-    "finally",
-    "float",
-    "fn",
-    "for",
-    "foreach",
-    "function",
-    "global",
-    "goto",
-    "if",
-    "implements",
-    "include",
-    "instanceof",
-    "insteadof",
-    "int",
-    "interface",
-    "isset",
-    "iterable",
-    "list",
-    "match",
-    "mixed",
-    "namespace",
-    "never",
-    "new",
-    "null",
-    "object",
-    "or",
-    "parent",
-    "print",
-    "private",
-    "protected",
-    "public",
-    "readonly",
-    "require",
-    "return",
-    "self",
-    "static",
-    "string",
-    "switch",
-    "throw",
-    "trait",
-    "true",
-    "try",
-    "unset",
-    "use",
-    "var",
-    "void",
-    "while",
-    "xor",
-    "yield",
-    "runtime",
-];
-
-/// Members of `Runtime\RemoteException` (and `Exception`) that error fields must not shadow.
-const ERROR_MEMBERS: &[&str] = &[
-    "name",
-    "remoteMessage",
-    "traceback",
-    "message",
-    "code",
-    "file",
-    "line",
-    "previous",
-];
 
 /// Runtime files: one class each, rendered with the client's namespace.
 macro_rules! runtime_templates {
@@ -161,7 +65,8 @@ runtime_templates! {
 
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let pass = PhpPass::new(schema);
+    let plan = Plan::new(schema)?;
+    let pass = PhpPass::new(&plan);
     let namespace = pass.namespace.as_str();
     let mut files = vec![(
         PathBuf::from("autoload.php"),
@@ -176,13 +81,13 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     if !schema.consts.is_empty() {
         let body = ConstsTemplate {
             namespace,
-            consts: schema
+            consts: plan
                 .consts
                 .iter()
                 .map(|c| PhpConst {
-                    doc: php_doc(c.doc.as_deref(), &[], "    "),
-                    name: shouty_snake_case(&c.name),
-                    value: pass.literal(&c.value, &c.ty, false),
+                    doc: php_doc(c.def.doc.as_deref(), &[], "    "),
+                    name: PHP.escape(&shouty_snake_case(&c.def.name), Position::Const),
+                    value: pass.literal(&c.value),
                 })
                 .collect(),
         }
@@ -377,6 +282,7 @@ struct PhpMethod {
 
 struct PhpPass<'a> {
     schema: &'a Schema,
+    plan: &'a Plan<'a>,
     /// `Example\Calculator`.
     namespace: String,
 }
@@ -390,7 +296,8 @@ enum Scope {
 }
 
 impl<'a> PhpPass<'a> {
-    fn new(schema: &'a Schema) -> Self {
+    fn new(plan: &'a Plan<'a>) -> Self {
+        let schema = plan.schema;
         let namespace = match &schema.namespaces.php {
             Some(ns) => ns
                 .split('\\')
@@ -403,7 +310,11 @@ impl<'a> PhpPass<'a> {
                 .first()
                 .map_or_else(|| "Zrpc".to_string(), |s| class_name(&s.name)),
         };
-        PhpPass { schema, namespace }
+        PhpPass {
+            schema,
+            plan,
+            namespace,
+        }
     }
 
     /// A class of the generated tree as seen from `scope`.
@@ -415,20 +326,26 @@ impl<'a> PhpPass<'a> {
     }
 
     fn struct_template(&self, s: &Struct, error: bool) -> StructTemplate<'_> {
-        let reserved: &[&str] = if error { ERROR_MEMBERS } else { &[] };
+        let position = if error {
+            Position::ErrorField
+        } else {
+            Position::Field
+        };
         let name = class_name(&s.name);
-        let fields: Vec<PhpField> = s
+        let planned = self
+            .plan
+            .structure(&s.name)
+            .expect("the plan covers every struct and error");
+        let fields: Vec<PhpField> = planned
             .fields
             .iter()
-            .map(|f| self.field(f, &name, reserved))
+            .map(|f| self.field(f, &name, position))
             .collect();
         // PHP wants required parameters first; callers use named arguments anyway.
-        let mut params: Vec<PhpField> = fields
-            .iter()
-            .filter(|f| f.default.is_none())
-            .cloned()
+        let params: Vec<PhpField> = planned
+            .constructor_order()
+            .map(|f| self.field(f, &name, position))
             .collect();
-        params.extend(fields.iter().filter(|f| f.default.is_some()).cloned());
         let mut tags = Vec::new();
         for (field, php) in s.fields.iter().zip(&fields) {
             let doc_type = self.doc_type(&field.ty);
@@ -464,29 +381,34 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    fn field(&self, f: &Field, owner: &str, reserved: &[&str]) -> PhpField {
-        let mut name = camel_case(&f.name);
-        if reserved.contains(&name.as_str()) || name == "this" {
-            name.push_str("Field");
-        }
-        let from_value = match (&f.default, &f.ty) {
-            (Some(default), _) => format!(
-                "$wire['{}'] ?? {}",
-                f.name,
-                self.literal(default, &f.ty, true)
-            ),
-            (None, Type::Optional(_)) => format!("$wire['{}'] ?? null", f.name),
-            (None, _) => format!("Runtime\\Wire::field($wire, '{}', '{owner}')", f.name),
-        };
-        let source = match &f.default {
-            Some(_) if self.decode_expr(&f.ty, "$value", 0, Scope::Root) != "$value" => {
-                format!("({from_value})")
+    fn field(&self, planned: &FieldPlan, owner: &str, position: Position) -> PhpField {
+        let f = planned.def;
+        let name = property_name(&f.name, position);
+        let wire = format!("$wire[{}]", quote(&f.name));
+        let source = match &planned.default {
+            // Absent or null on the wire: the default, as every language reads it.
+            Some(default) => {
+                let inner = self.plan.strip_optional(&f.ty);
+                let decode = self.decode_expr(inner, &wire, 0, Scope::Root);
+                format!("isset({wire}) ? {decode} : {}", self.literal(default))
             }
-            _ => from_value,
+            None if planned.optional => format!("{wire} ?? null"),
+            None => format!("Runtime\\Wire::field($wire, {}, {})", quote(&f.name), quote(owner)),
+        };
+        let conversion_ty = if planned.default.is_some() {
+            // Already decoded above.
+            Type::Any
+        } else {
+            f.ty.clone()
         };
         let var = if name == "wire" { "wireField" } else { &name };
-        let (from_prelude, from_wire) =
-            self.hoist(Conversion::Decode, &f.ty, &source, var, 12 + name.len() + 2);
+        let (from_prelude, from_wire) = self.hoist(
+            Conversion::Decode,
+            &conversion_ty,
+            &source,
+            var,
+            12 + name.len() + 2,
+        );
         let (to_prelude, to_wire) = self.hoist(
             Conversion::Encode,
             &f.ty,
@@ -496,11 +418,7 @@ impl<'a> PhpPass<'a> {
         );
         PhpField {
             php_type: self.native_type(&f.ty, Scope::Root),
-            default: match (&f.default, &f.ty) {
-                (Some(default), _) => Some(self.literal(default, &f.ty, false)),
-                (None, Type::Optional(_)) => Some("null".into()),
-                (None, _) => None,
-            },
+            default: planned.absent_value().map(|value| self.literal(&value)),
             from_prelude,
             from_wire,
             to_prelude,
@@ -596,12 +514,7 @@ impl<'a> PhpPass<'a> {
             .args
             .iter()
             .map(|a| {
-                let name = camel_case(&a.name);
-                if name == "this" {
-                    "this_".to_string()
-                } else {
-                    name
-                }
+                property_name(&a.name, Position::Arg)
             })
             .collect();
         let params: Vec<String> = m
@@ -952,60 +865,93 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    /// A PHP literal for a default value; `wire` spells enum variants as their wire strings.
-    fn literal(&self, value: &Value, ty: &Type, wire: bool) -> String {
-        let resolved = self.schema.resolve_alias(ty);
+    /// A PHP constant expression for a planned value (`new` in initializers: PHP 8.1).
+    fn literal(&self, value: &Literal) -> String {
         match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => match resolved {
-                Type::F32 | Type::F64 => format!("{i}.0"),
-                _ => i.to_string(),
+            Literal::Null => "null".into(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i64::MIN) => "PHP_INT_MIN".into(),
+            Literal::Int(i) => i.to_string(),
+            // PHP ints are signed 64-bit: a u64 above PHP_INT_MAX is kept as the same 64 bits.
+            Literal::UInt(u) => match *u as i64 {
+                i64::MIN => "PHP_INT_MIN".into(),
+                i => i.to_string(),
             },
-            Value::UInt(u) => u.to_string(),
-            Value::Float(f) if f.is_nan() => "NAN".into(),
-            Value::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
-            Value::Float(f) => format!("{f:?}"),
-            Value::String(s) => quote(s),
-            Value::List(items) => {
-                let inner = match resolved {
-                    Type::List(inner) | Type::Optional(inner) => inner.as_ref(),
-                    other => other,
-                };
-                let items: Vec<String> =
-                    items.iter().map(|v| self.literal(v, inner, wire)).collect();
+            Literal::Float(f) if f.is_nan() => "NAN".into(),
+            Literal::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
+            Literal::Float(f) => format!("{f:?}"),
+            Literal::String(s) => quote(s),
+            Literal::Bytes(bytes) => bytes_literal(bytes),
+            Literal::List(items) => {
+                let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
                 format!("[{}]", items.join(", "))
             }
-            Value::Map(entries) => {
-                let (k, v) = match resolved {
-                    Type::Map(k, v) => (k.as_ref(), v.as_ref()),
-                    other => (other, other),
-                };
+            Literal::Map(entries) => {
                 let entries: Vec<String> = entries
                     .iter()
-                    .map(|(key, value)| {
-                        format!(
-                            "{} => {}",
-                            self.literal(key, k, true),
-                            self.literal(value, v, wire)
-                        )
-                    })
+                    .map(|(k, v)| format!("{} => {}", self.map_key(k), self.literal(v)))
                     .collect();
                 format!("[{}]", entries.join(", "))
             }
-            Value::Ident(ident) => match enum_name(self.schema, ty) {
-                Some(_) if wire => quote(ident),
-                Some(name) => format!("{}::{}", class_name(name), case_name(ident)),
-                None => format!("Constants::{}", shouty_snake_case(ident)),
-            },
+            Literal::Some(inner) => self.literal(inner),
+            Literal::Enum { ty, variant } => format!("{}::{}", class_name(ty), case_name(variant)),
+            Literal::Struct { ty, fields } => {
+                let position = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Position::ErrorField,
+                    _ => Position::Field,
+                };
+                let args: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", property_name(&f.name, position), self.literal(&f.value)))
+                    .collect();
+                format!("new {}({})", class_name(ty), args.join(", "))
+            }
+            Literal::Union { ty, variant, value } => {
+                let union = class_name(ty);
+                format!(
+                    "new {union}\\{}{union}({})",
+                    pascal_case(variant),
+                    self.literal(value)
+                )
+            }
         }
     }
+
+    /// PHP array keys are ints or strings: enum keys travel (and are kept) as their names.
+    fn map_key(&self, key: &Literal) -> String {
+        match key {
+            Literal::Enum { variant, .. } => quote(variant),
+            other => self.literal(other),
+        }
+    }
+}
+
+/// A property / named-argument name in `position` (camelCase).
+fn property_name(name: &str, position: Position) -> String {
+    PHP.escape(&camel_case(name), position)
+}
+
+/// `"\x00raw"`: PHP strings are bytes; everything but printable ASCII as `\xNN`.
+fn bytes_literal(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' | b'$' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A class name: StudlyCaps, with a `Type` suffix where PHP reserves the name.
 fn class_name(name: &str) -> String {
     let pascal = pascal_case(name);
-    if RESERVED_CLASS_NAMES.contains(&pascal.to_ascii_lowercase().as_str())
+    if PHP.is_reserved(&pascal, Position::Type)
         || !pascal.starts_with(|c: char| c.is_ascii_alphabetic())
     {
         format!("{pascal}Type")
@@ -1016,7 +962,7 @@ fn class_name(name: &str) -> String {
 
 /// An enum case name: the variant name, except `class`, which PHP reserves for `::class`.
 fn case_name(name: &str) -> String {
-    if name.eq_ignore_ascii_case("class") {
+    if PHP.is_reserved(&name.to_ascii_lowercase(), Position::EnumMember) {
         format!("{name}_")
     } else {
         name.to_string()
@@ -1029,7 +975,7 @@ fn method_name(name: &str) -> String {
     if camel.starts_with("__") || camel.is_empty() {
         format!("call{}", pascal_case(name))
     } else {
-        camel
+        PHP.escape(&camel, Position::Method)
     }
 }
 

@@ -12,89 +12,24 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Returns, Schema, Service, Struct, TypeDef};
 
-use crate::naming::{doc_lines, escape, snake_case};
+use crate::naming::{doc_lines, snake_case};
+use zrpc_plan::reserved::PYTHON;
+use zrpc_plan::layout::{self, layout};
+use zrpc_plan::{Plan, Position};
 use crate::{Error, GeneratedFile};
 use types::{Imports, TypeNames};
 
-/// Python keywords and the names generated code itself relies on in class and function scopes.
-const RESERVED: &[&str] = &[
-    "False",
-    "None",
-    "True",
-    "and",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "break",
-    "class",
-    "continue",
-    "def",
-    "del",
-    "elif",
-    "else",
-    "except",
-    "finally",
-    "for",
-    "from",
-    "global",
-    "if",
-    "import",
-    "in",
-    "is",
-    "lambda",
-    "nonlocal",
-    "not",
-    "or",
-    "pass",
-    "raise",
-    "return",
-    "try",
-    "while",
-    "with",
-    "yield",
-    "self",
-    "cls",
-    "bool",
-    "int",
-    "float",
-    "str",
-    "bytes",
-    "list",
-    "dict",
-    "object",
-    "field",
-    "Any",
-    "Optional",
-    "Union",
-    "Final",
-    "Sequence",
-    "Mapping",
-    "Iterator",
-    "AsyncIterator",
-    "to_wire",
-    "from_wire",
-];
-
-/// Attributes of the generated client classes (an IDL method with such a name gets a `_`).
-const CLIENT_RESERVED: &[&str] = &["close", "connection"];
-
-/// Attributes every typed error inherits from `RemoteError` and `Exception`.
-const ERROR_RESERVED: &[&str] = &[
-    "name",
-    "message",
-    "traceback",
-    "args",
-    "with_traceback",
-    "add_note",
-    "from_remote",
-];
-
 /// Generates the Python package for `schema`.
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
+    render(&Plan::new(schema)?)
+}
+
+/// Renders the Python package of a planned schema.
+pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
+    let schema = plan.schema;
     let package = package_name(schema);
-    let names = TypeNames::new(schema);
-    let models = types::models(schema, &names, &package);
+    let names = TypeNames::new(plan);
+    let models = types::models(&names, &package);
     let clients: Vec<Client> = schema
         .services
         .iter()
@@ -171,13 +106,13 @@ pub fn package_name(schema: &Schema) -> String {
     match &schema.namespaces.python {
         Some(namespace) => namespace
             .split('.')
-            .map(|part| escape(part, RESERVED, "_"))
+            .map(|part| PYTHON.escape(part, Position::Module))
             .collect::<Vec<_>>()
             .join("."),
         None => schema
             .services
             .first()
-            .map(|service| escape(&snake_case(&service.name), RESERVED, "_"))
+            .map(|service| PYTHON.escape(&snake_case(&service.name), Position::Module))
             .unwrap_or_else(|| "schema".to_owned()),
     }
 }
@@ -286,8 +221,10 @@ fn escape_docstring(line: &str) -> String {
     escaped
 }
 
-/// Trailing spaces off, at most two blank lines in a row, exactly one final newline.
+/// Long lines broken as ruff format does, trailing spaces off, at most two blank lines in a
+/// row, exactly one final newline.
 fn tidy(text: &str) -> String {
+    let text = layout(text, &layout::PYTHON);
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.lines() {
@@ -361,15 +298,11 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
         .methods
         .iter()
         .map(|method| {
-            let name = escape(
-                &escape(&snake_case(&method.name), RESERVED, "_"),
-                CLIENT_RESERVED,
-                "_",
-            );
+            let name = types::field_name(&method.name, Position::Method);
             let mut params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             for arg in &method.args {
-                let arg_name = escape(&snake_case(&arg.name), RESERVED, "_");
+                let arg_name = types::field_name(&arg.name, Position::Arg);
                 let annotation = names.annotation(&arg.ty, true, &mut imports);
                 params.push(format!("{arg_name}: {annotation}"));
                 wire_args.push(names.encode(&arg.ty, &arg_name, 0).unwrap_or(arg_name));
@@ -447,8 +380,8 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 signature: signature("def", &name, &params, &returns),
                 async_signature: signature("async def", &name, &params, &async_returns),
                 docstring: method_docstring(method, schema, names),
-                body: wrap_body(body),
-                async_body: wrap_body(async_body),
+                body,
+                async_body,
             }
         })
         .collect();
@@ -483,66 +416,9 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
     }
 }
 
-/// Method body lines (indented 8) with an over-long `return [...]` / `return {...}` split
-/// over three lines, as black and ruff format do.
-fn wrap_body(lines: Vec<String>) -> Vec<String> {
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let bracketed = line.strip_prefix("return ").and_then(|expr| {
-            let open = expr.chars().next()?;
-            let close = match open {
-                '[' => ']',
-                '{' => '}',
-                '(' => ')',
-                _ => return None,
-            };
-            let inner = expr.strip_prefix(open)?.strip_suffix(close)?;
-            // Only when the brackets enclose the whole expression.
-            balanced(inner).then(|| (open, inner.to_owned(), close))
-        });
-        match bracketed {
-            Some((open, inner, close)) if line.len() + 8 > 100 => {
-                out.push(format!("return {open}"));
-                out.push(format!("    {inner}"));
-                out.push(close.to_string());
-            }
-            _ => out.push(line),
-        }
-    }
-    out
-}
-
-/// True when every bracket in `text` closes within it (string literals aside: none occur in
-/// generated expressions).
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    for c in text.chars() {
-        match c {
-            '[' | '{' | '(' => depth += 1,
-            ']' | '}' | ')' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
-}
-
-/// `def name(params) -> returns:`, one parameter per line when it would be too long.
+/// `def name(params) -> returns:` on one line; [`zrpc_plan::layout`] breaks it when too long.
 fn signature(def: &str, name: &str, params: &[String], returns: &str) -> String {
-    let line = format!("{def} {name}({}) -> {returns}:", params.join(", "));
-    if line.len() + 4 <= 100 {
-        return line;
-    }
-    let mut text = format!("{def} {name}(\n");
-    for param in params {
-        text.push_str(&format!("        {param},\n"));
-    }
-    text.push_str(&format!("    ) -> {returns}:"));
-    text
+    format!("{def} {name}({}) -> {returns}:", params.join(", "))
 }
 
 fn method_docstring(

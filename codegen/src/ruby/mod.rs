@@ -7,56 +7,12 @@
 use std::path::PathBuf;
 
 use askama::Template;
-use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
+use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
+use zrpc_plan::reserved::RUBY;
+use zrpc_plan::{Literal, Plan, Position};
 use crate::{Error, GeneratedFile};
-
-/// Ruby keywords: never usable as local variable or parameter names.
-const KEYWORDS: &[&str] = &[
-    "BEGIN", "END", "alias", "and", "begin", "break", "case", "class", "def", "defined?", "do",
-    "else", "elsif", "end", "ensure", "false", "for", "if", "in", "module", "next", "nil", "not",
-    "or", "redo", "rescue", "retry", "return", "self", "super", "then", "true", "undef", "unless",
-    "until", "when", "while", "yield",
-];
-
-/// Methods every Ruby object has; a generated method must not replace them.
-const OBJECT_METHODS: &[&str] = &[
-    "class",
-    "clone",
-    "close",
-    "display",
-    "dup",
-    "freeze",
-    "frozen?",
-    "hash",
-    "inspect",
-    "instance_variables",
-    "is_a?",
-    "method",
-    "methods",
-    "object_id",
-    "send",
-    "public_send",
-    "tap",
-    "then",
-    "to_s",
-    "initialize",
-    "to_h",
-    "to_wire",
-    "from_wire",
-];
-
-/// Readers of `Protocol::RemoteError` (and `Exception`) that error fields must not shadow.
-const ERROR_MEMBERS: &[&str] = &[
-    "name",
-    "message",
-    "remote_message",
-    "traceback",
-    "backtrace",
-    "cause",
-    "full_message",
-];
 
 /// Shipped beside the code: IDL argument names such as `a`, `x` or `dx` are shorter than
 /// rubocop's default minimum.
@@ -86,7 +42,7 @@ enum Conversion {
 /// When the namespace's root file is named differently (`shop.zrpc` with `namespace ruby
 /// Acme::Store`), this one-line file named after the IDL file loads it.
 pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
-    let root = RubyPass::new(schema).dir;
+    let root = RubyPass::module_dir(schema);
     (root != idl_stem).then(|| GeneratedFile {
         path: PathBuf::from(format!("{idl_stem}.rb")),
         contents: format!(
@@ -100,7 +56,8 @@ const METRICS_FIELD_LIMIT: usize = 5;
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let pass = RubyPass::new(schema);
+    let plan = Plan::new(schema)?;
+    let pass = RubyPass::new(&plan);
     let mut files = Vec::new();
     let mut requires = vec![format!("{}/protocol", pass.dir)];
     files.push((
@@ -140,7 +97,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                 all: e
                     .variants
                     .iter()
-                    .map(|v| screaming_snake_case(&v.name))
+                    .map(|v| member_name(&v.name))
                     .collect::<Vec<_>>()
                     .join(", "),
                 variants: e
@@ -148,7 +105,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     .iter()
                     .map(|v| RbVariant {
                         doc: doc_comment(v.doc.as_deref(), "  "),
-                        name: screaming_snake_case(&v.name),
+                        name: member_name(&v.name),
                         wire: v.name.clone(),
                         yard: String::new(),
                         from_prelude: String::new(),
@@ -210,13 +167,13 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     } else {
         let body = ConstsTemplate {
             doc: doc_comment(Some("Constants declared in the IDL."), ""),
-            consts: schema
+            consts: plan
                 .consts
                 .iter()
                 .map(|c| RbConst {
-                    doc: doc_comment(c.doc.as_deref(), "  "),
-                    name: screaming_snake_case(&c.name),
-                    value: pass.literal(&c.value, &c.ty),
+                    doc: doc_comment(c.def.doc.as_deref(), "  "),
+                    name: member_name(&c.def.name),
+                    value: pass.literal(&c.value),
                 })
                 .collect(),
         }
@@ -349,6 +306,7 @@ struct RbMethod {
 
 struct RubyPass<'a> {
     schema: &'a Schema,
+    plan: &'a Plan<'a>,
     /// `["Acme", "Calc"]`.
     module_path: Vec<String>,
     /// `acme/calc`: the root file's path without `.rb`, and the directory of the other files.
@@ -356,24 +314,34 @@ struct RubyPass<'a> {
 }
 
 impl<'a> RubyPass<'a> {
-    fn new(schema: &'a Schema) -> Self {
-        let module_path: Vec<String> = match &schema.namespaces.ruby {
+    fn new(plan: &'a Plan<'a>) -> Self {
+        let schema = plan.schema;
+        let module_path = Self::module_path(schema);
+        RubyPass {
+            schema,
+            plan,
+            dir: Self::module_dir(schema),
+            module_path,
+        }
+    }
+
+    fn module_path(schema: &Schema) -> Vec<String> {
+        match &schema.namespaces.ruby {
             Some(ns) => ns.split("::").map(constant_name).collect(),
             None => vec![schema
                 .services
                 .first()
                 .map_or_else(|| "Zrpc".to_string(), |s| constant_name(&s.name))],
-        };
-        let dir = module_path
+        }
+    }
+
+    /// `acme/calc` for `Acme::Calc`.
+    fn module_dir(schema: &Schema) -> String {
+        Self::module_path(schema)
             .iter()
             .map(|m| snake_case(m))
             .collect::<Vec<_>>()
-            .join("/");
-        RubyPass {
-            schema,
-            module_path,
-            dir,
-        }
+            .join("/")
     }
 
     /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
@@ -442,28 +410,50 @@ impl<'a> RubyPass<'a> {
     }
 
     fn struct_template(&self, s: &Struct, parent: Option<&str>) -> StructTemplate {
-        let reserved: &[&str] = if parent.is_some() { ERROR_MEMBERS } else { &[] };
-        let fields: Vec<RbField> = s
+        let position = if parent.is_some() {
+            Position::ErrorField
+        } else {
+            Position::Field
+        };
+        let planned = self
+            .plan
+            .structure(&s.name)
+            .expect("the plan covers every struct and error");
+        let fields: Vec<RbField> = planned
             .fields
             .iter()
-            .map(|f| {
-                let name = escape_local(&snake_case(&f.name), reserved);
-                let from_value = match (&f.default, &f.ty) {
-                    (Some(default), _) => {
-                        format!("wire.fetch('{}', {})", f.name, self.literal(default, &f.ty))
+            .map(|planned| {
+                let f = planned.def;
+                let name = field_name(&f.name, position);
+                let wire = format!("wire[{}]", quote(&f.name));
+                let var = name.clone();
+                let (from_prelude, from_wire) = match &planned.default {
+                    // Absent or nil on the wire: the default, as every language reads it.
+                    Some(default) => {
+                        let inner = self.plan.strip_optional(&f.ty);
+                        let decode = self.decode_expr(inner, &wire, 0, false);
+                        let value = format!(
+                            "{wire}.nil? ? {} : {decode}",
+                            self.literal(default)
+                        );
+                        (String::new(), value)
                     }
-                    (None, Type::Optional(_)) => format!("wire['{}']", f.name),
-                    (None, _) => format!("wire.fetch('{}')", f.name),
+                    None => {
+                        let from_value = if planned.optional {
+                            wire
+                        } else {
+                            format!("wire.fetch({})", quote(&f.name))
+                        };
+                        self.hoist(
+                            Conversion::Decode { nested: false },
+                            &f.ty,
+                            &from_value,
+                            &var,
+                            4,
+                            6 + name.len() + 3,
+                        )
+                    }
                 };
-                let var = escape_local(&name, &["wire"]);
-                let (from_prelude, from_wire) = self.hoist(
-                    Conversion::Decode { nested: false },
-                    &f.ty,
-                    &from_value,
-                    &var,
-                    4,
-                    6 + name.len() + 3,
-                );
                 let (to_prelude, to_wire) = self.hoist(
                     Conversion::Encode,
                     &f.ty,
@@ -485,22 +475,16 @@ impl<'a> RubyPass<'a> {
             })
             .collect();
         // Required keywords first, as Ruby style wants.
-        let mut params: Vec<String> = s
-            .fields
-            .iter()
-            .zip(&fields)
-            .filter(|(f, _)| !f.may_be_absent())
-            .map(|(_, rb)| format!("{}:", rb.name))
-            .collect();
-        params.extend(s.fields.iter().zip(&fields).filter_map(|(f, rb)| {
-            match (&f.default, &f.ty) {
-                (Some(default), _) => {
-                    Some(format!("{}: {}", rb.name, self.literal(default, &f.ty)))
+        let mut params: Vec<String> = planned
+            .constructor_order()
+            .map(|f| {
+                let name = field_name(&f.def.name, position);
+                match f.absent_value() {
+                    Some(value) => format!("{name}: {}", self.literal(&value)),
+                    None => format!("{name}:"),
                 }
-                (None, Type::Optional(_)) => Some(format!("{}: nil", rb.name)),
-                (None, _) => None,
-            }
-        }));
+            })
+            .collect();
         if parent.is_some() {
             params.push(format!("message: '{}'", s.name));
             params.push("traceback: nil".to_string());
@@ -548,7 +532,7 @@ impl<'a> RubyPass<'a> {
                     ),
                     "  ",
                 ),
-                name: constant_name(&pascal_case(&v.name)),
+                name: variant_name(&v.name),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
                 from_prelude: String::new(),
@@ -603,7 +587,7 @@ impl<'a> RubyPass<'a> {
         let params: Vec<String> = m
             .args
             .iter()
-            .map(|a| escape_local(&snake_case(&a.name), &[]))
+            .map(|a| field_name(&a.name, Position::Arg))
             .collect();
         let mut wire_args: Vec<String> = m
             .args
@@ -685,7 +669,7 @@ impl<'a> RubyPass<'a> {
         let body = format!("{prelude}{body}");
         RbMethod {
             doc: doc_comment(Some(&doc), "  "),
-            name: escape_method(&snake_case(&m.name)),
+            name: RUBY.escape(&snake_case(&m.name), Position::Method),
             params: all_params.join(", "),
             body,
         }
@@ -844,54 +828,56 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    /// A Ruby literal for a default or const value of type `ty`.
-    fn literal(&self, value: &Value, ty: &Type) -> String {
-        let ty = self.schema.resolve_alias(ty);
+    /// A Ruby expression for a planned value.
+    fn literal(&self, value: &Literal) -> String {
         match value {
-            Value::Null => "nil".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => match ty {
-                Type::F32 | Type::F64 => format!("{i}.0"),
-                _ => i.to_string(),
-            },
-            Value::UInt(u) => u.to_string(),
-            Value::Float(f) if f.is_nan() => "Float::NAN".into(),
-            Value::Float(f) if f.is_infinite() => if *f > 0.0 {
+            Literal::Null => "nil".into(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => i.to_string(),
+            Literal::UInt(u) => u.to_string(),
+            Literal::Float(f) if f.is_nan() => "Float::NAN".into(),
+            Literal::Float(f) if f.is_infinite() => if *f > 0.0 {
                 "Float::INFINITY"
             } else {
                 "-Float::INFINITY"
             }
             .into(),
-            Value::Float(f) => format!("{f:?}"),
-            Value::String(s) => quote(s),
-            Value::List(items) => {
-                let inner = match ty {
-                    Type::List(inner) | Type::Optional(inner) => inner.as_ref(),
-                    other => other,
-                };
-                let items: Vec<String> = items.iter().map(|v| self.literal(v, inner)).collect();
+            Literal::Float(f) => format!("{f:?}"),
+            Literal::String(s) => quote(s),
+            Literal::Bytes(bytes) => bytes_literal(bytes),
+            Literal::List(items) => {
+                let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
                 format!("[{}]", items.join(", "))
             }
-            Value::Map(entries) => {
-                if entries.is_empty() {
-                    return "{}".into();
-                }
-                let (k, v) = match ty {
-                    Type::Map(k, v) => (k.as_ref(), v.as_ref()),
-                    other => (other, other),
-                };
+            Literal::Map(entries) if entries.is_empty() => "{}".into(),
+            Literal::Map(entries) => {
                 let entries: Vec<String> = entries
                     .iter()
-                    .map(|(key, value)| {
-                        format!("{} => {}", self.literal(key, k), self.literal(value, v))
-                    })
+                    .map(|(k, v)| format!("{} => {}", self.literal(k), self.literal(v)))
                     .collect();
                 format!("{{ {} }}", entries.join(", "))
             }
-            Value::Ident(ident) => match enum_name(self.schema, ty) {
-                Some(name) => format!("{}::{}", constant_name(name), screaming_snake_case(ident)),
-                None => format!("Constants::{}", screaming_snake_case(ident)),
-            },
+            Literal::Some(inner) => self.literal(inner),
+            Literal::Enum { ty, variant } => {
+                format!("{}::{}", constant_name(ty), member_name(variant))
+            }
+            Literal::Struct { ty, fields } => {
+                let position = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Position::ErrorField,
+                    _ => Position::Field,
+                };
+                let args: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", field_name(&f.name, position), self.literal(&f.value)))
+                    .collect();
+                format!("{}.new({})", self.qualified(ty), args.join(", "))
+            }
+            Literal::Union { ty, variant, value } => format!(
+                "{}::{}.new({})",
+                self.qualified(ty),
+                variant_name(variant),
+                self.literal(value)
+            ),
         }
     }
 }
@@ -910,30 +896,47 @@ pub(crate) fn enum_name<'s>(schema: &'s Schema, ty: &'s Type) -> Option<&'s str>
 
 /// A Ruby constant name (classes, modules): PascalCase, starting with an uppercase letter.
 fn constant_name(name: &str) -> String {
-    let pascal = pascal_case(name);
-    if pascal.starts_with(|c: char| c.is_ascii_uppercase()) {
-        pascal
+    capitalised(&RUBY.escape(&pascal_case(name), Position::Type))
+}
+
+/// An enum member or const: SCREAMING_SNAKE, starting with an uppercase letter.
+fn member_name(name: &str) -> String {
+    capitalised(&RUBY.escape(&screaming_snake_case(name), Position::EnumMember))
+}
+
+/// The class of a union variant inside the union's module.
+fn variant_name(name: &str) -> String {
+    constant_name(&pascal_case(name))
+}
+
+/// A reader, keyword parameter or argument name in `position`.
+fn field_name(name: &str, position: Position) -> String {
+    RUBY.escape(&snake_case(name), position)
+}
+
+/// Ruby constants must start with an uppercase letter (`_x`, `__FILE__` do not).
+fn capitalised(name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        name.to_owned()
     } else {
-        format!("X{pascal}")
+        format!("X{name}")
     }
 }
 
-/// Escapes a parameter or reader name that is a keyword or otherwise reserved.
-fn escape_local(name: &str, reserved: &[&str]) -> String {
-    if KEYWORDS.contains(&name) || reserved.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
+/// `"\x00raw".b`: a binary String literal.
+fn bytes_literal(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'#' => out.push_str("\\#"),
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02X}")),
+        }
     }
-}
-
-/// Escapes a method name that would replace a method of Object or of the client itself.
-fn escape_method(name: &str) -> String {
-    if OBJECT_METHODS.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
-    }
+    out.push_str("\".b");
+    out
 }
 
 /// Block parameter names by nesting depth, so nested blocks never shadow each other.
