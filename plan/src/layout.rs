@@ -218,26 +218,49 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
     let is_import = style.language == Language::Python && line.trim_start().starts_with("from ");
     let items = split_items(body, style);
     let one_line = format!("{pad}{body}");
-    if width(&one_line) <= style.width && !is_import {
+    // A collection display with several items is always exploded (black's `atom` rule).
+    let display = style.language == Language::Python
+        && items.len() > 1
+        && comma_ok(body, style)
+        && !head[..head.len() - 1]
+            .trim_end()
+            .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')' || c == ']');
+    if width(&one_line) <= style.width && !is_import && !display && comma_ok(body, style) {
         push(out, &one_line);
     } else {
         let last = items.len() - 1;
+        let comprehension = !comma_ok(body, style);
         for (n, item) in items.iter().enumerate() {
-            let comma = if n < last
-                || (style.trailing_comma && (items.len() > 1 || comma_ok(body, style)))
-            {
+            let comma = if comprehension {
+                ""
+            } else if n < last || style.trailing_comma {
                 ","
             } else {
                 ""
             };
-            break_line(&format!("{pad}{item}{comma}"), style, out);
+            let line = format!("{pad}{item}{comma}");
+            match conditional(item, style) {
+                // An argument `a if b else c` too long: one line per clause, as ruff does.
+                Some((value, condition, otherwise)) if width(&line) > style.width => {
+                    push(out, &format!("{pad}{value}"));
+                    push(out, &format!("{pad}{condition}"));
+                    break_line(&format!("{pad}{otherwise}{comma}"), style, out);
+                }
+                _ => break_line(&line, style, out),
+            }
         }
     }
     break_line(&format!("{}{tail}", " ".repeat(indent)), style, out);
 }
 
-/// The comma-separated items of a bracket body (a trailing comma dropped).
+/// The comma-separated items of a bracket body (a trailing comma dropped); a Python
+/// comprehension splits before its top-level `for` instead.
 fn split_items<'a>(body: &'a str, style: &Style) -> Vec<&'a str> {
+    if style.language == Language::Python {
+        if let Some(at) = top_level_for(body) {
+            return vec![body[..at].trim(), body[at..].trim()];
+        }
+    }
     let found = scan(body, style);
     let mut items = Vec::new();
     let mut start = 0;
@@ -252,9 +275,52 @@ fn split_items<'a>(body: &'a str, style: &Style) -> Vec<&'a str> {
     items
 }
 
+/// `(value, "if ...", "else ...")` of a Python conditional expression at the top level.
+fn conditional<'a>(item: &'a str, style: &Style) -> Option<(&'a str, &'a str, &'a str)> {
+    if style.language != Language::Python {
+        return None;
+    }
+    let masked = mask_nested(item);
+    let at_if = masked.find(" if ")?;
+    let at_else = at_if + masked[at_if..].find(" else ")?;
+    Some((
+        item[..at_if].trim(),
+        item[at_if..at_else].trim(),
+        item[at_else..].trim(),
+    ))
+}
+
+/// Where the `for` of a comprehension starts, outside brackets and strings.
+fn top_level_for(body: &str) -> Option<usize> {
+    let masked = mask_nested(body);
+    masked.find(" for ").map(|at| at + 1)
+}
+
+/// `body` with everything inside brackets and strings replaced by spaces (same byte offsets).
+fn mask_nested(body: &str) -> String {
+    let bytes = body.as_bytes();
+    let mut out = vec![b' '; bytes.len()];
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_ascii() => out[i] = c,
+            _ => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A single exploded item may take a trailing comma unless it is a comprehension or generator.
 fn comma_ok(body: &str, style: &Style) -> bool {
-    style.language != Language::Python || !body.contains(" for ")
+    style.language != Language::Python || top_level_for(body).is_none()
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
+use crate::{Error, GeneratedFile};
 use zrpc_plan::reserved::PHP;
 use zrpc_plan::{FieldPlan, Literal, Plan, Position};
-use crate::{Error, GeneratedFile};
 
 /// PSR-12's soft line limit.
 const LINE_LIMIT: usize = 120;
@@ -393,7 +393,11 @@ impl<'a> PhpPass<'a> {
                 format!("isset({wire}) ? {decode} : {}", self.literal(default))
             }
             None if planned.optional => format!("{wire} ?? null"),
-            None => format!("Runtime\\Wire::field($wire, {}, {})", quote(&f.name), quote(owner)),
+            None => format!(
+                "Runtime\\Wire::field($wire, {}, {})",
+                quote(&f.name),
+                quote(owner)
+            ),
         };
         let conversion_ty = if planned.default.is_some() {
             // Already decoded above.
@@ -513,9 +517,7 @@ impl<'a> PhpPass<'a> {
         let names: Vec<String> = m
             .args
             .iter()
-            .map(|a| {
-                property_name(&a.name, Position::Arg)
-            })
+            .map(|a| property_name(&a.name, Position::Arg))
             .collect();
         let params: Vec<String> = m
             .args
@@ -902,7 +904,13 @@ impl<'a> PhpPass<'a> {
                 };
                 let args: Vec<String> = fields
                     .iter()
-                    .map(|f| format!("{}: {}", property_name(&f.name, position), self.literal(&f.value)))
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            property_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
+                    })
                     .collect();
                 format!("new {}({})", class_name(ty), args.join(", "))
             }

@@ -13,11 +13,11 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Schema, Service, Struct, TypeDef};
 
 use crate::naming::{doc_lines, snake_case};
-use zrpc_plan::reserved::PYTHON;
-use zrpc_plan::layout::{self, layout};
-use zrpc_plan::{Plan, Position};
 use crate::{Error, GeneratedFile};
 use types::{Imports, TypeNames};
+use zrpc_plan::layout::{self, layout};
+use zrpc_plan::reserved::PYTHON;
+use zrpc_plan::{Plan, Position};
 
 /// Generates the Python package for `schema`.
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
@@ -96,7 +96,8 @@ pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
     let runtime = Runtime {
         package: package.clone(),
     };
-    files.push(file(dir.join("_zrpc.py"), tidy(&runtime.render()?)));
+    // The runtime is hand-laid-out already.
+    files.push(file(dir.join("_zrpc.py"), tidy_lines(&runtime.render()?)));
     files.push(file(dir.join("py.typed"), String::new()));
     Ok(files)
 }
@@ -224,7 +225,11 @@ fn escape_docstring(line: &str) -> String {
 /// Long lines broken as ruff format does, trailing spaces off, at most two blank lines in a
 /// row, exactly one final newline.
 fn tidy(text: &str) -> String {
-    let text = layout(text, &layout::PYTHON);
+    tidy_lines(&layout(text, &layout::PYTHON))
+}
+
+/// Trailing spaces off, at most two blank lines in a row, exactly one final newline.
+fn tidy_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.lines() {

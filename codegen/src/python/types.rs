@@ -216,8 +216,16 @@ impl<'a> TypeNames<'a> {
                 let args: Vec<String> = fields
                     .iter()
                     .map(|f| {
-                        let position = if error { Position::ErrorField } else { Position::Field };
-                        format!("{}={}", field_name(&f.name, position), self.literal(&f.value))
+                        let position = if error {
+                            Position::ErrorField
+                        } else {
+                            Position::Field
+                        };
+                        format!(
+                            "{}={}",
+                            field_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
                     })
                     .collect();
                 format!("{}({})", self.class(ty), args.join(", "))
@@ -310,11 +318,20 @@ fn bytes_literal(bytes: &[u8]) -> String {
     out
 }
 
+/// A str literal quoted as ruff format prefers: double quotes unless that needs more escapes.
 fn string_literal(s: &str) -> String {
-    let mut out = String::from("\"");
+    let quote = if s.contains('"') && !s.contains('\'') {
+        '\''
+    } else {
+        '"'
+    };
+    let mut out = String::from(quote);
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -323,7 +340,7 @@ fn string_literal(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
@@ -673,7 +690,9 @@ fn field_view(
         Some(value) => {
             let literal = names.literal(&value);
             let field_default = match &value {
-                Literal::List(items) if items.is_empty() => "field(default_factory=list)".to_owned(),
+                Literal::List(items) if items.is_empty() => {
+                    "field(default_factory=list)".to_owned()
+                }
                 Literal::Map(entries) if entries.is_empty() => {
                     "field(default_factory=dict)".to_owned()
                 }

@@ -10,9 +10,9 @@ use askama::Template;
 use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
+use crate::{Error, GeneratedFile};
 use zrpc_plan::reserved::RUBY;
 use zrpc_plan::{Literal, Plan, Position};
-use crate::{Error, GeneratedFile};
 
 /// Shipped beside the code: IDL argument names such as `a`, `x` or `dx` are shorter than
 /// rubocop's default minimum.
@@ -432,10 +432,7 @@ impl<'a> RubyPass<'a> {
                     Some(default) => {
                         let inner = self.plan.strip_optional(&f.ty);
                         let decode = self.decode_expr(inner, &wire, 0, false);
-                        let value = format!(
-                            "{wire}.nil? ? {} : {decode}",
-                            self.literal(default)
-                        );
+                        let value = format!("{wire}.nil? ? {} : {decode}", self.literal(default));
                         (String::new(), value)
                     }
                     None => {
@@ -868,7 +865,13 @@ impl<'a> RubyPass<'a> {
                 };
                 let args: Vec<String> = fields
                     .iter()
-                    .map(|f| format!("{}: {}", field_name(&f.name, position), self.literal(&f.value)))
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            field_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
+                    })
                     .collect();
                 format!("{}.new({})", self.qualified(ty), args.join(", "))
             }

@@ -562,7 +562,11 @@ impl Renderer<'_> {
                 quote!(#literal)
             }
             (ty, Literal::Float(float)) => {
-                let float_ty = if *ty == Type::F32 { quote!(f32) } else { quote!(f64) };
+                let float_ty = if *ty == Type::F32 {
+                    quote!(f32)
+                } else {
+                    quote!(f64)
+                };
                 if float.is_nan() {
                     quote!(#float_ty::NAN)
                 } else if float.is_infinite() && *float > 0.0 {
@@ -634,7 +638,9 @@ impl Renderer<'_> {
             }
             (_, Literal::Some(value)) => self.value(ty, value)?,
             (_, Literal::List(_) | Literal::Map(_)) => {
-                return Err(GenerateError::UnknownType(zrpc_plan::literal::type_text(ty)))
+                return Err(GenerateError::UnknownType(zrpc_plan::literal::type_text(
+                    ty,
+                )))
             }
         })
     }
