@@ -187,6 +187,16 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
         return;
     }
     let indent = line.len() - line.trim_start().len();
+    // An argument line `a if b else c,` (from a template) breaks per clause, as ruff does.
+    if let Some(argument) = line.trim().strip_suffix(',') {
+        if let Some((value, condition, otherwise)) = conditional(argument, style) {
+            let pad = &line[..indent];
+            push(out, &format!("{pad}{value}"));
+            push(out, &format!("{pad}{condition}"));
+            break_line(&format!("{pad}{otherwise},"), style, out);
+            return;
+        }
+    }
     let found = scan(line, style);
     if found.comment.is_some() || found.pairs.is_empty() {
         push(out, line);
