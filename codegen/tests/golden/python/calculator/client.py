@@ -65,22 +65,28 @@ class CalculatorClient:
 
     def countdown(self, n: int) -> Iterator[int]:
         """Yields n, n-1, ..., 1."""
-        return (_zrpc.expect_int(item) for item in self._connection.stream("countdown", [n]))
+        return (
+            _zrpc.expect_int(item)
+            for item in self._connection.stream("countdown", [n])
+        )
 
     def translate(self, p: Point, dx: float, dy: float) -> Point:
         """Moves a point."""
-        return Point.from_wire(self._connection.call("translate", [p.to_wire(), dx, dy]))
+        return Point.from_wire(
+            self._connection.call("translate", [p.to_wire(), dx, dy])
+        )
 
     def classify(self, values: Sequence[Value]) -> dict[str, int]:
         """Counts the values by kind."""
         result = self._connection.call("classify", [[v.to_wire() for v in values]])
         return {
-            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
+            _zrpc.expect_str(k): _zrpc.expect_int(v)
+            for k, v in _zrpc.expect_map(result).items()
         }
 
-    def echo_bytes(self, data: bytes) -> bytes:
+    def echo_bytes(self, data_: bytes) -> bytes:
         """Echoes raw bytes."""
-        return _zrpc.expect_bytes(self._connection.call("echo_bytes", [data]))
+        return _zrpc.expect_bytes(self._connection.call("echo_bytes", [data_]))
 
     def sleep(self, ms: int) -> int:
         """Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts)."""
@@ -147,18 +153,23 @@ class AsyncCalculatorClient:
 
     async def translate(self, p: Point, dx: float, dy: float) -> Point:
         """Moves a point."""
-        return Point.from_wire(await self._connection.call("translate", [p.to_wire(), dx, dy]))
+        return Point.from_wire(
+            await self._connection.call("translate", [p.to_wire(), dx, dy])
+        )
 
     async def classify(self, values: Sequence[Value]) -> dict[str, int]:
         """Counts the values by kind."""
-        result = await self._connection.call("classify", [[v.to_wire() for v in values]])
+        result = await self._connection.call(
+            "classify", [[v.to_wire() for v in values]]
+        )
         return {
-            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
+            _zrpc.expect_str(k): _zrpc.expect_int(v)
+            for k, v in _zrpc.expect_map(result).items()
         }
 
-    async def echo_bytes(self, data: bytes) -> bytes:
+    async def echo_bytes(self, data_: bytes) -> bytes:
         """Echoes raw bytes."""
-        return _zrpc.expect_bytes(await self._connection.call("echo_bytes", [data]))
+        return _zrpc.expect_bytes(await self._connection.call("echo_bytes", [data_]))
 
     async def sleep(self, ms: int) -> int:
         """Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts)."""
