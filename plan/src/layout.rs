@@ -202,13 +202,22 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
         push(out, line);
         return;
     }
-    // The last pair whose head fits; the first pair when none does (as black's right-hand split).
-    let pair = found
-        .pairs
-        .iter()
-        .rev()
-        .find(|p| {
-            width(&line[..=p.open]) <= style.width && !line[p.open + 1..p.close].trim().is_empty()
+    // A Python `def` splits at its parameter list (black's left-hand split); anything else at
+    // the last pair whose head fits, or the first pair when none does (the right-hand split).
+    let def = style.language == Language::Python && {
+        let code = line.trim_start();
+        code.starts_with("def ") || code.starts_with("async def ")
+    };
+    let non_empty = |p: &&Pair| !line[p.open + 1..p.close].trim().is_empty();
+    let pair = if def { found.pairs.first() } else { None };
+    let pair = pair
+        .or_else(|| {
+            found
+                .pairs
+                .iter()
+                .rev()
+                .filter(non_empty)
+                .find(|p| width(&line[..=p.open]) <= style.width)
         })
         .or_else(|| {
             found
@@ -235,7 +244,7 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
         && !head[..head.len() - 1]
             .trim_end()
             .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')' || c == ']');
-    if width(&one_line) <= style.width && !is_import && !display && comma_ok(body, style) {
+    if width(&one_line) <= style.width && !is_import && !display {
         push(out, &one_line);
     } else {
         let last = items.len() - 1;
@@ -375,6 +384,21 @@ mod tests {
             args.join(", ").repeat(2).replace("x_", "x_, ")
         );
         assert!(!layout(&ruby, &RUBY).contains(",\n  )"));
+    }
+
+    #[test]
+    fn a_def_splits_at_its_parameters() {
+        let line = format!(
+            "    async def f(self, value: Mapping[str, {}]) -> AsyncIterator[Choice]:\n",
+            "x".repeat(30)
+        );
+        assert_eq!(
+            layout(&line, &PYTHON),
+            format!(
+                "    async def f(\n        self, value: Mapping[str, {}]\n    ) -> AsyncIterator[Choice]:\n",
+                "x".repeat(30)
+            )
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum Position {
     Const,
     /// A segment of a namespace / package / module path.
     Module,
+    /// A local of a generated decoder that holds a field's raw wire value (named after the
+    /// field, so it must not clobber the decoder's own locals).
+    Local,
 }
 
 use Position::*;
@@ -32,9 +35,9 @@ use Position::*;
 /// Every position a member of a generated class can take.
 const MEMBERS: &[Position] = &[Field, ErrorField, Method];
 /// Locals and parameters.
-const LOCALS: &[Position] = &[Field, ErrorField, Arg];
+const LOCALS: &[Position] = &[Field, ErrorField, Arg, Local];
 const ALL: &[Position] = &[
-    Type, Field, ErrorField, EnumMember, Method, Arg, Const, Module,
+    Type, Field, ErrorField, EnumMember, Method, Arg, Const, Module, Local,
 ];
 
 /// A language's reserved names: `(name, where it is reserved)`.
@@ -134,8 +137,12 @@ pub static PYTHON: Reserved = Reserved {
         (&["to_wire", "from_wire", "value"], &[Field, ErrorField]),
         // Members of every client class.
         (&["close", "connection"], &[Method]),
-        // Locals of the decoders and of client methods.
-        (&["data", "fields", "details", "result", "item"], LOCALS),
+        // Locals of the decoders and of client methods: a field of that name is fine (it is an
+        // attribute and a keyword argument), but the decoder's local for it is escaped.
+        (
+            &["data", "fields", "details", "result", "item", "cls"],
+            &[Arg, Local],
+        ),
         // Inherited from `RemoteError` / `Exception`.
         (
             &[

@@ -678,7 +678,7 @@ fn field_view(
 ) -> FieldView {
     let f = planned.def;
     let name = field_name(&f.name, position);
-    let local = name.clone();
+    let local = PYTHON.escape(&name, Position::Local);
     let annotation = names.annotation(&f.ty, false, imports);
     let self_expr = format!("self.{name}");
     let encode = names.encode(&f.ty, &self_expr, 0).unwrap_or(self_expr);

@@ -66,8 +66,7 @@ class CalculatorClient:
     def countdown(self, n: int) -> Iterator[int]:
         """Yields n, n-1, ..., 1."""
         return (
-            _zrpc.expect_int(item)
-            for item in self._connection.stream("countdown", [n])
+            _zrpc.expect_int(item) for item in self._connection.stream("countdown", [n])
         )
 
     def translate(self, p: Point, dx: float, dy: float) -> Point:
