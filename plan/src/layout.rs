@@ -16,6 +16,9 @@ pub struct Style {
     pub indent: usize,
     /// Exploded items end in a comma, the last one too (Python, PHP; not Ruby's rubocop).
     pub trailing_comma: bool,
+    /// An exploded argument or parameter list has one item per line (PSR-12), never all on
+    /// one indented line.
+    pub one_argument_per_line: bool,
     /// Starts a comment to the end of the line.
     pub comment: &'static str,
     pub language: Language,
@@ -33,6 +36,7 @@ pub const PYTHON: Style = Style {
     width: 88,
     indent: 4,
     trailing_comma: true,
+    one_argument_per_line: false,
     comment: "#",
     language: Language::Python,
 };
@@ -42,6 +46,7 @@ pub const RUBY: Style = Style {
     width: 120,
     indent: 2,
     trailing_comma: false,
+    one_argument_per_line: false,
     comment: "#",
     language: Language::Ruby,
 };
@@ -51,6 +56,7 @@ pub const PHP: Style = Style {
     width: 120,
     indent: 4,
     trailing_comma: true,
+    one_argument_per_line: true,
     comment: "//",
     language: Language::Php,
 };
@@ -77,7 +83,7 @@ pub fn layout(text: &str, style: &Style) -> String {
         if is_comment {
             push(&mut out, line);
         } else {
-            break_line(line, style, &mut out);
+            break_line(line, style, &mut out, true);
         }
     }
     if !text.ends_with('\n') && out.ends_with('\n') {
@@ -105,6 +111,8 @@ struct Pair {
 /// Top-level bracket pairs and top-level commas of `code`, strings and comments skipped.
 struct Scan {
     pairs: Vec<Pair>,
+    /// Top-level Ruby blocks (`{ |x| ... }`), which break into `do |x| ... end` instead.
+    blocks: Vec<Pair>,
     commas: Vec<usize>,
     /// Where a trailing comment starts, if any.
     comment: Option<usize>,
@@ -113,6 +121,7 @@ struct Scan {
 fn scan(code: &str, style: &Style) -> Scan {
     let bytes = code.as_bytes();
     let mut pairs = Vec::new();
+    let mut blocks = Vec::new();
     let mut commas = Vec::new();
     let mut stack: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
@@ -141,6 +150,8 @@ fn scan(code: &str, style: &Style) -> Scan {
                 if let Some((open, splittable)) = stack.pop() {
                     if stack.is_empty() && splittable {
                         pairs.push(Pair { open, close: i });
+                    } else if stack.is_empty() && is_block(code, open, style) {
+                        blocks.push(Pair { open, close: i });
                     }
                 }
             }
@@ -151,9 +162,17 @@ fn scan(code: &str, style: &Style) -> Scan {
     }
     Scan {
         pairs,
+        blocks,
         commas,
         comment,
     }
+}
+
+/// A Ruby block `{ |params| body }` opens at `open`.
+fn is_block(code: &str, open: usize, style: &Style) -> bool {
+    style.language == Language::Ruby
+        && code.as_bytes()[open] == b'{'
+        && code[open + 1..].trim_start().starts_with('|')
 }
 
 /// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at their brackets.
@@ -161,10 +180,8 @@ fn splittable(code: &str, open: usize, style: &Style) -> bool {
     if style.language != Language::Ruby {
         return true;
     }
-    let rest = &code[open + 1..];
-    let block = code.as_bytes()[open] == b'{' && rest.trim_start().starts_with('|');
     let words = code[..open].ends_with("%w") || code[..open].ends_with("%i");
-    !block && !words
+    !is_block(code, open, style) && !words
 }
 
 /// The index after the string literal starting at `start` (escapes honoured).
@@ -181,7 +198,8 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-fn break_line(line: &str, style: &Style, out: &mut String) {
+/// `statement`: the line is a whole statement, not an item inside brackets.
+fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
     if width(line) <= style.width {
         push(out, line);
         return;
@@ -193,11 +211,36 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
             let pad = &line[..indent];
             push(out, &format!("{pad}{value}"));
             push(out, &format!("{pad}{condition}"));
-            break_line(&format!("{pad}{otherwise},"), style, out);
+            break_line(&format!("{pad}{otherwise},"), style, out, false);
             return;
         }
     }
     let found = scan(line, style);
+    // A Ruby statement ending in a block: `x = a.map do |item|`, the body, `end` (rubocop's
+    // multi-line block style). Not inside an argument list, where `do` would bind elsewhere.
+    if let Some(block) = found.blocks.last() {
+        let code = line.trim();
+        let key = code
+            .split_once(": ")
+            .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        // Keyword arguments and hash pairs are items of an enclosing call or literal.
+        let statement = statement && !code.ends_with(',') && !key && !code.starts_with('\'');
+        if statement && found.comment.is_none() && block.close + 1 == line.trim_end().len() {
+            let inner = line[block.open + 1..block.close].trim();
+            if let Some((params, body)) = inner
+                .strip_prefix('|')
+                .and_then(|rest| rest.split_once('|'))
+            {
+                let pad = &line[..indent];
+                let head = line[..block.open].trim_end();
+                push(out, &format!("{head} do |{params}|"));
+                let inner_pad = " ".repeat(indent + style.indent);
+                break_line(&format!("{inner_pad}{}", body.trim()), style, out, true);
+                push(out, &format!("{pad}end"));
+                return;
+            }
+        }
+    }
     if found.comment.is_some() || found.pairs.is_empty() {
         push(out, line);
         return;
@@ -244,7 +287,9 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
         && !head[..head.len() - 1]
             .trim_end()
             .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')' || c == ']');
-    if width(&one_line) <= style.width && !is_import && !display {
+    let argument_list = style.one_argument_per_line && line.as_bytes()[pair.open] == b'(';
+    let spread = is_import || display || (argument_list && items.len() > 1);
+    if width(&one_line) <= style.width && !spread {
         push(out, &one_line);
     } else {
         let last = items.len() - 1;
@@ -263,13 +308,18 @@ fn break_line(line: &str, style: &Style, out: &mut String) {
                 Some((value, condition, otherwise)) if width(&line) > style.width => {
                     push(out, &format!("{pad}{value}"));
                     push(out, &format!("{pad}{condition}"));
-                    break_line(&format!("{pad}{otherwise}{comma}"), style, out);
+                    break_line(&format!("{pad}{otherwise}{comma}"), style, out, false);
                 }
-                _ => break_line(&line, style, out),
+                _ => break_line(&line, style, out, false),
             }
         }
     }
-    break_line(&format!("{}{tail}", " ".repeat(indent)), style, out);
+    break_line(
+        &format!("{}{tail}", " ".repeat(indent)),
+        style,
+        out,
+        statement,
+    );
 }
 
 /// The comma-separated items of a bracket body (a trailing comma dropped); a Python
@@ -407,7 +457,23 @@ mod tests {
         assert_eq!(layout(&text, &PYTHON), text);
         let doc = format!("    \"\"\"\n    {}(a, b)\n    \"\"\"\n", "d".repeat(100));
         assert_eq!(layout(&doc, &PYTHON), doc);
-        let block = format!("  x.map {{ |item| {}(item, 1) }}\n", "b".repeat(120));
-        assert!(layout(&block, &RUBY).starts_with("  x.map { |item| bbb"));
+        let block = format!("  f(x.map {{ |item| {}(item, 1) }}),\n", "b".repeat(120));
+        assert!(
+            layout(&block, &RUBY).starts_with("  f(\n    x.map { |item| bbb"),
+            "{}",
+            layout(&block, &RUBY)
+        );
+    }
+
+    #[test]
+    fn a_ruby_statement_block_becomes_do_end() {
+        let long = "b".repeat(70);
+        let text = format!(
+            "    items = wire.map {{ |item| item.transform_values {{ |v| {long}(v) }} }}\n"
+        );
+        assert_eq!(
+            layout(&text, &RUBY),
+            format!("    items = wire.map do |item|\n      item.transform_values {{ |v| {long}(v) }}\n    end\n")
+        );
     }
 }

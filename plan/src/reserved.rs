@@ -48,6 +48,8 @@ pub struct Reserved {
     pub types_ignore_case: bool,
     /// What [`Reserved::escape`] appends.
     pub suffix: &'static str,
+    /// A different suffix for some positions (PHP keeps camelCaps / StudlyCaps: `ClassType`).
+    pub position_suffixes: &'static [(Position, &'static str)],
 }
 
 impl Reserved {
@@ -65,9 +67,14 @@ impl Reserved {
 
     /// `name` with the suffix appended until it is free in `position`.
     pub fn escape(&self, name: &str, position: Position) -> String {
+        let suffix = self
+            .position_suffixes
+            .iter()
+            .find(|(p, _)| *p == position)
+            .map_or(self.suffix, |(_, suffix)| suffix);
         let mut escaped = name.to_owned();
         while self.is_reserved(&escaped, position) {
-            escaped.push_str(self.suffix);
+            escaped.push_str(suffix);
         }
         escaped
     }
@@ -89,6 +96,7 @@ pub static PYTHON: Reserved = Reserved {
     language: "python",
     types_ignore_case: false,
     suffix: "_",
+    position_suffixes: &[],
     words: &[
         // Hard keywords.
         (
@@ -181,6 +189,7 @@ pub static RUBY: Reserved = Reserved {
     language: "ruby",
     types_ignore_case: false,
     suffix: "_",
+    position_suffixes: &[],
     words: &[
         // Keywords, including the magic `__FILE__` family and `BEGIN` / `END` blocks: never a
         // local, parameter or constant.
@@ -318,6 +327,14 @@ pub static PHP: Reserved = Reserved {
     language: "php",
     types_ignore_case: true,
     suffix: "_",
+    // PSR-1: class names in StudlyCaps, methods (and by convention properties) in camelCaps.
+    position_suffixes: &[
+        (Type, "Type"),
+        (Field, "Field"),
+        (ErrorField, "Field"),
+        (Arg, "Arg"),
+        (Method, "Method"),
+    ],
     words: &[
         // Reserved and soft-reserved words PHP forbids as class, interface or enum names
         // (compared case-insensitively), plus the classes every generated tree defines.
@@ -474,6 +491,7 @@ pub static RUST: Reserved = Reserved {
     language: "rust",
     types_ignore_case: false,
     suffix: "_",
+    position_suffixes: &[],
     words: &[
         // Strict, reserved and edition-2018+ keywords: written as raw identifiers (`r#type`).
         (RUST_RAW_KEYWORDS, ALL),
@@ -518,7 +536,8 @@ mod tests {
         assert_eq!(PYTHON.escape("message", ErrorField), "message_");
         assert_eq!(RUBY.escape("END", EnumMember), "END_");
         assert_eq!(RUBY.escape("to_h", Field), "to_h_");
-        assert_eq!(PHP.escape("List", Type), "List_");
+        assert_eq!(PHP.escape("List", Type), "ListType");
+        assert_eq!(PHP.escape("message", ErrorField), "messageField");
         assert_eq!(PHP.escape("List", Field), "List");
         assert!(python_is_magic("_value_") && python_is_magic("__x") && !python_is_magic("x_"));
     }

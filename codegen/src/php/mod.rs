@@ -12,11 +12,9 @@ use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
+use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::PHP;
 use zrpc_plan::{FieldPlan, Literal, Plan, Position};
-
-/// PSR-12's soft line limit.
-const LINE_LIMIT: usize = 120;
 
 /// Which way a conversion goes: wire form to PHP value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -167,9 +165,18 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .render()?;
         files.push((php_file(&name), body + "\n"));
     }
+    // Templates write one statement per line; the layout pass breaks the long ones. The
+    // runtime library (Runtime/) is hand-written, laid out and linted on its own.
     Ok(files
         .into_iter()
-        .map(|(path, contents)| GeneratedFile { path, contents })
+        .map(|(path, contents)| {
+            let contents = if path.starts_with("Runtime") {
+                contents
+            } else {
+                layout(&contents, &layout::PHP)
+            };
+            GeneratedFile { path, contents }
+        })
         .collect())
 }
 
@@ -390,7 +397,11 @@ impl<'a> PhpPass<'a> {
             Some(default) => {
                 let inner = self.plan.strip_optional(&f.ty);
                 let decode = self.decode_expr(inner, &wire, 0, Scope::Root);
-                format!("isset({wire}) ? {decode} : {}", self.literal(default))
+                if decode == wire {
+                    format!("{wire} ?? {}", self.literal(default))
+                } else {
+                    format!("isset({wire}) ? {decode} : {}", self.literal(default))
+                }
             }
             None if planned.optional => format!("{wire} ?? null"),
             None => format!(
@@ -406,20 +417,10 @@ impl<'a> PhpPass<'a> {
             f.ty.clone()
         };
         let var = if name == "wire" { "wireField" } else { &name };
-        let (from_prelude, from_wire) = self.hoist(
-            Conversion::Decode,
-            &conversion_ty,
-            &source,
-            var,
-            12 + name.len() + 2,
-        );
-        let (to_prelude, to_wire) = self.hoist(
-            Conversion::Encode,
-            &f.ty,
-            &format!("$this->{name}"),
-            var,
-            12 + f.name.len() + 6,
-        );
+        let (from_prelude, from_wire) =
+            self.hoist(Conversion::Decode, &conversion_ty, &source, var);
+        let (to_prelude, to_wire) =
+            self.hoist(Conversion::Encode, &f.ty, &format!("$this->{name}"), var);
         PhpField {
             php_type: self.native_type(&f.ty, Scope::Root),
             default: planned.absent_value().map(|value| self.literal(&value)),
@@ -441,24 +442,7 @@ impl<'a> PhpPass<'a> {
                 doc: String::new(),
                 name: format!("{}{name}", pascal_case(&v.name)),
                 wire: v.name.clone(),
-                from_wire: {
-                    let one_line = self.decode_expr(&v.ty, "$value", 0, Scope::Root);
-                    if 12 + 16 + 2 * v.name.len() + name.len() + one_line.len() <= LINE_LIMIT {
-                        one_line
-                    } else {
-                        format!(
-                            "\n                {},\n            ",
-                            self.multiline(
-                                (Conversion::Decode, Scope::Root),
-                                &v.ty,
-                                "$value",
-                                0,
-                                16,
-                                16
-                            )
-                        )
-                    }
-                },
+                from_wire: self.decode_expr(&v.ty, "$value", 0, Scope::Root),
             })
             .collect();
         let mut files = vec![(
@@ -487,7 +471,6 @@ impl<'a> PhpPass<'a> {
                 "$this->value",
                 "wire",
                 8,
-                17 + v.name.len(),
             );
             let body = VariantTemplate {
                 namespace: &self.namespace,
@@ -535,7 +518,7 @@ impl<'a> PhpPass<'a> {
                     .then(|| format!("@param {doc_type} ${n}"))
             })
             .collect();
-        // An argument too long for its own line is converted first, into `$nameWire`.
+        // An argument converted by a closure is converted first, into `$nameWire`.
         let mut prelude = String::new();
         let wire_args: Vec<String> = m
             .args
@@ -547,34 +530,18 @@ impl<'a> PhpPass<'a> {
                     &a.ty,
                     &format!("${n}"),
                     &format!("{n}Wire"),
-                    12,
                 );
                 prelude.push_str(&lines);
                 wire
             })
             .collect();
-        let args_inline = format!("[{}]", wire_args.join(", "));
-        let args_multiline = format!(
-            "[\n{}        ]",
-            wire_args
-                .iter()
-                .map(|a| format!("            {a},\n"))
-                .collect::<String>()
-        );
-        // Keeps lines within PSR-12's 120 columns.
+        let args = format!("[{}]", wire_args.join(", "));
+        // One statement per line; the layout pass breaks the long ones.
         let invoke = |prefix: &str, call: &str| {
-            let line = format!(
-                "        {prefix}$this->connection->{call}('{}', {args_inline});",
+            format!(
+                "        {prefix}$this->connection->{call}('{}', {args});",
                 m.name
-            );
-            if line.len() <= 120 {
-                line
-            } else {
-                format!(
-                    "        {prefix}$this->connection->{call}('{}', {args_multiline});",
-                    m.name
-                )
-            }
+            )
         };
         let (returns, body) = match &m.returns {
             Returns::Nothing => ("void".to_string(), invoke("", "call")),
@@ -640,78 +607,14 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
-    /// `array_map` calls spread over lines.
-    fn multiline(
-        &self,
-        (conversion, scope): (Conversion, Scope),
-        ty: &Type,
-        expr: &str,
-        depth: usize,
-        indent: usize,
-        lead: usize,
-    ) -> String {
-        let one_line = self.convert(conversion, scope, ty, expr, depth);
-        if lead + one_line.len() < LINE_LIMIT {
-            return one_line;
-        }
-        let pad = " ".repeat(indent);
-        let item = closure_var(depth);
-        let spread = |inner: &Type| {
-            let arrow = format!("static fn ({item}) => ");
-            let lead = indent + 4 + arrow.len();
-            let body = self.multiline(
-                (conversion, scope),
-                inner,
-                &item,
-                depth + 1,
-                indent + 4,
-                lead,
-            );
-            format!("array_map(\n{pad}    {arrow}{body},\n{pad}    {expr},\n{pad})")
-        };
-        match (conversion, self.schema.resolve_alias(ty)) {
-            (_, Type::List(inner)) | (Conversion::Decode, Type::Map(_, inner)) => spread(inner),
-            (Conversion::Encode, Type::Map(_, _)) => match one_line.strip_prefix("new ") {
-                // `new WireMap(array_map(...)[, false])`: spread the array_map inside.
-                Some(rest) => {
-                    let (class, _) = rest.split_once('(').unwrap_or((rest, ""));
-                    let flag = if one_line.ends_with(", false)") {
-                        ", false"
-                    } else {
-                        ""
-                    };
-                    let Type::Map(_, value) = self.schema.resolve_alias(ty) else {
-                        return one_line;
-                    };
-                    format!("new {class}({}{flag})", spread(value))
-                }
-                None => one_line,
-            },
-            (_, Type::Optional(inner)) => {
-                let test = format!("{expr} === null ? null : ");
-                let lead = lead + test.len();
-                let value = self.multiline((conversion, scope), inner, expr, depth, indent, lead);
-                format!("{test}{value}")
-            }
-            _ => one_line,
-        }
-    }
-
     /// (prelude, expression) for a root-namespace file; see `hoist_in`.
-    fn hoist(
-        &self,
-        conversion: Conversion,
-        ty: &Type,
-        expr: &str,
-        var: &str,
-        prefix: usize,
-    ) -> (String, String) {
-        self.hoist_in((conversion, Scope::Root), ty, expr, var, 8, prefix)
+    fn hoist(&self, conversion: Conversion, ty: &Type, expr: &str, var: &str) -> (String, String) {
+        self.hoist_in((conversion, Scope::Root), ty, expr, var, 8)
     }
 
-    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
-    /// it), else computed first into `$var` at `indent`.
+    /// (prelude, expression): a conversion through a closure is computed first into `$var` at
+    /// `indent` (a statement of its own, which the layout pass breaks when long); a simple one
+    /// stays inline.
     fn hoist_in(
         &self,
         (conversion, scope): (Conversion, Scope),
@@ -719,18 +622,16 @@ impl<'a> PhpPass<'a> {
         expr: &str,
         var: &str,
         indent: usize,
-        prefix: usize,
     ) -> (String, String) {
-        let one_line = self.convert(conversion, scope, ty, expr, 0);
-        if prefix + one_line.len() + 2 <= LINE_LIMIT {
-            return (String::new(), one_line);
+        let value = self.convert(conversion, scope, ty, expr, 0);
+        if value.contains("static fn") {
+            (
+                format!("{}${var} = {value};\n", " ".repeat(indent)),
+                format!("${var}"),
+            )
+        } else {
+            (String::new(), value)
         }
-        let lead = indent + var.len() + 4;
-        let value = self.multiline((conversion, scope), ty, expr, 0, indent, lead);
-        (
-            format!("{}${var} = {value};\n", " ".repeat(indent)),
-            format!("${var}"),
-        )
     }
 
     /// The native PHP type of a model type.
@@ -959,12 +860,10 @@ fn bytes_literal(bytes: &[u8]) -> String {
 /// A class name: StudlyCaps, with a `Type` suffix where PHP reserves the name.
 fn class_name(name: &str) -> String {
     let pascal = pascal_case(name);
-    if PHP.is_reserved(&pascal, Position::Type)
-        || !pascal.starts_with(|c: char| c.is_ascii_alphabetic())
-    {
-        format!("{pascal}Type")
+    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        PHP.escape(&pascal, Position::Type)
     } else {
-        pascal
+        format!("{pascal}Type")
     }
 }
 

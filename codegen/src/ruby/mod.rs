@@ -11,6 +11,7 @@ use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
 use crate::{Error, GeneratedFile};
+use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
 use zrpc_plan::{Literal, Plan, Position};
 
@@ -24,9 +25,6 @@ AllCops:
 Naming/MethodParameterName:
   MinNameLength: 1
 ";
-
-/// Generated lines stay within rubocop's default line length.
-const LINE_LIMIT: usize = 120;
 
 /// Which way a conversion goes: wire form to Ruby value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -197,9 +195,19 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         ),
     );
     files.push((PathBuf::from(".rubocop.yml"), pass.rubocop_config()));
+    // Templates write one statement per line; the layout pass breaks the long ones. The
+    // protocol file is the hand-written runtime library, laid out (and linted) on its own.
+    let protocol = pass.file("protocol");
     Ok(files
         .into_iter()
-        .map(|(path, contents)| GeneratedFile { path, contents })
+        .map(|(path, contents)| {
+            let contents = if path == protocol || path.extension() != Some("rb".as_ref()) {
+                contents
+            } else {
+                layout(&contents, &layout::RUBY)
+            };
+            GeneratedFile { path, contents }
+        })
         .collect())
 }
 
@@ -432,8 +440,23 @@ impl<'a> RubyPass<'a> {
                     Some(default) => {
                         let inner = self.plan.strip_optional(&f.ty);
                         let decode = self.decode_expr(inner, &wire, 0, false);
-                        let value = format!("{wire}.nil? ? {} : {decode}", self.literal(default));
-                        (String::new(), value)
+                        let default = self.literal(default);
+                        if has_block(&decode) {
+                            // The block runs on a present value only (`&.`); a decoded value is
+                            // never `false`, so `nil` alone means absent.
+                            let safe = match decode.strip_prefix(&format!("{wire}.")) {
+                                Some(rest) => format!("{wire}&.{rest}"),
+                                None => decode,
+                            };
+                            (
+                                format!(
+                                    "    {var} = {safe}\n    {var} = {default} if {var}.nil?\n"
+                                ),
+                                var.clone(),
+                            )
+                        } else {
+                            (String::new(), format!("{wire}.nil? ? {default} : {decode}"))
+                        }
                     }
                     None => {
                         let from_value = if planned.optional {
@@ -447,18 +470,11 @@ impl<'a> RubyPass<'a> {
                             &from_value,
                             &var,
                             4,
-                            6 + name.len() + 3,
                         )
                     }
                 };
-                let (to_prelude, to_wire) = self.hoist(
-                    Conversion::Encode,
-                    &f.ty,
-                    &format!("@{name}"),
-                    &var,
-                    4,
-                    6 + f.name.len() + 7,
-                );
+                let (to_prelude, to_wire) =
+                    self.hoist(Conversion::Encode, &f.ty, &format!("@{name}"), &var, 4);
                 RbField {
                     doc: doc_comment(f.doc.as_deref(), "  "),
                     yard: self.yard(&f.ty),
@@ -486,12 +502,7 @@ impl<'a> RubyPass<'a> {
             params.push(format!("message: '{}'", s.name));
             params.push("traceback: nil".to_string());
         }
-        let indent = 2 * self.module_path.len() + 2;
-        let params = if indent + "def initialize()".len() + params.join(", ").len() > 120 {
-            format!("\n    {}\n  ", params.join(",\n    "))
-        } else {
-            params.join(", ")
-        };
+        let params = params.join(", ");
         StructTemplate {
             doc: doc_comment(
                 Some(
@@ -549,16 +560,9 @@ impl<'a> RubyPass<'a> {
                     "wire",
                     "value",
                     6,
-                    10,
                 );
-                (rb.to_prelude, rb.to_wire) = self.hoist(
-                    Conversion::Encode,
-                    &v.ty,
-                    "value",
-                    "wire",
-                    6,
-                    14 + v.name.len(),
-                );
+                (rb.to_prelude, rb.to_wire) =
+                    self.hoist(Conversion::Encode, &v.ty, "value", "wire", 6);
                 rb
             })
             .collect();
@@ -592,20 +596,16 @@ impl<'a> RubyPass<'a> {
             .zip(&params)
             .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
-        let mut call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
-        // A call line that would pass the limit gets its converted arguments computed first.
+        // Arguments converted with a block are computed first, one statement each.
         let mut prelude = String::new();
-        if self.column(4) + "items = @connection.stream()".len() + call_args.len() > LINE_LIMIT {
-            for ((arg, param), wire) in m.args.iter().zip(&params).zip(wire_args.iter_mut()) {
-                if wire != param {
-                    let var = format!("{param}_wire");
-                    let value = self.multiline(Conversion::Encode, &arg.ty, param, 0, 4);
-                    prelude.push_str(&format!("    {var} = {value}\n"));
-                    *wire = var;
-                }
+        for (param, wire) in params.iter().zip(wire_args.iter_mut()) {
+            if has_block(wire) {
+                let var = format!("{param}_wire");
+                prelude.push_str(&format!("    {var} = {wire}\n"));
+                *wire = var;
             }
-            call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
         }
+        let call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
         let mut doc = m.doc.clone().unwrap_or_default();
         let mut tags = Vec::new();
         for (arg, param) in m.args.iter().zip(&params) {
@@ -621,13 +621,7 @@ impl<'a> RubyPass<'a> {
                 tags.push(format!("@return [{}]", self.yard(ty)));
                 let call = format!("@connection.call({call_args})");
                 let decode = Conversion::Decode { nested: false };
-                let one_line = self.convert(decode, ty, &call, 0);
-                if self.column(4) + one_line.len() <= LINE_LIMIT {
-                    format!("    {one_line}")
-                } else {
-                    let result = self.multiline(decode, ty, "result", 0, 4);
-                    format!("    result = {call}\n    {result}")
-                }
+                format!("    {}", self.convert(decode, ty, &call, 0))
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@yieldparam item [{}]", self.yard(ty)));
@@ -640,12 +634,8 @@ impl<'a> RubyPass<'a> {
                 let stream = format!("@connection.stream({call_args})");
                 let stream = if convert == "item" {
                     stream
-                } else if self.column(4) + stream.len() + convert.len() + 20 <= LINE_LIMIT {
-                    format!("{stream} {{ |item| {convert} }}")
                 } else {
-                    let convert =
-                        self.multiline(Conversion::Decode { nested: false }, ty, "item", 1, 6);
-                    format!("{stream} do |item|\n      {convert}\n    end")
+                    format!("{stream} {{ |item| {convert} }}")
                 };
                 format!("    items = {stream}\n    block ? items.each(&block) : items")
             }
@@ -672,11 +662,6 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    /// The absolute column of a template-relative indentation, inside the namespace modules.
-    fn column(&self, indent: usize) -> usize {
-        2 * self.module_path.len() + indent
-    }
-
     fn convert(&self, conversion: Conversion, ty: &Type, expr: &str, depth: usize) -> String {
         match conversion {
             Conversion::Decode { nested } => self.decode_expr(ty, expr, depth, nested),
@@ -684,37 +669,9 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
-    /// outer blocks spread over lines (`do ... end`), continuation lines indented from `indent`.
-    fn multiline(
-        &self,
-        conversion: Conversion,
-        ty: &Type,
-        expr: &str,
-        depth: usize,
-        indent: usize,
-    ) -> String {
-        let one_line = self.convert(conversion, ty, expr, depth);
-        if self.column(indent) + one_line.len() <= LINE_LIMIT {
-            return one_line;
-        }
-        let (inner, method) = match self.schema.resolve_alias(ty) {
-            Type::List(inner) => (inner.as_ref(), ".map"),
-            Type::Map(_, value) => (value.as_ref(), ".transform_values"),
-            Type::Optional(inner) => (inner.as_ref(), "&.then"),
-            _ => return one_line,
-        };
-        let item = block_var(depth);
-        let body = self.multiline(conversion, inner, &item, depth + 1, indent + 2);
-        if body == item {
-            return one_line;
-        }
-        let pad = " ".repeat(indent);
-        format!("{expr}{method} do |{item}|\n{pad}  {body}\n{pad}end")
-    }
-
-    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
-    /// it at template indentation), else computed first into the local `var` at `indent`.
+    /// (prelude, expression): a conversion with a block is computed first into the local
+    /// `var` (a statement, which the layout pass can break into `do ... end`); a simple one
+    /// stays inline.
     fn hoist(
         &self,
         conversion: Conversion,
@@ -722,17 +679,16 @@ impl<'a> RubyPass<'a> {
         expr: &str,
         var: &str,
         indent: usize,
-        prefix: usize,
     ) -> (String, String) {
-        let one_line = self.convert(conversion, ty, expr, 0);
-        if self.column(prefix) + one_line.len() < LINE_LIMIT {
-            return (String::new(), one_line);
+        let value = self.convert(conversion, ty, expr, 0);
+        if has_block(&value) {
+            (
+                format!("{}{var} = {value}\n", " ".repeat(indent)),
+                var.to_string(),
+            )
+        } else {
+            (String::new(), value)
         }
-        let value = self.multiline(conversion, ty, expr, 0, indent);
-        (
-            format!("{}{var} = {value}\n", " ".repeat(indent)),
-            var.to_string(),
-        )
     }
 
     /// The YARD type of a model type.
@@ -926,8 +882,14 @@ fn capitalised(name: &str) -> String {
     }
 }
 
-/// `"\x00raw".b`: a binary String literal.
+/// `'raw'.b` or `"\x00raw".b`: a binary String literal, single-quoted when nothing needs escaping.
 fn bytes_literal(bytes: &[u8]) -> String {
+    if bytes
+        .iter()
+        .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
+    {
+        return format!("'{}'.b", String::from_utf8_lossy(bytes));
+    }
     let mut out = String::from("\"");
     for &b in bytes {
         match b {
@@ -940,6 +902,11 @@ fn bytes_literal(bytes: &[u8]) -> String {
     }
     out.push_str("\".b");
     out
+}
+
+/// A conversion that runs a block (`{ |item| ... }`).
+fn has_block(expr: &str) -> bool {
+    expr.contains("{ |")
 }
 
 /// Block parameter names by nesting depth, so nested blocks never shadow each other.

@@ -70,7 +70,8 @@ final class CalculatorClient
      */
     public function classify(array $values): array
     {
-        return $this->connection->call('classify', [array_map(static fn ($item) => $item->toWire(), $values)]);
+        $valuesWire = array_map(static fn ($item) => $item->toWire(), $values);
+        return $this->connection->call('classify', [$valuesWire]);
     }
 
     /**
