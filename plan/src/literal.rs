@@ -61,6 +61,20 @@ impl Literal {
     }
 
     /// True for values a language must build fresh per use (lists, maps, structs, unions).
+    /// Whether a struct or union value occurs anywhere inside (an object in most languages:
+    /// PHP cannot build one in a class constant).
+    pub fn has_object(&self) -> bool {
+        match self {
+            Literal::Struct { .. } | Literal::Union { .. } => true,
+            Literal::Some(inner) => inner.has_object(),
+            Literal::List(items) => items.iter().any(Literal::has_object),
+            Literal::Map(entries) => entries
+                .iter()
+                .any(|(k, v)| k.has_object() || v.has_object()),
+            _ => false,
+        }
+    }
+
     pub fn is_mutable(&self) -> bool {
         match self.unwrap_some() {
             Literal::List(_) | Literal::Map(_) | Literal::Struct { .. } | Literal::Union { .. } => {

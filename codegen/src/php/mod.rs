@@ -77,17 +77,31 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     )];
     files.extend(runtime_files(namespace)?);
     if !schema.consts.is_empty() {
-        let body = ConstsTemplate {
-            namespace,
-            consts: plan
-                .consts
-                .iter()
-                .map(|c| PhpConst {
-                    doc: php_doc(c.def.doc.as_deref(), &[], "    "),
+        let (methods, consts): (Vec<PhpConst>, Vec<PhpConst>) = plan
+            .consts
+            .iter()
+            .map(|c| {
+                let method = c.value.has_object().then(|| PhpConstMethod {
+                    name: PHP.escape(&camel_case(&c.def.name), Position::Method),
+                    returns: pass.native_type(&c.def.ty, Scope::Root),
+                    doc_type: pass.doc_type(&c.def.ty),
+                });
+                let tags = match &method {
+                    Some(m) if m.doc_type != m.returns => vec![format!("@return {}", m.doc_type)],
+                    _ => vec![],
+                };
+                PhpConst {
+                    doc: php_doc(c.def.doc.as_deref(), &tags, "    "),
                     name: PHP.escape(&shouty_snake_case(&c.def.name), Position::Const),
                     value: pass.literal(&c.value),
-                })
-                .collect(),
+                    method,
+                }
+            })
+            .partition(|c| c.method.is_some());
+        let body = ConstsTemplate {
+            namespace,
+            consts,
+            methods,
         }
         .render()?;
         files.push((php_file("Constants"), body + "\n"));
@@ -196,12 +210,22 @@ struct AutoloadTemplate<'a> {
 struct ConstsTemplate<'a> {
     namespace: &'a str,
     consts: Vec<PhpConst>,
+    methods: Vec<PhpConst>,
 }
 
 struct PhpConst {
     doc: String,
     name: String,
     value: String,
+    /// Set for a value holding objects (a struct or union): PHP allows no `new` in a class
+    /// constant, so such a const is a static method returning a fresh value: `Constants::origin()`.
+    method: Option<PhpConstMethod>,
+}
+
+struct PhpConstMethod {
+    name: String,
+    returns: String,
+    doc_type: String,
 }
 
 #[derive(Template)]

@@ -51,6 +51,8 @@ pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
 
 /// Data classes with more fields than this get methods longer than rubocop's metrics allow.
 const METRICS_FIELD_LIMIT: usize = 5;
+/// rubocop's default `Metrics/MethodLength`.
+const METRICS_METHOD_LINES: usize = 10;
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
@@ -171,7 +173,13 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                 .map(|c| RbConst {
                     doc: doc_comment(c.def.doc.as_deref(), "  "),
                     name: member_name(&c.def.name),
-                    value: pass.literal(&c.value),
+                    // A constant's Array or Hash is frozen, as rubocop's `Style/MutableConstant` wants.
+                    value: match c.value.unwrap_some() {
+                        Literal::List(_) | Literal::Map(_) => {
+                            format!("{}.freeze", pass.literal(&c.value))
+                        }
+                        _ => pass.literal(&c.value),
+                    },
                 })
                 .collect(),
         }
@@ -359,7 +367,11 @@ impl<'a> RubyPass<'a> {
             .types
             .iter()
             .filter(|def| match def {
-                TypeDef::Struct(s) | TypeDef::Error(s) => s.fields.len() > METRICS_FIELD_LIMIT,
+                TypeDef::Struct(s) | TypeDef::Error(s) => {
+                    s.fields.len() > METRICS_FIELD_LIMIT
+                        || self.from_wire_lines(s, matches!(def, TypeDef::Error(_)))
+                            > METRICS_METHOD_LINES
+                }
                 _ => false,
             })
             .map(|def| format!("    - {}/{}.rb\n", self.dir, snake_case(def.name())))
@@ -372,6 +384,19 @@ impl<'a> RubyPass<'a> {
              Metrics:\n  Exclude:\n{}",
             large.concat()
         )
+    }
+
+    /// Body lines of a generated `from_wire`: the locals computed first, one per field, the
+    /// `new(` call, and for errors the array form and message arguments.
+    fn from_wire_lines(&self, s: &Struct, error: bool) -> usize {
+        let parent = error.then_some("Protocol::RemoteError");
+        let template = self.struct_template(s, parent);
+        let prelude: usize = template
+            .fields
+            .iter()
+            .map(|f| f.from_prelude.lines().count())
+            .sum();
+        prelude + s.fields.len() + 2 + if error { 3 } else { 0 }
     }
 
     fn file(&self, stem: &str) -> PathBuf {
@@ -435,30 +460,46 @@ impl<'a> RubyPass<'a> {
                 let name = field_name(&f.name, position);
                 let wire = format!("wire[{}]", quote(&f.name));
                 let var = name.clone();
-                let (from_prelude, from_wire) = match &planned.default {
-                    // Absent or nil on the wire: the default, as every language reads it.
-                    Some(default) => {
+                let (from_prelude, from_wire) = match planned.absent_value() {
+                    // Absent or nil on the wire: the default, as every language reads it. A
+                    // statement each, so a long default never makes a multi-line ternary.
+                    Some(default) if default != Literal::Null => {
                         let inner = self.plan.strip_optional(&f.ty);
                         let decode = self.decode_expr(inner, &wire, 0, false);
-                        let default = self.literal(default);
-                        if has_block(&decode) {
-                            // The block runs on a present value only (`&.`); a decoded value is
-                            // never `false`, so `nil` alone means absent.
-                            let safe = match decode.strip_prefix(&format!("{wire}.")) {
-                                Some(rest) => format!("{wire}&.{rest}"),
-                                None => decode,
-                            };
-                            (
+                        let present = if decode == wire {
+                            decode
+                        } else if let Some(rest) = decode.strip_prefix(&format!("{wire}.")) {
+                            format!("{wire}&.{rest}")
+                        } else {
+                            self.decode_expr(
+                                &Type::Optional(Box::new(inner.clone())),
+                                &wire,
+                                0,
+                                false,
+                            )
+                        };
+                        let default = self.literal(&default);
+                        match self.schema.resolve_alias(inner) {
+                            // `false` is a value: only `nil` means absent.
+                            Type::Bool => (
+                                String::new(),
+                                format!("{present}.nil? ? {default} : {present}"),
+                            ),
+                            Type::Any => (
                                 format!(
-                                    "    {var} = {safe}\n    {var} = {default} if {var}.nil?\n"
+                                    "    {var} = {present}\n    {var} = {default} if {var}.nil?\n"
                                 ),
                                 var.clone(),
-                            )
-                        } else {
-                            (String::new(), format!("{wire}.nil? ? {default} : {decode}"))
+                            ),
+                            // A decoded value is never `false`, so `||` fills in the default.
+                            _ if present == wire => (String::new(), format!("{wire} || {default}")),
+                            _ => (
+                                format!("    {var} = {present}\n    {var} ||= {default}\n"),
+                                var.clone(),
+                            ),
                         }
                     }
-                    None => {
+                    _ => {
                         let from_value = if planned.optional {
                             wire
                         } else {
@@ -786,8 +827,8 @@ impl<'a> RubyPass<'a> {
         match value {
             Literal::Null => "nil".into(),
             Literal::Bool(b) => b.to_string(),
-            Literal::Int(i) => i.to_string(),
-            Literal::UInt(u) => u.to_string(),
+            Literal::Int(i) => grouped(&i.to_string()),
+            Literal::UInt(u) => grouped(&u.to_string()),
             Literal::Float(f) if f.is_nan() => "Float::NAN".into(),
             Literal::Float(f) if f.is_infinite() => if *f > 0.0 {
                 "Float::INFINITY"
@@ -795,12 +836,30 @@ impl<'a> RubyPass<'a> {
                 "-Float::INFINITY"
             }
             .into(),
-            Literal::Float(f) => format!("{f:?}"),
+            Literal::Float(f) => grouped(&format!("{f:?}")),
             Literal::String(s) => quote(s),
             Literal::Bytes(bytes) => bytes_literal(bytes),
             Literal::List(items) => {
-                let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
-                format!("[{}]", items.join(", "))
+                // Words as `%w[a b]`, as rubocop's `Style/WordArray` wants.
+                let words: Option<Vec<&str>> = items
+                    .iter()
+                    .map(|item| match item.unwrap_some() {
+                        Literal::String(word)
+                            if !word.is_empty()
+                                && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                        {
+                            Some(word.as_str())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                match words {
+                    Some(words) if words.len() >= 2 => format!("%w[{}]", words.join(" ")),
+                    _ => {
+                        let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
+                        format!("[{}]", items.join(", "))
+                    }
+                }
             }
             Literal::Map(entries) if entries.is_empty() => "{}".into(),
             Literal::Map(entries) => {
@@ -902,6 +961,30 @@ fn bytes_literal(bytes: &[u8]) -> String {
     }
     out.push_str("\".b");
     out
+}
+
+/// A numeric literal with `_` between groups of three digits from five digits on
+/// (rubocop's `Style/NumericLiterals`): `9_223_372_036_854_775_807`, `123_456.5`.
+fn grouped(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, tail) = rest.split_at(end);
+    if digits.len() < 5 || tail.contains(['e', 'E']) {
+        return number.to_owned();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}{tail}")
 }
 
 /// A conversion that runs a block (`{ |item| ... }`).

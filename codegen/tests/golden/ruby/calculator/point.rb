@@ -32,7 +32,7 @@ module Calculator
         x: Float(wire.fetch('x')),
         y: Float(wire.fetch('y')),
         label: wire['label'],
-        tags: wire['tags'].nil? ? [] : wire['tags']
+        tags: wire['tags'] || []
       )
     end
 
