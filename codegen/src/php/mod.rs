@@ -59,6 +59,7 @@ runtime_templates! {
     UnknownMethodTemplate => "php/runtime/UnknownMethodException.php",
     WireTemplate => "php/runtime/Wire.php",
     WireMapTemplate => "php/runtime/WireMap.php",
+    Uint64Template => "php/runtime/Uint64.php",
 }
 
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
@@ -662,12 +663,15 @@ impl<'a> PhpPass<'a> {
     fn native_type(&self, ty: &Type, scope: Scope) -> String {
         match ty {
             Type::Bool => "bool".into(),
+            // msgpack decodes a u64 above PHP_INT_MAX as its decimal string.
+            Type::U64 => "int|string".into(),
             t if t.is_integer() => "int".into(),
             Type::F32 | Type::F64 => "float".into(),
             Type::String | Type::Bytes => "string".into(),
             Type::List(_) | Type::Map(_, _) => "array".into(),
             Type::Optional(inner) => match self.native_type(inner, scope).as_str() {
                 "mixed" => "mixed".into(),
+                union if union.contains('|') => format!("{union}|null"),
                 native => format!("?{native}"),
             },
             Type::Named(name) => match self.schema.type_def(name) {
@@ -686,7 +690,7 @@ impl<'a> PhpPass<'a> {
             Type::Map(k, v) => format!("array<{}, {}>", self.doc_type(k), self.doc_type(v)),
             Type::Optional(inner) => match self.doc_type(inner).as_str() {
                 "mixed" => "mixed".into(),
-                doc if doc.contains('<') => format!("{doc}|null"),
+                doc if doc.contains(['<', '|']) => format!("{doc}|null"),
                 doc => format!("?{doc}"),
             },
             Type::Named(name) => match self.schema.type_def(name) {
@@ -745,6 +749,7 @@ impl<'a> PhpPass<'a> {
         let item = closure_var(depth);
         match ty {
             Type::Bytes => format!("new {}({expr})", self.class_ref("Runtime\\Bin", scope)),
+            Type::U64 => format!("{}::wire({expr})", self.class_ref("Runtime\\Uint64", scope)),
             Type::List(inner) => {
                 let convert = self.encode_expr(inner, &item, depth + 1, scope);
                 if convert == item {
@@ -799,11 +804,9 @@ impl<'a> PhpPass<'a> {
             Literal::Bool(b) => b.to_string(),
             Literal::Int(i64::MIN) => "PHP_INT_MIN".into(),
             Literal::Int(i) => i.to_string(),
-            // PHP ints are signed 64-bit: a u64 above PHP_INT_MAX is kept as the same 64 bits.
-            Literal::UInt(u) => match *u as i64 {
-                i64::MIN => "PHP_INT_MIN".into(),
-                i => i.to_string(),
-            },
+            // PHP ints are signed 64-bit: a u64 above PHP_INT_MAX is its decimal string, as
+            // msgpack decodes it (`Runtime\Uint64` encodes it back as a msgpack uint 64).
+            Literal::UInt(u) => format!("'{u}'"),
             Literal::Float(f) if f.is_nan() => "NAN".into(),
             Literal::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
             Literal::Float(f) => format!("{f:?}"),

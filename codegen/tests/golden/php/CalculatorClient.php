@@ -85,9 +85,9 @@ final class CalculatorClient
     /**
      * Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts).
      */
-    public function sleep(int $ms): int
+    public function sleep(int|string $ms): int|string
     {
-        return $this->connection->call('sleep', [$ms]);
+        return $this->connection->call('sleep', [Runtime\Uint64::wire($ms)]);
     }
 
     /**
