@@ -8,14 +8,7 @@ pub mod rust;
 
 pub use rust::compile;
 
-use std::path::PathBuf;
-
-/// One generated file: a path relative to the output directory and its contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedFile {
-    pub path: PathBuf,
-    pub contents: String,
-}
+pub use zrpc_plan::GeneratedFile;
 
 /// Why a schema could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -24,4 +17,6 @@ pub enum Error {
     Template(#[from] askama::Error),
     #[error("{0}")]
     Unsupported(String),
+    #[error(transparent)]
+    Plan(#[from] zrpc_plan::PlanError),
 }

@@ -257,7 +257,8 @@ fn php_edge_cases_round_trip_through_msgpack() {
     );
     let script = r##"declare(strict_types=1);
 require 'autoload.php';
-use Lambda\{ClassType, Color, Choice, Constants, EmptyType, Failure, Runtime\Wire};
+use Lambda\{ClassType, Color, Choice, Constants, EmptyType, Failure};
+use Zrpc\Wire;
 $full = new ClassType(type: 't', owner: 7, anything: ['k' => [1]], self: "\xff", list: [['a' => null]],
     fields: [3 => Color::Red], choice: new Choice\NestedChoice([null]));
 $bare = new ClassType(type: 't', owner: 7, anything: null);

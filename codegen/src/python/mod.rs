@@ -14,93 +14,24 @@ use std::path::PathBuf;
 use askama::Template;
 use zrpc_idl::model::{Returns, Schema, Service, Struct, Type, TypeDef};
 
-use crate::naming::{doc_lines, escape, snake_case};
+use crate::naming::{doc_lines, snake_case};
 use crate::{Error, GeneratedFile};
 use types::{Imports, TypeNames};
-
-/// Python keywords and the names generated code itself relies on in class and function scopes.
-const RESERVED: &[&str] = &[
-    "False",
-    "None",
-    "True",
-    "and",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "break",
-    "class",
-    "continue",
-    "def",
-    "del",
-    "elif",
-    "else",
-    "except",
-    "finally",
-    "for",
-    "from",
-    "global",
-    "if",
-    "import",
-    "in",
-    "is",
-    "lambda",
-    "nonlocal",
-    "not",
-    "or",
-    "pass",
-    "raise",
-    "return",
-    "try",
-    "while",
-    "with",
-    "yield",
-    "self",
-    "cls",
-    "bool",
-    "int",
-    "float",
-    "str",
-    "bytes",
-    "list",
-    "dict",
-    "object",
-    "field",
-    "Any",
-    "Optional",
-    "Union",
-    "Final",
-    "Sequence",
-    "Mapping",
-    "Iterator",
-    "AsyncIterator",
-    "to_wire",
-    "from_wire",
-    "zrpc",
-];
-
-/// Parameters every generated method has (an IDL argument with such a name gets a `_`).
-const METHOD_RESERVED: &[&str] = &["timeout"];
-
-/// Attributes of the generated client classes (an IDL method with such a name gets a `_`).
-const CLIENT_RESERVED: &[&str] = &["close", "connection"];
-
-/// Attributes every typed error inherits from `RemoteError` and `Exception`.
-const ERROR_RESERVED: &[&str] = &[
-    "name",
-    "message",
-    "traceback",
-    "args",
-    "with_traceback",
-    "add_note",
-    "from_remote",
-];
+use zrpc_plan::layout::{self, layout};
+use zrpc_plan::reserved::PYTHON;
+use zrpc_plan::{Plan, Position};
 
 /// Generates the Python package for `schema`.
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
+    render(&Plan::new(schema)?)
+}
+
+/// Renders the Python package of a planned schema.
+pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
+    let schema = plan.schema;
     let package = package_name(schema);
-    let names = TypeNames::new(schema);
-    let models = types::models(schema, &names, &package);
+    let names = TypeNames::new(plan);
+    let models = types::models(&names, &package);
     let clients: Vec<Client> = schema
         .services
         .iter()
@@ -174,13 +105,13 @@ pub fn package_name(schema: &Schema) -> String {
     match &schema.namespaces.python {
         Some(namespace) => namespace
             .split('.')
-            .map(|part| escape(part, RESERVED, "_"))
+            .map(|part| PYTHON.escape(part, Position::Module))
             .collect::<Vec<_>>()
             .join("."),
         None => schema
             .services
             .first()
-            .map(|service| escape(&snake_case(&service.name), RESERVED, "_"))
+            .map(|service| PYTHON.escape(&snake_case(&service.name), Position::Module))
             .unwrap_or_else(|| "schema".to_owned()),
     }
 }
@@ -293,8 +224,14 @@ fn escape_docstring(line: &str) -> String {
     escaped
 }
 
-/// Trailing spaces off, at most two blank lines in a row, exactly one final newline.
+/// Long lines broken as ruff format does, trailing spaces off, at most two blank lines in a
+/// row, exactly one final newline.
 fn tidy(text: &str) -> String {
+    tidy_lines(&layout(text, &layout::PYTHON))
+}
+
+/// Trailing spaces off, at most two blank lines in a row, exactly one final newline.
+fn tidy_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.lines() {
@@ -371,11 +308,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
         .methods
         .iter()
         .map(|method| {
-            let name = escape(
-                &escape(&snake_case(&method.name), RESERVED, "_"),
-                CLIENT_RESERVED,
-                "_",
-            );
+            let name = types::field_name(&method.name, Position::Method);
             let mut params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             // Optional arguments default to None when no required argument follows them.
@@ -385,11 +318,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 .rposition(|arg| !matches!(schema.resolve_alias(&arg.ty), Type::Optional(_)))
                 .map_or(0, |last_required| last_required + 1);
             for (index, arg) in method.args.iter().enumerate() {
-                let arg_name = escape(
-                    &escape(&snake_case(&arg.name), RESERVED, "_"),
-                    METHOD_RESERVED,
-                    "_",
-                );
+                let arg_name = types::field_name(&arg.name, Position::Arg);
                 let annotation = names.annotation(&arg.ty, true, &mut imports);
                 let default = if index >= defaulted_from {
                     " = None"
@@ -407,43 +336,41 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 format!("[{}]", wire_args.join(", ")),
                 "timeout=timeout".to_owned(),
             ];
-            let call = |lead: &str, callee: &str, indent: usize| {
-                call_lines(
-                    lead,
-                    &format!("self._connection.{callee}"),
-                    &call_args,
-                    indent,
-                )
+            // One line per statement: the layout pass breaks the long ones.
+            let call_args = call_args.join(", ");
+            let call = |lead: &str, callee: &str| {
+                format!("{lead}self._connection.{callee}({call_args})")
             };
             let decoding = format!("with zrpc.decoding({wire}):");
             let (returns, async_returns, body, async_body) = match &method.returns {
                 Returns::Nothing => (
                     "None".to_owned(),
                     "None".to_owned(),
-                    call("", "call", 8),
-                    call("await ", "call", 8),
+                    vec![call("", "call")],
+                    vec![call("await ", "call")],
                 ),
                 Returns::Oneway => (
                     "None".to_owned(),
                     "None".to_owned(),
-                    call("", "oneway", 8),
-                    call("await ", "oneway", 8),
+                    vec![call("", "oneway")],
+                    vec![call("await ", "oneway")],
                 ),
                 Returns::Value(ty) => {
                     let annotation = names.annotation(ty, false, &mut imports);
                     let decoded = names.decode(ty, "result", 0, &mut imports);
                     let (body, async_body) = if decoded == "result" {
-                        (call("return ", "call", 8), call("return await ", "call", 8))
+                        (
+                            vec![call("return ", "call")],
+                            vec![call("return await ", "call")],
+                        )
                     } else {
                         // The result is checked against the declared type; a mismatch is a
                         // DecodeError naming the method.
-                        let check = indented(wrap_body(vec![format!("return {decoded}")], 12));
-                        let mut body = call("result = ", "call", 8);
-                        let mut async_body = call("result = await ", "call", 8);
-                        for lines in [&mut body, &mut async_body] {
-                            lines.push(decoding.clone());
-                            lines.extend(check.iter().cloned());
-                        }
+                        let check = [decoding.clone(), format!("    return {decoded}")];
+                        let mut body = vec![call("result = ", "call")];
+                        let mut async_body = vec![call("result = await ", "call")];
+                        body.extend(check.clone());
+                        async_body.extend(check);
                         (body, async_body)
                     };
                     (annotation.clone(), annotation, body, async_body)
@@ -454,28 +381,22 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                     imports.abc("AsyncIterator");
                     let decoded = names.decode(ty, "item", 0, &mut imports);
                     let (body, async_body) = if decoded == "item" {
-                        let mut async_body = call("async for item in ", "stream", 8);
-                        if let Some(last) = async_body.last_mut() {
-                            last.push(':');
-                        }
-                        async_body.push("    yield item".to_owned());
-                        (call("return ", "stream", 8), async_body)
+                        (
+                            vec![call("return ", "stream")],
+                            vec![
+                                call("async for item in ", "stream") + ":",
+                                "    yield item".to_owned(),
+                            ],
+                        )
                     } else {
-                        let check =
-                            indented(indented(wrap_body(vec![format!("yield {decoded}")], 16)));
-                        let mut loops = Vec::new();
-                        for lead in ["for item in ", "async for item in "] {
-                            let mut lines = vec![decoding.clone()];
-                            let mut head = indented(call(lead, "stream", 12));
-                            if let Some(last) = head.last_mut() {
-                                last.push(':');
-                            }
-                            lines.extend(head);
-                            lines.extend(check.iter().cloned());
-                            loops.push(lines);
-                        }
-                        let async_body = loops.pop().unwrap_or_default();
-                        (loops.pop().unwrap_or_default(), async_body)
+                        let lines = |lead: &str| {
+                            vec![
+                                decoding.clone(),
+                                format!("    {}:", call(lead, "stream")),
+                                format!("        yield {decoded}"),
+                            ]
+                        };
+                        (lines("for item in "), lines("async for item in "))
                     };
                     (
                         format!("Iterator[{item}]"),
@@ -528,137 +449,9 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
     }
 }
 
-/// Body lines (at column `indent`) with an over-long `return [...]` / `yield {...}` split over
-/// three lines, as black and ruff format do.
-fn wrap_body(lines: Vec<String>, indent: usize) -> Vec<String> {
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let keyword = if line.starts_with("yield ") {
-            "yield"
-        } else {
-            "return"
-        };
-        let bracketed = line.strip_prefix(&format!("{keyword} ")).and_then(|expr| {
-            let open = expr.chars().next()?;
-            let close = match open {
-                '[' => ']',
-                '{' => '}',
-                '(' => ')',
-                _ => return None,
-            };
-            let inner = expr.strip_prefix(open)?.strip_suffix(close)?;
-            // Only when the brackets enclose the whole expression.
-            balanced(inner).then(|| (open, inner.to_owned(), close))
-        });
-        match bracketed {
-            Some((open, inner, close)) if line.len() + indent > 100 => {
-                out.push(format!("{keyword} {open}"));
-                out.push(format!("    {inner}"));
-                out.push(close.to_string());
-            }
-            _ => out.push(line),
-        }
-    }
-    out
-}
-
-/// Lines one level (4 spaces) deeper.
-fn indented(lines: Vec<String>) -> Vec<String> {
-    lines
-        .into_iter()
-        .map(|line| format!("    {line}"))
-        .collect()
-}
-
-/// `{lead}{callee}(args)` laid out as ruff format does at column `indent`: on one line, else the
-/// arguments on one line of their own, else one argument per line (a long list argument one
-/// item per line), with trailing commas.
-fn call_lines(lead: &str, callee: &str, args: &[String], indent: usize) -> Vec<String> {
-    let joined = args.join(", ");
-    let one_line = format!("{lead}{callee}({joined})");
-    if indent + one_line.len() <= 100 {
-        return vec![one_line];
-    }
-    let mut lines = vec![format!("{lead}{callee}(")];
-    if indent + 4 + joined.len() <= 100 {
-        lines.push(format!("    {joined}"));
-    } else {
-        for arg in args {
-            let items = arg
-                .strip_prefix('[')
-                .and_then(|rest| rest.strip_suffix(']'))
-                .filter(|inner| balanced(inner) && !inner.is_empty());
-            match items {
-                Some(inner) if indent + 4 + arg.len() + 1 > 100 => {
-                    lines.push("    [".to_owned());
-                    for item in split_top_level(inner) {
-                        lines.push(format!("        {item},"));
-                    }
-                    lines.push("    ],".to_owned());
-                }
-                _ => lines.push(format!("    {arg},")),
-            }
-        }
-    }
-    lines.push(")".to_owned());
-    lines
-}
-
-/// The comma-separated parts of `text` outside any brackets.
-fn split_top_level(text: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut depth = 0i32;
-    let mut current = String::new();
-    for c in text.chars() {
-        match c {
-            '[' | '{' | '(' => depth += 1,
-            ']' | '}' | ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(current.trim().to_owned());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    if !current.trim().is_empty() {
-        parts.push(current.trim().to_owned());
-    }
-    parts
-}
-
-/// True when every bracket in `text` closes within it (string literals aside: none occur in
-/// generated expressions).
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    for c in text.chars() {
-        match c {
-            '[' | '{' | '(' => depth += 1,
-            ']' | '}' | ')' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
-}
-
-/// `def name(params) -> returns:`, one parameter per line when it would be too long.
+/// `def name(params) -> returns:` on one line; [`zrpc_plan::layout`] breaks it when too long.
 fn signature(def: &str, name: &str, params: &[String], returns: &str) -> String {
-    let line = format!("{def} {name}({}) -> {returns}:", params.join(", "));
-    if line.len() + 4 <= 100 {
-        return line;
-    }
-    let mut text = format!("{def} {name}(\n");
-    for param in params {
-        text.push_str(&format!("        {param},\n"));
-    }
-    text.push_str(&format!("    ) -> {returns}:"));
-    text
+    format!("{def} {name}({}) -> {returns}:", params.join(", "))
 }
 
 fn method_docstring(

@@ -17,7 +17,8 @@ final class Wire
     private static ?\MessagePackUnpacker $unpacker = null;
 
     /**
-     * Packs a value: arrays by shape (list or map), Bin as bin, WireMap as map, the rest by msgpack.
+     * Packs a value: arrays by shape (list or map), Bin as bin, WireMap as map, Uint64 as uint 64,
+     * the rest by msgpack.
      */
     public static function pack(mixed $value): string
     {
@@ -32,6 +33,9 @@ final class Wire
         }
         if ($value instanceof WireMap) {
             return self::packMap($value->entries, $value->stringKeys);
+        }
+        if ($value instanceof Uint64) {
+            return $value->pack();
         }
         throw new \InvalidArgumentException('cannot send a ' . get_class($value) . ' object; use its toWire()');
     }

@@ -115,9 +115,10 @@ final class CalculatorClient
      */
     public function classify(array $values, ?float $timeout = null): array
     {
+        $valuesWire = array_map(static fn ($item) => $item->toWire(), $values);
         return $this->connection->call(
             'classify',
-            [array_map(static fn ($item) => $item->toWire(), $values)],
+            [$valuesWire],
             $timeout,
             static fn (mixed $result): array => $result,
         );
@@ -143,9 +144,14 @@ final class CalculatorClient
      *
      * @param ?float $timeout seconds to wait for the reply (null: the client's timeout)
      */
-    public function sleep(int $ms, ?float $timeout = null): int
+    public function sleep(int|string $ms, ?float $timeout = null): int|string
     {
-        return $this->connection->call('sleep', [$ms], $timeout, static fn (mixed $result): int => $result);
+        return $this->connection->call(
+            'sleep',
+            [\Zrpc\Uint64::wire($ms)],
+            $timeout,
+            static fn (mixed $result): int|string => $result,
+        );
     }
 
     /**

@@ -90,34 +90,31 @@ class CalculatorClient:
                 yield zrpc.expect_int(item)
 
     def translate(
-        self,
-        p: Point,
-        dx: float,
-        dy: float,
-        *,
-        timeout: Optional[float] = None,
+        self, p: Point, dx: float, dy: float, *, timeout: Optional[float] = None
     ) -> Point:
         """Moves a point."""
-        result = self._connection.call("translate", [p.to_wire(), dx, dy], timeout=timeout)
+        result = self._connection.call(
+            "translate", [p.to_wire(), dx, dy], timeout=timeout
+        )
         with zrpc.decoding("translate"):
             return Point.from_wire(result)
 
     def classify(
-        self,
-        values: Sequence[Value],
-        *,
-        timeout: Optional[float] = None,
+        self, values: Sequence[Value], *, timeout: Optional[float] = None
     ) -> dict[str, int]:
         """Counts the values by kind."""
-        result = self._connection.call("classify", [[v.to_wire() for v in values]], timeout=timeout)
+        result = self._connection.call(
+            "classify", [[v.to_wire() for v in values]], timeout=timeout
+        )
         with zrpc.decoding("classify"):
             return {
-                zrpc.expect_str(k): zrpc.expect_int(v) for k, v in zrpc.expect_map(result).items()
+                zrpc.expect_str(k): zrpc.expect_int(v)
+                for k, v in zrpc.expect_map(result).items()
             }
 
-    def echo_bytes(self, data: bytes, *, timeout: Optional[float] = None) -> bytes:
+    def echo_bytes(self, data_: bytes, *, timeout: Optional[float] = None) -> bytes:
         """Echoes raw bytes."""
-        result = self._connection.call("echo_bytes", [data], timeout=timeout)
+        result = self._connection.call("echo_bytes", [data_], timeout=timeout)
         with zrpc.decoding("echo_bytes"):
             return zrpc.expect_bytes(result)
 
@@ -189,7 +186,9 @@ class AsyncCalculatorClient:
         with zrpc.decoding("add"):
             return zrpc.expect_int(result)
 
-    async def divide(self, a: float, b: float, *, timeout: Optional[float] = None) -> float:
+    async def divide(
+        self, a: float, b: float, *, timeout: Optional[float] = None
+    ) -> float:
         """Divides a by b.
 
         Raises:
@@ -199,30 +198,28 @@ class AsyncCalculatorClient:
         with zrpc.decoding("divide"):
             return zrpc.expect_float(result)
 
-    async def countdown(self, n: int, *, timeout: Optional[float] = None) -> AsyncIterator[int]:
+    async def countdown(
+        self, n: int, *, timeout: Optional[float] = None
+    ) -> AsyncIterator[int]:
         """Yields n, n-1, ..., 1."""
         with zrpc.decoding("countdown"):
-            async for item in self._connection.stream("countdown", [n], timeout=timeout):
+            async for item in self._connection.stream(
+                "countdown", [n], timeout=timeout
+            ):
                 yield zrpc.expect_int(item)
 
     async def translate(
-        self,
-        p: Point,
-        dx: float,
-        dy: float,
-        *,
-        timeout: Optional[float] = None,
+        self, p: Point, dx: float, dy: float, *, timeout: Optional[float] = None
     ) -> Point:
         """Moves a point."""
-        result = await self._connection.call("translate", [p.to_wire(), dx, dy], timeout=timeout)
+        result = await self._connection.call(
+            "translate", [p.to_wire(), dx, dy], timeout=timeout
+        )
         with zrpc.decoding("translate"):
             return Point.from_wire(result)
 
     async def classify(
-        self,
-        values: Sequence[Value],
-        *,
-        timeout: Optional[float] = None,
+        self, values: Sequence[Value], *, timeout: Optional[float] = None
     ) -> dict[str, int]:
         """Counts the values by kind."""
         result = await self._connection.call(
@@ -230,12 +227,15 @@ class AsyncCalculatorClient:
         )
         with zrpc.decoding("classify"):
             return {
-                zrpc.expect_str(k): zrpc.expect_int(v) for k, v in zrpc.expect_map(result).items()
+                zrpc.expect_str(k): zrpc.expect_int(v)
+                for k, v in zrpc.expect_map(result).items()
             }
 
-    async def echo_bytes(self, data: bytes, *, timeout: Optional[float] = None) -> bytes:
+    async def echo_bytes(
+        self, data_: bytes, *, timeout: Optional[float] = None
+    ) -> bytes:
         """Echoes raw bytes."""
-        result = await self._connection.call("echo_bytes", [data], timeout=timeout)
+        result = await self._connection.call("echo_bytes", [data_], timeout=timeout)
         with zrpc.decoding("echo_bytes"):
             return zrpc.expect_bytes(result)
 

@@ -71,7 +71,9 @@ class Point:
             x=zrpc.expect_float(zrpc.expect_field(fields, "x", "Point")),
             y=zrpc.expect_float(zrpc.expect_field(fields, "y", "Point")),
             label=None if label is None else zrpc.expect_str(label),
-            tags=[] if tags is None else [zrpc.expect_str(v) for v in zrpc.expect_list(tags)],
+            tags=[]
+            if tags is None
+            else [zrpc.expect_str(v) for v in zrpc.expect_list(tags)],
         )
 
 
@@ -95,11 +97,15 @@ class DivisionByZero(zrpc.RemoteError):
         }
 
     @classmethod
-    def from_remote(cls, message: str, traceback: Optional[str], details: Any) -> DivisionByZero:
+    def from_remote(
+        cls, message: str, traceback: Optional[str], details: Any
+    ) -> DivisionByZero:
         """Builds the error from an ``ERR`` reply and its ``zrpc_error`` fields."""
         fields = zrpc.expect_fields(details, "DivisionByZero", ("dividend",))
         return cls(
-            dividend=zrpc.expect_float(zrpc.expect_field(fields, "dividend", "DivisionByZero")),
+            dividend=zrpc.expect_float(
+                zrpc.expect_field(fields, "dividend", "DivisionByZero")
+            ),
             message=message,
             traceback=traceback,
         )

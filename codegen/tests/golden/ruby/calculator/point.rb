@@ -28,11 +28,14 @@ module Calculator
     # @param wire [Hash{String => Object}]
     # @return [Point]
     def self.from_wire(wire)
+      label = wire['label']&.then { |item| Zrpc::Wire.string(item) }
+      tags = wire['tags']&.map { |item| Zrpc::Wire.string(item) }
+      tags ||= []
       new(
         x: Zrpc::Wire.float(wire.fetch('x')),
         y: Zrpc::Wire.float(wire.fetch('y')),
-        label: wire['label']&.then { |item| Zrpc::Wire.string(item) },
-        tags: wire.fetch('tags', []).map { |item| Zrpc::Wire.string(item) }
+        label: label,
+        tags: tags
       )
     end
 
