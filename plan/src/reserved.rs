@@ -447,7 +447,10 @@ pub static PHP: Reserved = Reserved {
         (&["class"], &[EnumMember, Const]),
         // `$this` is no parameter; locals of the generated constructors and decoders.
         (&["this"], &[Field, ErrorField, Arg]),
-        (&["wire", "value", "item", "variant", "count", "timeout"], &[Arg]),
+        (
+            &["wire", "value", "item", "variant", "count", "timeout"],
+            &[Arg],
+        ),
         // Magic methods and the members of every client.
         (
             &[

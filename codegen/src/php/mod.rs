@@ -24,7 +24,6 @@ enum Conversion {
     Encode,
 }
 
-
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     let plan = Plan::new(schema)?;

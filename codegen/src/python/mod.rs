@@ -338,9 +338,8 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
             ];
             // One line per statement: the layout pass breaks the long ones.
             let call_args = call_args.join(", ");
-            let call = |lead: &str, callee: &str| {
-                format!("{lead}self._connection.{callee}({call_args})")
-            };
+            let call =
+                |lead: &str, callee: &str| format!("{lead}self._connection.{callee}({call_args})");
             let decoding = format!("with zrpc.decoding({wire}):");
             let (returns, async_returns, body, async_body) = match &method.returns {
                 Returns::Nothing => (
