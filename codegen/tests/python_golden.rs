@@ -152,8 +152,6 @@ fn check_lints(name: &str, files: &[GeneratedFile]) {
     );
     let format_out = Command::new(&ruff)
         .args(["format", "--check", "--diff", "--no-cache"])
-        // `_zrpc.py` is the hand-written runtime library, linted on its own.
-        .args(["--exclude", "_zrpc.py"])
         .arg(&package_root)
         .current_dir(&dir)
         .output()

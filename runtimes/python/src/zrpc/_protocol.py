@@ -69,7 +69,12 @@ class Channel:
     )
 
     def __init__(
-        self, channel_id: bytes, method: str, now: float, timeout: float, heartbeat: float | None
+        self,
+        channel_id: bytes,
+        method: str,
+        now: float,
+        timeout: float,
+        heartbeat: float | None,
     ) -> None:
         self.id = channel_id
         self.method = method
@@ -98,7 +103,9 @@ class Channel:
     def loss_window(self) -> float:
         """Silence after which the server is lost: 2 x max(own, observed peer interval)."""
         assert self.heartbeat is not None
-        peer = ASSUMED_PEER_HEARTBEAT if self.peer_interval is None else self.peer_interval
+        peer = (
+            ASSUMED_PEER_HEARTBEAT if self.peer_interval is None else self.peer_interval
+        )
         return 2 * max(self.heartbeat, peer)
 
     def wake_at(self) -> float:
@@ -122,7 +129,12 @@ class _Drops:
         self._count += 1
         now = time.monotonic()
         if now - self._last >= 1.0:
-            log.warning("zrpc: dropped %d bad event(s) from %s: %s", self._count, endpoint, reason)
+            log.warning(
+                "zrpc: dropped %d bad event(s) from %s: %s",
+                self._count,
+                endpoint,
+                reason,
+            )
             self._count = 0
             self._last = now
 
@@ -196,12 +208,20 @@ class Protocol:
         header = {"message_id": channel_id, "v": PROTOCOL_VERSION}
         payload: bytes = self._packer.pack([header, method, list(args)])
         channel = Channel(
-            channel_id, method, time.monotonic(), timeout or self.timeout, self.heartbeat
+            channel_id,
+            method,
+            time.monotonic(),
+            timeout or self.timeout,
+            self.heartbeat,
         )
         return channel, payload
 
     def _event(self, channel: Channel, name: str, args: Any) -> bytes:
-        header = {"message_id": self._ids.next(), "v": PROTOCOL_VERSION, "response_to": channel.id}
+        header = {
+            "message_id": self._ids.next(),
+            "v": PROTOCOL_VERSION,
+            "response_to": channel.id,
+        }
         event: bytes = self._packer.pack([header, name, args])
         return event
 
@@ -221,7 +241,9 @@ class Protocol:
             self._drops.note(self.endpoint, "not a [header, name, args] event")
             return None
         response_to = event[0].get("response_to")
-        channel = self._channels.get(response_to) if isinstance(response_to, bytes) else None
+        channel = (
+            self._channels.get(response_to) if isinstance(response_to, bytes) else None
+        )
         if channel is None:
             # Late events of finished or abandoned calls: normal.
             return None
@@ -249,7 +271,10 @@ class Protocol:
                 f"no reply from {self.endpoint} within {channel.timeout:g}s "
                 f"when calling {channel.method}"
             )
-        if channel.heartbeat is not None and now - channel.last_heard > channel.loss_window():
+        if (
+            channel.heartbeat is not None
+            and now - channel.last_heard > channel.loss_window()
+        ):
             raise LostRemoteError(
                 f"lost remote {self.endpoint}: no heartbeat for {now - channel.last_heard:.1f}s "
                 f"while calling {channel.method}"
@@ -282,7 +307,9 @@ class Protocol:
             return args[0]
         if name == "ERR":
             raise self._remote_error(channel, event)
-        raise ProtocolError(f"unexpected {name!r} reply to {channel.method} (is it a stream?)")
+        raise ProtocolError(
+            f"unexpected {name!r} reply to {channel.method} (is it a stream?)"
+        )
 
     def _stream_item(self, channel: Channel, event: list[Any]) -> tuple[bool, Any]:
         """``(True, item)`` for a STREAM event, ``(False, None)`` at the end of the stream."""
@@ -293,17 +320,23 @@ class Protocol:
             return False, None
         if name == "ERR":
             raise self._remote_error(channel, event)
-        raise ProtocolError(f"unexpected {name!r} reply to {channel.method} (not a stream?)")
+        raise ProtocolError(
+            f"unexpected {name!r} reply to {channel.method} (not a stream?)"
+        )
 
     def _remote_error(self, channel: Channel, event: list[Any]) -> RemoteError:
         args = event[2]
         if not isinstance(args, list) or not args:
-            raise ProtocolError(f"malformed ERR reply to {channel.method}: {_shown(args)}")
+            raise ProtocolError(
+                f"malformed ERR reply to {channel.method}: {_shown(args)}"
+            )
         if len(args) == 1:
             # Protocol v1 peers send only repr(exception).
             return RemoteError("RemoteError", str(args[0]))
         name, message = str(args[0]), str(args[1])
-        traceback = args[2] if len(args) > 2 and isinstance(args[2], str) and args[2] else None
+        traceback = (
+            args[2] if len(args) > 2 and isinstance(args[2], str) and args[2] else None
+        )
         factory = self._errors.get(name)
         details = event[0].get("zrpc_error")
         if factory is not None and details is not None:
@@ -312,7 +345,9 @@ class Protocol:
             except DecodeError:
                 pass
         if name == "NameError":
-            unknown = f"{self.endpoint} does not know method {channel.method!r} ({message})"
+            unknown = (
+                f"{self.endpoint} does not know method {channel.method!r} ({message})"
+            )
             return UnknownMethodError(name, unknown, traceback)
         return RemoteError(name, message, traceback)
 

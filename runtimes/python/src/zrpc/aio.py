@@ -159,7 +159,9 @@ class AsyncConnection(Protocol):
             _wake(channel)
         self._channels.clear()
 
-    async def _open(self, method: str, args: Sequence[Any], timeout: float | None) -> Channel:
+    async def _open(
+        self, method: str, args: Sequence[Any], timeout: float | None
+    ) -> Channel:
         socket = self._ready()
         channel, payload = self._request(method, args, timeout)
         self._channels[channel.id] = channel
@@ -170,7 +172,9 @@ class AsyncConnection(Protocol):
             raise
         return channel
 
-    async def _send(self, socket: zmq.asyncio.Socket, payload: bytes, channel: Channel) -> None:
+    async def _send(
+        self, socket: zmq.asyncio.Socket, payload: bytes, channel: Channel
+    ) -> None:
         try:
             await socket.send_multipart((b"", payload), zmq.NOBLOCK)
             return
@@ -213,7 +217,9 @@ class AsyncConnection(Protocol):
             wait = self._check(channel, now)
             waiter: asyncio.Future[None] = loop.create_future()
             channel.waiter = waiter
-            timer = None if math.isinf(wait) else loop.call_later(wait, _resolve, waiter)
+            timer = (
+                None if math.isinf(wait) else loop.call_later(wait, _resolve, waiter)
+            )
             try:
                 await waiter
             finally:

@@ -51,7 +51,9 @@ class Connection(Protocol):
             max_message_size,
             (curve_server_key, curve_public_key, curve_secret_key),
         )
-        self._socket: zmq.Socket[bytes] = (context or zmq.Context.instance()).socket(zmq.DEALER)
+        self._socket: zmq.Socket[bytes] = (context or zmq.Context.instance()).socket(
+            zmq.DEALER
+        )
         self._configure(self._socket)
         self._receive_wait_ms = -1
         self._unflushed_oneway = False
@@ -96,7 +98,9 @@ class Connection(Protocol):
         """Calls a streaming ``method``; the timeout bounds the wait for the first item."""
         return self._items(self._open(method, args, timeout))
 
-    def oneway(self, method: str, args: Sequence[Any], *, timeout: float | None = None) -> None:
+    def oneway(
+        self, method: str, args: Sequence[Any], *, timeout: float | None = None
+    ) -> None:
         """Sends a request without waiting for any reply."""
         if self._socket.closed:
             raise ClientClosedError(f"the client of {self.endpoint} is closed")

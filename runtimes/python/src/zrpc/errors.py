@@ -25,7 +25,9 @@ class RemoteError(ZrpcError):
     Generated code raises a subclass for each error an IDL method declares.
     """
 
-    def __init__(self, name: str, message: str = "", traceback: str | None = None) -> None:
+    def __init__(
+        self, name: str, message: str = "", traceback: str | None = None
+    ) -> None:
         super().__init__(f"{name}: {message}" if message else name)
         self.name = name
         self.message = message

@@ -114,7 +114,9 @@ def expect_variant(value: object, owner: str) -> tuple[str, Any]:
     """The ``(variant, value)`` of a union, which travels as a one-entry map."""
     entries = expect_map(value)
     if len(entries) != 1:
-        raise DecodeError(f"{owner}: expected a one-entry map, got {len(entries)} entries")
+        raise DecodeError(
+            f"{owner}: expected a one-entry map, got {len(entries)} entries"
+        )
     ((tag, inner),) = entries.items()
     return expect_str(tag), inner
 
