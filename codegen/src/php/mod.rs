@@ -686,6 +686,11 @@ impl<'a> PhpPass<'a> {
     fn doc_type(&self, ty: &Type) -> String {
         match ty {
             Type::List(inner) => format!("list<{}>", self.doc_type(inner)),
+            // PHP array keys cannot be enum cases: an enum-keyed map is keyed by the case's
+            // string value (`Shape::Circle->value`), as it travels.
+            Type::Map(k, v) if enum_name(self.schema, k).is_some() => {
+                format!("array<string, {}>", self.doc_type(v))
+            }
             Type::Map(k, v) => format!("array<{}, {}>", self.doc_type(k), self.doc_type(v)),
             Type::Optional(inner) => match self.doc_type(inner).as_str() {
                 "mixed" => "mixed".into(),
