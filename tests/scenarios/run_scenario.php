@@ -80,7 +80,7 @@ $scenarios = [
     },
     'lost_remote' => function () use ($heartbeat): void {
         [$error, $took] = raises(Zrpc\LostRemoteException::class, fn () => client(30.0)->sleep(20000));
-        check($took < 2.5 + 2 * $heartbeat + 1.5, "lost after {$took}s");
+        check($took < 4 + 2 * $heartbeat + 1.5, "lost after {$took}s");
         check(str_contains($error->getMessage(), 'sleep'), $error->getMessage());
     },
     'remote_error_typed' => function (): void {

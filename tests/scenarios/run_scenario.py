@@ -93,9 +93,10 @@ def timeout() -> None:
 
 
 def lost_remote() -> None:
-    # The Rust test kills the server 2.5 s into the call.
+    # The Rust test kills the server 4 s after starting this driver (2 s or more into the call,
+    # after two server heartbeats showed its 1 s interval).
     error, took = raises(zrpc.LostRemoteError, lambda: client(timeout=30).sleep(20000))
-    check(took < 2.5 + 2 * HEARTBEAT + 1.5, f"lost after {took:.2f}s")
+    check(took < 4 + 2 * HEARTBEAT + 1.5, f"lost after {took:.2f}s")
     check("sleep" in str(error), str(error))
 
 

@@ -53,7 +53,7 @@ SCENARIOS = {
   end,
   'lost_remote' => lambda do
     error, took = raises(Zrpc::LostRemoteError) { client(timeout: 30).sleep(20_000) }
-    check(took < 2.5 + (2 * HEARTBEAT) + 1.5, "lost after #{took}s")
+    check(took < 4 + (2 * HEARTBEAT) + 1.5, "lost after #{took}s")
     check(error.message.include?('sleep'), error.message)
   end,
   'remote_error_typed' => lambda do

@@ -128,7 +128,7 @@ fn generated_php_client_against_stock_zerorpc_server() {
     run_php(&endpoint, "php-client-stock-server");
 }
 
-/// Kills the server 2.5 s into a ten-second call, after its first heartbeats; the client must
+/// Kills the server 4 s after starting the client, after its call heard two heartbeats; it must
 /// notice the missing heartbeats (2 x 1 s, docs/protocol.md section 4) and fail with its
 /// lost-remote error well before the call would end.
 fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
@@ -148,7 +148,7 @@ fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
         .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
         .env("ZRPC_ENDPOINT", &endpoint);
     let client = std::thread::spawn(move || run_ok(&mut command, Duration::from_secs(30)));
-    std::thread::sleep(Duration::from_millis(2500));
+    std::thread::sleep(Duration::from_secs(4));
     server.kill();
     let output = client.join().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -159,7 +159,7 @@ fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or_else(|| panic!("no elapsed time in {stdout}"));
     assert!(
-        seconds < 7.0,
+        seconds < 7.5,
         "noticed the lost server only after {seconds}s"
     );
 }

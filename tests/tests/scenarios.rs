@@ -162,7 +162,9 @@ fn s03_lost_remote() {
         };
         command.env("ZRPC_ENDPOINT", &endpoint);
         let client = std::thread::spawn(move || run_ok(&mut command, Duration::from_secs(60)));
-        std::thread::sleep(Duration::from_millis(2500));
+        // Long enough for the driver to start and the call to hear two heartbeats (its
+        // measure of the server's interval, docs/protocol.md section 4).
+        std::thread::sleep(Duration::from_secs(4));
         server.kill();
         let output = client.join().expect("the driver thread");
         let stdout = String::from_utf8_lossy(&output.stdout);
