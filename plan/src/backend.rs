@@ -32,10 +32,11 @@ pub trait Backend {
     /// How the language spells `ty` in a declaration (annotation, native type, Rust type).
     fn type_name(&self, plan: &Plan, ty: &Type) -> String;
 
-    /// `value` as an expression of the language (every [`Literal`] kind).
-    fn literal(&self, plan: &Plan, value: &Literal) -> String;
+    /// `value`, planned for `ty`, as an expression of the language (every [`Literal`] kind).
+    fn literal(&self, plan: &Plan, ty: &Type, value: &Literal) -> String;
 
-    /// The expression turning the language value `expr` of type `ty` into its wire form.
+    /// The expression turning the language value `expr` of type `ty` into its wire form
+    /// (`expr` itself where serialization needs no conversion, as in Rust with serde).
     fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String;
 
     /// The expression turning the wire value `expr` into a language value of type `ty`.

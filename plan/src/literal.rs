@@ -76,12 +76,10 @@ impl Literal {
     }
 
     pub fn is_mutable(&self) -> bool {
-        match self.unwrap_some() {
-            Literal::List(_) | Literal::Map(_) | Literal::Struct { .. } | Literal::Union { .. } => {
-                true
-            }
-            _ => false,
-        }
+        matches!(
+            self.unwrap_some(),
+            Literal::List(_) | Literal::Map(_) | Literal::Struct { .. } | Literal::Union { .. }
+        )
     }
 }
 

@@ -962,3 +962,40 @@ fn php_doc(doc: Option<&str>, tags: &[String], indent: &str) -> String {
     out.push_str(&format!("{indent} */\n"));
     out
 }
+
+/// The PHP backend.
+pub struct Php;
+
+impl zrpc_plan::Backend for Php {
+    fn language(&self) -> &'static str {
+        "php"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &PHP
+    }
+
+    fn type_name(&self, plan: &Plan, ty: &Type) -> String {
+        PhpPass::new(plan).native_type(ty, Scope::Root)
+    }
+
+    fn literal(&self, plan: &Plan, _ty: &Type, value: &Literal) -> String {
+        PhpPass::new(plan).literal(value)
+    }
+
+    fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        PhpPass::new(plan).encode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        PhpPass::new(plan).decode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn generate(
+        &self,
+        plan: &Plan,
+        _options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
+        generate(plan.schema).map_err(Into::into)
+    }
+}

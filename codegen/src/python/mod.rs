@@ -521,6 +521,45 @@ fn wrap_lines(lines: &[String], width: usize) -> Vec<String> {
     out
 }
 
+/// The Python backend.
+pub struct Python;
+
+impl zrpc_plan::Backend for Python {
+    fn language(&self) -> &'static str {
+        "python"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &zrpc_plan::reserved::PYTHON
+    }
+
+    fn type_name(&self, plan: &Plan, ty: &Type) -> String {
+        TypeNames::new(plan).annotation(ty, false, &mut Imports::default())
+    }
+
+    fn literal(&self, plan: &Plan, _ty: &Type, value: &zrpc_plan::Literal) -> String {
+        TypeNames::new(plan).literal(value)
+    }
+
+    fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        TypeNames::new(plan)
+            .encode(ty, expr, 0)
+            .unwrap_or_else(|| expr.to_owned())
+    }
+
+    fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        TypeNames::new(plan).decode(ty, expr, 0, &mut Imports::default())
+    }
+
+    fn generate(
+        &self,
+        plan: &Plan,
+        _options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
+        render(plan).map_err(Into::into)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -386,7 +386,7 @@ impl<'a> RubyPass<'a> {
             .filter(|def| match def {
                 TypeDef::Struct(s) | TypeDef::Error(s) => {
                     s.fields.len() > METRICS_FIELD_LIMIT
-                        || self.from_wire_lines(s, matches!(def, TypeDef::Error(_)))
+                        || self.decoder_lines(s, matches!(def, TypeDef::Error(_)))
                             > METRICS_METHOD_LINES
                 }
                 _ => false,
@@ -405,7 +405,7 @@ impl<'a> RubyPass<'a> {
 
     /// Body lines of a generated `from_wire`: the locals computed first, one per field, the
     /// `new(` call, and for errors the array form and message arguments.
-    fn from_wire_lines(&self, s: &Struct, error: bool) -> usize {
+    fn decoder_lines(&self, s: &Struct, error: bool) -> usize {
         let parent = error.then_some("Zrpc::RemoteError");
         let template = self.struct_template(s, parent);
         let prelude: usize = template
@@ -1091,5 +1091,47 @@ fn block_call(expr: &str, method: &str, item: &str, convert: &str) -> String {
             format!("{expr}{method}(&:{name})")
         }
         _ => format!("{expr}{method} {{ |{item}| {convert} }}"),
+    }
+}
+
+/// The Ruby backend.
+pub struct Ruby;
+
+impl zrpc_plan::Backend for Ruby {
+    fn language(&self) -> &'static str {
+        "ruby"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &RUBY
+    }
+
+    fn type_name(&self, plan: &Plan, ty: &Type) -> String {
+        RubyPass::new(plan).yard(ty)
+    }
+
+    fn literal(&self, plan: &Plan, _ty: &Type, value: &Literal) -> String {
+        RubyPass::new(plan).literal(value)
+    }
+
+    fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        RubyPass::new(plan).encode_expr(ty, expr, 0)
+    }
+
+    fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        RubyPass::new(plan).decode_expr(ty, expr, 0, false)
+    }
+
+    /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.
+    fn generate(
+        &self,
+        plan: &Plan,
+        options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
+        let mut files = generate(plan.schema)?;
+        if let Some(stem) = &options.idl_stem {
+            files.extend(entry_file(stem, plan.schema));
+        }
+        Ok(files)
     }
 }

@@ -89,9 +89,9 @@ fn file_of(item: syn::Item) -> syn::File {
     }
 }
 
-struct Renderer<'a> {
-    schema: &'a Schema,
-    plan: &'a Plan<'a>,
+pub(super) struct Renderer<'a> {
+    pub(super) schema: &'a Schema,
+    pub(super) plan: &'a Plan<'a>,
 }
 
 impl Renderer<'_> {
@@ -484,7 +484,7 @@ impl Renderer<'_> {
         Ok(quote!(#ident))
     }
 
-    fn rust_type(&self, ty: &Type) -> Result<TokenStream, GenerateError> {
+    pub(super) fn rust_type(&self, ty: &Type) -> Result<TokenStream, GenerateError> {
         Ok(match ty {
             Type::Bool => quote!(bool),
             Type::I8 => quote!(i8),
@@ -543,7 +543,7 @@ impl Renderer<'_> {
     }
 
     /// A Rust expression of type `ty` for a planned literal.
-    fn value(&self, ty: &Type, value: &Literal) -> Result<TokenStream, GenerateError> {
+    pub(super) fn value(&self, ty: &Type, value: &Literal) -> Result<TokenStream, GenerateError> {
         let resolved = self.schema.resolve_alias(ty);
         Ok(match (resolved, value) {
             (_, Literal::Null) => quote!(None),
