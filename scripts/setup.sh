@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer)
+apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer composer)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -720,6 +720,18 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Optional directly or through aliases (`type Note = string?`).
+    fn is_optional(&self, ty: &Type) -> bool {
+        matches!(
+            self.resolve_alias(ty),
+            Some(ResolvedType::Model(Type::Optional(_)))
+                | Some(ResolvedType::Ast(TypeExpr {
+                    kind: TypeKind::Optional(_),
+                    ..
+                }))
+        )
+    }
+
     /// Follows aliases by name; `None` for unknown names and alias cycles.
     fn resolve_alias<'t>(&self, ty: &'t Type) -> Option<ResolvedType<'t, 'a>> {
         let mut current = ResolvedType::Model(ty);
@@ -917,7 +929,7 @@ impl<'a> Validator<'a> {
                     }
                     let missing = fields.iter().find(|f| {
                         f.default.is_none()
-                            && !matches!(f.ty.kind, TypeKind::Optional(_))
+                            && !self.is_optional(&syntactic_type(&f.ty))
                             && !entries.iter().any(|(k, _)| matches!(&k.kind, ValueKind::Ident(n) | ValueKind::String(n) if *n == f.name.text))
                     });
                     missing.and_then(|f| here(format!("missing required field `{}`", f.name.text)))

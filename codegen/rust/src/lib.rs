@@ -75,3 +75,94 @@ mod service;
 pub use derive::derive_type;
 pub use expand::rpc_service;
 pub use generate::{generate, GenerateError};
+
+/// The Rust backend: one `.rs` file with the server trait, the typed client and the types.
+pub struct Rust;
+
+impl Rust {
+    fn renderer<'a>(plan: &'a zrpc_plan::Plan<'a>) -> generate::Renderer<'a> {
+        generate::Renderer {
+            schema: plan.schema,
+            plan,
+        }
+    }
+
+    /// `tokens` as a formatted Rust item of `kind` (`type`, `const`), without the declaration.
+    fn pretty(item: proc_macro2::TokenStream, prefix: &str) -> Option<String> {
+        let file: syn::File = syn::parse2(item).ok()?;
+        let text = prettyplease::unparse(&file);
+        let text = text.trim().strip_prefix(prefix)?.strip_suffix(';')?;
+        Some(text.trim().to_owned())
+    }
+}
+
+impl zrpc_plan::Backend for Rust {
+    fn language(&self) -> &'static str {
+        "rust"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &zrpc_plan::reserved::RUST
+    }
+
+    fn type_name(&self, plan: &zrpc_plan::Plan, ty: &zrpc_model::Type) -> String {
+        let Ok(tokens) = Self::renderer(plan).rust_type(ty) else {
+            return zrpc_plan::literal::type_text(ty);
+        };
+        Self::pretty(quote::quote!(type T = #tokens;), "type T =")
+            .unwrap_or_else(|| tokens.to_string())
+    }
+
+    fn literal(
+        &self,
+        plan: &zrpc_plan::Plan,
+        ty: &zrpc_model::Type,
+        value: &zrpc_plan::Literal,
+    ) -> String {
+        let renderer = Self::renderer(plan);
+        match (renderer.rust_type(ty), renderer.value(ty, value)) {
+            (Ok(ty), Ok(value)) => Self::pretty(quote::quote!(const C: #ty = #value;), "const C: ")
+                .and_then(|text| text.split_once(" = ").map(|(_, v)| v.to_owned()))
+                .unwrap_or_else(|| value.to_string()),
+            _ => format!("{value:?}"),
+        }
+    }
+
+    /// serde's derives convert: the value is its own wire form.
+    fn encode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_model::Type, expr: &str) -> String {
+        expr.to_owned()
+    }
+
+    /// serde's derives convert: the value decodes as itself.
+    fn decode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_model::Type, expr: &str) -> String {
+        expr.to_owned()
+    }
+
+    /// `<IDL file stem>.rs`, as `compile` writes it; from a served model, the Rust namespace's
+    /// last segment or the first service in snake case.
+    fn generate(
+        &self,
+        plan: &zrpc_plan::Plan,
+        options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<zrpc_plan::GeneratedFile>, zrpc_plan::GenerateError> {
+        let schema = plan.schema;
+        let contents =
+            generate(schema).map_err(|e| zrpc_plan::GenerateError::Unsupported(e.to_string()))?;
+        let stem = options
+            .idl_stem
+            .clone()
+            .or_else(|| {
+                let namespace = schema.namespaces.rust.as_deref()?;
+                namespace.rsplit("::").next().map(str::to_owned)
+            })
+            .or_else(|| {
+                let service = schema.services.first()?;
+                Some(heck::ToSnakeCase::to_snake_case(service.name.as_str()))
+            })
+            .unwrap_or_else(|| "schema".to_owned());
+        Ok(vec![zrpc_plan::GeneratedFile {
+            path: std::path::PathBuf::from(stem).with_extension("rs"),
+            contents,
+        }])
+    }
+}

@@ -3,17 +3,10 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
-/// Keywords that `r#` can escape (strict, reserved and edition-2018+ keywords).
-const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
-];
-
-/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
-const UNRAWABLE_KEYWORDS: &[&str] = &["crate", "self", "Self", "super", "_"];
+// The one Rust keyword list lives in the plan's reserved table.
+use zrpc_plan::reserved::{
+    RUST_RAW_KEYWORDS as RAW_KEYWORDS, RUST_UNRAWABLE_KEYWORDS as UNRAWABLE_KEYWORDS,
+};
 
 /// A Rust identifier for `name`, plus whether the wire name must be kept with a rename.
 ///

@@ -97,7 +97,7 @@ pub mod acme {
                 1.5
             }
             fn default_limit() -> u32 {
-                PAGE_SIZE
+                50
             }
             fn default_big() -> u64 {
                 18446744073709551615
