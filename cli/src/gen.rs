@@ -57,15 +57,14 @@ pub fn run(args: GenArgs) -> ExitCode {
 
 fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let schema = match (&args.file, &args.from) {
-        (Some(file), _) => zrpc_idl::load(file).map_err(|d| d.to_string())?.schema,
+        (Some(file), _) => zrpc_codegen::load(file).map_err(|d| d.to_string())?.schema,
         (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
         (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
     };
     let files = match args.lang {
         Lang::Python => zrpc_codegen::python::generate(&schema),
         Lang::Ruby => zrpc_codegen::ruby::generate(&schema).map(|mut files| {
-            let stem = args.file.as_deref().and_then(Path::file_stem);
-            if let Some(stem) = stem.and_then(|stem| stem.to_str()) {
+            if let Some(stem) = &schema.file_stem {
                 files.extend(zrpc_codegen::ruby::entry_file(stem, &schema));
             }
             files
@@ -74,7 +73,7 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
         Lang::Rust => zrpc_codegen::rust::generate(&schema)
             .map(|contents| {
                 vec![GeneratedFile {
-                    path: rust_file_name(args.file.as_deref(), &schema),
+                    path: rust_file_name(&schema),
                     contents,
                 }]
             })
@@ -84,14 +83,15 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     write_files(&args.out, &files)
 }
 
-/// `<IDL file stem>.rs` like `zrpc_codegen::compile`; from a server, the Rust namespace's last
-/// segment or the first service in snake case.
-fn rust_file_name(idl: Option<&Path>, schema: &Schema) -> PathBuf {
-    let stem = idl
-        .and_then(Path::file_stem)
-        .map(|stem| stem.to_string_lossy().into_owned())
+/// `<IDL file stem>.rs` like `zrpc_codegen::compile` (a server compiled from an IDL file serves
+/// the stem in its model); for a service defined in Rust, the Rust namespace's last segment or
+/// the first service in snake case.
+fn rust_file_name(schema: &Schema) -> PathBuf {
+    let stem = schema
+        .file_stem
+        .clone()
         .or_else(|| {
-            let namespace = schema.namespaces.rust.as_deref()?;
+            let namespace = schema.namespace("rust")?;
             namespace.rsplit("::").next().map(str::to_owned)
         })
         .or_else(|| {

@@ -69,6 +69,7 @@ mod derive;
 mod docs;
 mod expand;
 mod generate;
+mod model;
 mod names;
 mod service;
 

@@ -391,7 +391,7 @@ enum Scope {
 
 impl<'a> PhpPass<'a> {
     fn new(schema: &'a Schema) -> Self {
-        let namespace = match &schema.namespaces.php {
+        let namespace = match schema.namespace("php") {
             Some(ns) => ns
                 .split('\\')
                 .filter(|part| !part.is_empty())

@@ -357,7 +357,7 @@ struct RubyPass<'a> {
 
 impl<'a> RubyPass<'a> {
     fn new(schema: &'a Schema) -> Self {
-        let module_path: Vec<String> = match &schema.namespaces.ruby {
+        let module_path: Vec<String> = match schema.namespace("ruby") {
             Some(ns) => ns.split("::").map(constant_name).collect(),
             None => vec![schema
                 .services
