@@ -22,12 +22,12 @@ pub(crate) fn schema_fn(schema: &Schema) -> TokenStream {
     let file_stem = option(file_stem.as_deref());
     let doc = option(doc.as_deref());
     let namespaces = match namespaces.len() {
-        0 => quote!(Default::default()),
+        0 => quote!(BTreeMap::new()),
         _ => {
             let pairs = namespaces
                 .iter()
                 .map(|(lang, path)| quote!((#lang.into(), #path.into())));
-            quote!([#(#pairs),*].into())
+            quote!(BTreeMap::from([#(#pairs),*]))
         }
     };
     let consts = list(consts.iter().map(constant));
@@ -37,6 +37,10 @@ pub(crate) fn schema_fn(schema: &Schema) -> TokenStream {
         /// The validated model this file was generated from, which its services serve through
         /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
         pub fn schema() -> ::zrpc::typed::model::Schema {
+            // Imported here, so the file's own types (a `Vec`, a `Field`) cannot shadow them.
+            use ::std::boxed::Box;
+            use ::std::collections::BTreeMap;
+            use ::std::vec::Vec;
             use ::zrpc::typed::model::*;
             Schema {
                 file_stem: #file_stem,

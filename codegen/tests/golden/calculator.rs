@@ -80,6 +80,9 @@ pub trait Calculator {
 /// The validated model this file was generated from, which its services serve through
 /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
 pub fn schema() -> ::zrpc::typed::model::Schema {
+    use ::std::boxed::Box;
+    use ::std::collections::BTreeMap;
+    use ::std::vec::Vec;
     use ::zrpc::typed::model::*;
     Schema {
         file_stem: Some("calculator".into()),
@@ -87,12 +90,11 @@ pub fn schema() -> ::zrpc::typed::model::Schema {
             "A calculator, used by the README, the examples and the cross-language tests."
                 .into(),
         ),
-        namespaces: [
+        namespaces: BTreeMap::from([
             ("php".into(), "Example\\Calculator".into()),
             ("python".into(), "calculator".into()),
             ("ruby".into(), "Calculator".into()),
-        ]
-            .into(),
+        ]),
         consts: Vec::new(),
         types: Vec::from([
             TypeDef::Struct(Struct {

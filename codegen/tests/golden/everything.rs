@@ -211,15 +211,17 @@ pub mod acme {
         /// The validated model this file was generated from, which its services serve through
         /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
         pub fn schema() -> ::zrpc::typed::model::Schema {
+            use ::std::boxed::Box;
+            use ::std::collections::BTreeMap;
+            use ::std::vec::Vec;
             use ::zrpc::typed::model::*;
             Schema {
                 file_stem: Some("everything".into()),
                 doc: Some("Exercises every construct of the IDL for the Rust generator.".into()),
-                namespaces: [
+                namespaces: BTreeMap::from([
                     ("python".into(), "acme.everything".into()),
                     ("rust".into(), "acme::everything".into()),
-                ]
-                    .into(),
+                ]),
                 consts: Vec::from([
                     Const {
                         name: "PAGE_SIZE".into(),
