@@ -52,7 +52,7 @@ pub fn run(args: GenArgs) -> ExitCode {
 
 fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let schema = match (&args.file, &args.from) {
-        (Some(file), _) => zrpc_idl::load(file).map_err(|d| d.to_string())?.schema,
+        (Some(file), _) => zrpc_codegen::load(file).map_err(|d| d.to_string())?.schema,
         (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
         (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
     };
@@ -61,7 +61,9 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
             .file
             .as_deref()
             .and_then(Path::file_stem)
-            .map(|stem| stem.to_string_lossy().into_owned()),
+            .map(|stem| stem.to_string_lossy().into_owned())
+            // A server compiled from an IDL file serves its stem in the model.
+            .or_else(|| schema.file_stem.clone()),
     };
     let files = zrpc_codegen::generate(&args.lang, &schema, &options)
         .map_err(|e| format!("generating code: {e}"))?;

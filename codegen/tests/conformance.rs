@@ -272,14 +272,14 @@ const LANGUAGES: &[Language] = &[
 ];
 
 fn schema_module(schema: &Schema) -> String {
-    match &schema.namespaces.ruby {
-        Some(ns) => ns.clone(),
+    match schema.namespace("ruby") {
+        Some(ns) => ns.to_owned(),
         None => zrpc_codegen::naming::pascal_case(&schema.services[0].name),
     }
 }
 
 fn php_namespace(schema: &Schema) -> String {
-    schema.namespaces.php.clone().unwrap_or_default()
+    schema.namespace("php").unwrap_or_default().to_owned()
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub mod literal;
 pub mod reserved;
 
 /// The service model the plan reads.
-pub use zrpc_model::model;
+pub use zrpc_model as model;
 
 pub use backend::{Backend, GenerateError, GenerateOptions, GeneratedFile};
 pub use literal::{FieldValue, Literal};

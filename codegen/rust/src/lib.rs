@@ -49,7 +49,7 @@
 //!     _ => {}
 //! }
 //! let items = client.countdown(3).await?;                        // Stream<Item = Result<u32, _>>
-//! println!("{}", CalculatorClient::idl());                       // the IDL of this service
+//! let model = CalculatorClient::schema();                        // the service model
 //! ```
 //!
 //! Enums with unit variants are IDL enums (the variant name on the wire); enums whose variants
@@ -58,18 +58,21 @@
 //! `T?`. A method that throws several errors returns an enum marked `#[zrpc(error)]` whose
 //! variants each hold one error struct.
 //!
-//! From an IDL file, `build.rs` calls [`compile`] and the crate includes the result:
+//! From an IDL file, `build.rs` calls `zrpc_codegen::compile` (which parses the IDL and renders
+//! it with [`generate`]) and the crate includes the result:
 //! `include!(concat!(env!("OUT_DIR"), "/calculator.rs"));`.
+//!
+//! This crate reads only the service model (`zrpc-model`): no parser, no templates, so the
+//! proc-macros and the runtime stay light.
 
-mod compile;
 mod derive;
 mod docs;
 mod expand;
 mod generate;
+mod model;
 mod names;
 mod service;
 
-pub use compile::{compile, CompileError};
 pub use derive::derive_type;
 pub use expand::rpc_service;
 pub use generate::{generate, GenerateError};
@@ -103,7 +106,7 @@ impl zrpc_plan::Backend for Rust {
         &zrpc_plan::reserved::RUST
     }
 
-    fn type_name(&self, plan: &zrpc_plan::Plan, ty: &zrpc_idl::model::Type) -> String {
+    fn type_name(&self, plan: &zrpc_plan::Plan, ty: &zrpc_model::Type) -> String {
         let Ok(tokens) = Self::renderer(plan).rust_type(ty) else {
             return zrpc_plan::literal::type_text(ty);
         };
@@ -114,7 +117,7 @@ impl zrpc_plan::Backend for Rust {
     fn literal(
         &self,
         plan: &zrpc_plan::Plan,
-        ty: &zrpc_idl::model::Type,
+        ty: &zrpc_model::Type,
         value: &zrpc_plan::Literal,
     ) -> String {
         let renderer = Self::renderer(plan);
@@ -127,38 +130,40 @@ impl zrpc_plan::Backend for Rust {
     }
 
     /// serde's derives convert: the value is its own wire form.
-    fn encode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_idl::model::Type, expr: &str) -> String {
+    fn encode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_model::Type, expr: &str) -> String {
         expr.to_owned()
     }
 
     /// serde's derives convert: the value decodes as itself.
-    fn decode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_idl::model::Type, expr: &str) -> String {
+    fn decode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_model::Type, expr: &str) -> String {
         expr.to_owned()
     }
 
-    /// `<IDL file stem>.rs`, as `compile` writes it; from a served model, the Rust namespace's
-    /// last segment or the first service in snake case.
+    /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves
+    /// the stem in its model); for a service defined in Rust, the Rust namespace's last segment
+    /// or the first service in snake case.
     fn generate(
         &self,
         plan: &zrpc_plan::Plan,
         options: &zrpc_plan::GenerateOptions,
-    ) -> Result<Vec<crate::GeneratedFile>, zrpc_plan::GenerateError> {
+    ) -> Result<Vec<zrpc_plan::GeneratedFile>, zrpc_plan::GenerateError> {
         let schema = plan.schema;
         let contents =
             generate(schema).map_err(|e| zrpc_plan::GenerateError::Unsupported(e.to_string()))?;
         let stem = options
             .idl_stem
             .clone()
+            .or_else(|| schema.file_stem.clone())
             .or_else(|| {
-                let namespace = schema.namespaces.rust.as_deref()?;
+                let namespace = schema.namespace("rust")?;
                 namespace.rsplit("::").next().map(str::to_owned)
             })
             .or_else(|| {
                 let service = schema.services.first()?;
-                Some(crate::naming::snake_case(&service.name))
+                Some(heck::ToSnakeCase::to_snake_case(service.name.as_str()))
             })
             .unwrap_or_else(|| "schema".to_owned());
-        Ok(vec![crate::GeneratedFile {
+        Ok(vec![zrpc_plan::GeneratedFile {
             path: std::path::PathBuf::from(stem).with_extension("rs"),
             contents,
         }])
