@@ -68,7 +68,9 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
             .file
             .as_deref()
             .and_then(Path::file_stem)
-            .map(|stem| stem.to_string_lossy().into_owned()),
+            .map(|stem| stem.to_string_lossy().into_owned())
+            // A server compiled from an IDL file serves its stem in the model.
+            .or_else(|| schema.file_stem.clone()),
     };
     let files = zrpc_codegen::generate(&args.lang, &schema, &options)
         .map_err(|e| format!("generating code: {e}"))?;

@@ -44,12 +44,12 @@ pub fn compile(path: impl AsRef<Path>) -> Result<PathBuf, CompileError> {
     let path = path.as_ref();
     let out_dir = std::env::var_os("OUT_DIR").ok_or(CompileError::NoOutDir)?;
     println!("cargo:rerun-if-changed={}", path.display());
-    let loaded = zrpc_idl::load(path)?;
+    let loaded = crate::load(path)?;
     for file in loaded.files.iter().filter(|file| file.as_path() != path) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     let source = generate(&loaded.schema)?;
-    let stem = path.file_stem().unwrap_or(path.as_os_str());
+    let stem = loaded.schema.file_stem.as_deref().unwrap_or("schema");
     let out = Path::new(&out_dir).join(stem).with_extension("rs");
     std::fs::write(&out, source).map_err(|source| CompileError::Write {
         path: out.clone(),

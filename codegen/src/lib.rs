@@ -4,12 +4,14 @@
 //! parser or these generators.
 
 mod compile;
+mod load;
 pub mod naming;
 pub mod php;
 pub mod python;
 pub mod ruby;
 
 pub use compile::{compile, CompileError};
+pub use load::load;
 /// The Rust back end: IDL → Rust source, and the `#[rpc_service]`/`#[derive(Type)]` expansions.
 pub use zrpc_codegen_rust as rust;
 

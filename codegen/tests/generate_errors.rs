@@ -69,7 +69,7 @@ fn unknown_thrown_errors_are_reported() {
 fn keyword_names_are_escaped() {
     let schema = with_field(Type::String, None);
     let mut schema = schema;
-    schema.namespaces.rust = Some("acme::type".into());
+    schema.namespaces.insert("rust".into(), "acme::type".into());
     let source = generate(&schema).unwrap();
     assert!(source.contains("pub mod r#type {"), "{source}");
 }

@@ -19,10 +19,10 @@ fn file_doc_namespaces_and_consts() {
         schema.doc.as_deref(),
         Some("Every construct of the language, once.\nSecond line of the file doc.")
     );
-    assert_eq!(schema.namespaces.python.as_deref(), Some("acme.store"));
-    assert_eq!(schema.namespaces.ruby.as_deref(), Some("Acme::Store"));
-    assert_eq!(schema.namespaces.php.as_deref(), Some("Acme\\Store"));
-    assert_eq!(schema.namespaces.rust.as_deref(), Some("acme::store"));
+    assert_eq!(schema.namespace("python"), Some("acme.store"));
+    assert_eq!(schema.namespace("ruby"), Some("Acme::Store"));
+    assert_eq!(schema.namespace("php"), Some("Acme\\Store"));
+    assert_eq!(schema.namespace("rust"), Some("acme::store"));
     let consts: Vec<(&str, &Value)> = schema
         .consts
         .iter()
@@ -59,7 +59,7 @@ fn imported_declarations_come_first_and_namespaces_stay_the_roots() {
     let schema = all_constructs();
     assert_eq!(schema.types[0].name(), "Base");
     assert_eq!(schema.types[0].doc(), Some("The base record."));
-    assert_eq!(schema.namespaces.python.as_deref(), Some("acme.store"));
+    assert_eq!(schema.namespace("python"), Some("acme.store"));
 }
 
 #[test]
@@ -269,7 +269,7 @@ fn diamond_imports_read_each_file_once() {
     let types: Vec<&str> = loaded.schema.types.iter().map(TypeDef::name).collect();
     assert_eq!(types, ["Base", "Left", "Right"]);
     // Namespaces and docs of imported files do not leak into the root's schema.
-    assert_eq!(loaded.schema.namespaces.python, None);
+    assert_eq!(loaded.schema.namespace("python"), None);
     assert_eq!(loaded.schema.doc, None);
     let both = &loaded.schema.services[0].methods[0];
     assert_eq!(both.returns, Returns::Value(Type::Named("Base".into())));

@@ -6,6 +6,8 @@
 
 mod reserved;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 pub use reserved::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
@@ -13,25 +15,19 @@ pub use reserved::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PRE
 /// A whole resolved schema: the root file plus everything it imports, flattened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// Stem of the IDL file the schema was compiled from (`calculator` for `calculator.zrpc`),
+    /// which names generated files; set by `zrpc_codegen::load` and `compile`, `None` for a
+    /// service defined in Rust or a schema parsed from a string.
+    pub file_stem: Option<String>,
     /// Doc comment of the root file (a `///` block before the first item).
     pub doc: Option<String>,
-    pub namespaces: Namespaces,
+    /// Namespaces from `namespace LANG NAME` lines, keyed by language (`python` →
+    /// `acme.calc`, `ruby` → `Acme::Calc`, `php` → `Acme\Calc`, `rust` → `acme::calc`), so a
+    /// new back end needs no change here.
+    pub namespaces: BTreeMap<String, String>,
     pub consts: Vec<Const>,
     pub types: Vec<TypeDef>,
     pub services: Vec<Service>,
-}
-
-/// Per-language namespaces from `namespace LANG NAME` lines.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Namespaces {
-    /// Dotted Python package, e.g. `acme.calc`.
-    pub python: Option<String>,
-    /// Ruby module path, e.g. `Acme::Calc`.
-    pub ruby: Option<String>,
-    /// PHP namespace, e.g. `Acme\Calc`.
-    pub php: Option<String>,
-    /// Rust module path, e.g. `acme::calc`.
-    pub rust: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -288,6 +284,11 @@ pub enum Returns {
 }
 
 impl Schema {
+    /// The namespace declared for `language` (`python`, `ruby`, `php`, `rust`, ...).
+    pub fn namespace(&self, language: &str) -> Option<&str> {
+        self.namespaces.get(language).map(String::as_str)
+    }
+
     /// The declared type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name() == name)

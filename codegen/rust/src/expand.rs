@@ -24,9 +24,7 @@ pub fn rpc_service(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = service::Errors::default();
-    if !attr.is_empty() {
-        errors.at(attr.span(), "`#[zrpc::rpc_service]` takes no arguments");
-    }
+    let model = parse_attr(attr, &mut errors);
     let parsed = service::parse(&item);
     let def = match parsed {
         Ok(def) => def,
@@ -42,7 +40,28 @@ pub fn rpc_service(attr: TokenStream, item: TokenStream) -> TokenStream {
         let error = error.to_compile_error();
         return quote!(#error #item);
     }
-    Generator::new(&def).generate()
+    Generator::new(&def, model.as_ref()).generate()
+}
+
+/// `#[rpc_service(model = path)]`: `path()` returns the model to serve instead of the one
+/// described from the Rust types. Code generated from an IDL file passes its own `schema`, so a
+/// server serves exactly the validated model (namespaces, consts, aliases, docs).
+fn parse_attr(attr: TokenStream, errors: &mut service::Errors) -> Option<syn::Path> {
+    let mut model = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("model") && model.is_none() {
+            model = Some(meta.value()?.parse::<syn::Path>()?);
+            Ok(())
+        } else {
+            Err(meta.error(
+                "`#[zrpc::rpc_service]` takes no arguments other than `model = path::to::schema`",
+            ))
+        }
+    });
+    if let Err(error) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(error);
+    }
+    model
 }
 
 fn strip_our_attrs(item: &mut ItemTrait) {
@@ -63,6 +82,8 @@ fn strip_our_attrs(item: &mut ItemTrait) {
 
 struct Generator<'a> {
     def: &'a ServiceDef,
+    /// The function returning the model to serve, when given (`model = ..`).
+    model: Option<&'a syn::Path>,
     client: Ident,
     builder: Ident,
     /// Locals of generated bodies; mixed-site hygiene keeps them apart from user argument names.
@@ -74,9 +95,10 @@ struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(def: &'a ServiceDef) -> Self {
+    fn new(def: &'a ServiceDef, model: Option<&'a syn::Path>) -> Self {
         Generator {
             def,
+            model,
             client: format_ident!("{}Client", def.ident),
             builder: format_ident!("{}ClientBuilder", def.ident),
             service: Ident::new("service", Span::mixed_site()),
@@ -269,7 +291,8 @@ impl<'a> Generator<'a> {
                     &self.client
                 }
 
-                /// The service model: methods, argument names, docs and every type they use.
+                /// The service model: methods, argument names, docs and every type they use (for a
+                /// service generated from an IDL file, that file's whole validated model).
                 #schema
 
                 #(#methods)*
@@ -346,6 +369,13 @@ impl<'a> Generator<'a> {
     }
 
     fn schema(&self) -> TokenStream {
+        if let Some(model) = self.model {
+            return quote! {
+                pub fn schema() -> ::zrpc::typed::model::Schema {
+                    #model()
+                }
+            };
+        }
         let types = &self.types;
         let methods_local = &self.methods;
         let methods = self.def.methods.iter().map(|method| {

@@ -122,7 +122,8 @@ impl Renderer<'_> {
         for service in &self.schema.services {
             items.extend(self.service(service)?);
         }
-        Ok(match &self.schema.namespaces.rust {
+        items.extend(super::model::schema_fn(self.schema));
+        Ok(match self.schema.namespace("rust") {
             Some(path) => path.rsplit("::").fold(items, |inner, module| {
                 let (module, _) = escape(module);
                 quote!(pub mod #module { #inner })
@@ -359,7 +360,7 @@ impl Renderer<'_> {
             #(#error_sets)*
 
             #doc
-            #[zrpc::rpc_service]
+            #[zrpc::rpc_service(model = schema)]
             pub trait #ident {
                 #(#methods)*
             }

@@ -69,6 +69,7 @@ mod derive;
 mod docs;
 mod expand;
 mod generate;
+mod model;
 mod names;
 mod service;
 
@@ -138,8 +139,9 @@ impl zrpc_plan::Backend for Rust {
         expr.to_owned()
     }
 
-    /// `<IDL file stem>.rs`, as `compile` writes it; from a served model, the Rust namespace's
-    /// last segment or the first service in snake case.
+    /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves
+    /// the stem in its model); for a service defined in Rust, the Rust namespace's last segment
+    /// or the first service in snake case.
     fn generate(
         &self,
         plan: &zrpc_plan::Plan,
@@ -151,8 +153,9 @@ impl zrpc_plan::Backend for Rust {
         let stem = options
             .idl_stem
             .clone()
+            .or_else(|| schema.file_stem.clone())
             .or_else(|| {
-                let namespace = schema.namespaces.rust.as_deref()?;
+                let namespace = schema.namespace("rust")?;
                 namespace.rsplit("::").next().map(str::to_owned)
             })
             .or_else(|| {

@@ -320,7 +320,7 @@ enum Scope {
 impl<'a> PhpPass<'a> {
     fn new(plan: &'a Plan<'a>) -> Self {
         let schema = plan.schema;
-        let namespace = match &schema.namespaces.php {
+        let namespace = match schema.namespace("php") {
             Some(ns) => ns
                 .split('\\')
                 .filter(|part| !part.is_empty())

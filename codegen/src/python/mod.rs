@@ -102,7 +102,7 @@ pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
 
 /// The dotted package: `namespace python`, else the first service (or `schema`) in snake case.
 pub fn package_name(schema: &Schema) -> String {
-    match &schema.namespaces.python {
+    match schema.namespace("python") {
         Some(namespace) => namespace
             .split('.')
             .map(|part| PYTHON.escape(part, Position::Module))
@@ -586,7 +586,9 @@ mod tests {
     fn package_from_namespace_or_service() {
         let mut schema = Schema::default();
         assert_eq!(package_name(&schema), "schema");
-        schema.namespaces.python = Some("acme.class".to_owned());
+        schema
+            .namespaces
+            .insert("python".to_owned(), "acme.class".to_owned());
         assert_eq!(package_name(&schema), "acme.class_");
     }
 }

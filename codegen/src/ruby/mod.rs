@@ -354,7 +354,7 @@ impl<'a> RubyPass<'a> {
     }
 
     fn module_path(schema: &Schema) -> Vec<String> {
-        match &schema.namespaces.ruby {
+        match schema.namespace("ruby") {
             Some(ns) => ns.split("::").map(constant_name).collect(),
             None => vec![schema
                 .services
@@ -1129,7 +1129,8 @@ impl zrpc_plan::Backend for Ruby {
         options: &zrpc_plan::GenerateOptions,
     ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
         let mut files = generate(plan.schema)?;
-        if let Some(stem) = &options.idl_stem {
+        // A server compiled from an IDL file serves its stem in the model.
+        if let Some(stem) = options.idl_stem.as_ref().or(plan.schema.file_stem.as_ref()) {
             files.extend(entry_file(stem, plan.schema));
         }
         Ok(files)
