@@ -627,7 +627,7 @@ impl<'a> PhpPass<'a> {
     ) -> String {
         match conversion {
             Conversion::Decode => self.decode_expr(ty, expr, depth, scope),
-            Conversion::Encode => self.encode_expr(ty, expr, depth, scope),
+            Conversion::Encode => self.encode_expr(ty, expr, depth),
         }
     }
 
@@ -749,13 +749,13 @@ impl<'a> PhpPass<'a> {
     }
 
     /// A PHP expression turning the PHP value `expr` into its wire form.
-    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
+    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize) -> String {
         let item = closure_var(depth);
         match ty {
             Type::Bytes => format!("new \\Zrpc\\Bin({expr})"),
             Type::U64 => format!("\\Zrpc\\Uint64::wire({expr})"),
             Type::List(inner) => {
-                let convert = self.encode_expr(inner, &item, depth + 1, scope);
+                let convert = self.encode_expr(inner, &item, depth + 1);
                 if convert == item {
                     expr.to_string()
                 } else {
@@ -763,7 +763,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Map(key, value) => {
-                let convert = self.encode_expr(value, &item, depth + 1, scope);
+                let convert = self.encode_expr(value, &item, depth + 1);
                 let entries = if convert == item {
                     expr.to_string()
                 } else {
@@ -783,7 +783,7 @@ impl<'a> PhpPass<'a> {
                 } else {
                     format!("({expr})")
                 };
-                let convert = self.encode_expr(inner, &subject, depth, scope);
+                let convert = self.encode_expr(inner, &subject, depth);
                 if convert == subject {
                     expr.to_string()
                 } else {
@@ -791,7 +791,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth, scope),
+                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth),
                 Some(TypeDef::Enum(_)) => format!("{expr}->value"),
                 Some(_) => format!("{expr}->toWire()"),
                 None => expr.to_string(),
@@ -984,7 +984,7 @@ impl zrpc_plan::Backend for Php {
     }
 
     fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
-        PhpPass::new(plan).encode_expr(ty, expr, 0, Scope::Root)
+        PhpPass::new(plan).encode_expr(ty, expr, 0)
     }
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {

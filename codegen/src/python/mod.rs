@@ -331,7 +331,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
             params.push("*".to_owned());
             params.push("timeout: Optional[float] = None".to_owned());
             let wire = format!("{:?}", method.name);
-            let call_args = vec![
+            let call_args = [
                 wire.clone(),
                 format!("[{}]", wire_args.join(", ")),
                 "timeout=timeout".to_owned(),
