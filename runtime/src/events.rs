@@ -2,9 +2,9 @@
 //!
 //! Each message is one frame holding one zerorpc event `[header, name, args]` with the same
 //! header as every zerorpc event (`message_id`, `v: 3`), so stock zerorpc-python peers
-//! interoperate in both directions. A receiver dispatches each event to the method of a
+//! interoperate in both directions. A receiver dispatches each event to the oneway method of a
 //! [`Service`] with the event's name, one at a time in arrival order; an event that names no
-//! method, or whose handler fails, is logged (rate-limited) and dropped.
+//! oneway method, does not decode, or whose handler fails, is logged (rate-limited) and dropped.
 //!
 //! Filtering by name happens after decoding: an event starts with its msgpack header, not its
 //! name, so a ZeroMQ prefix subscription cannot select a name. Subscribers therefore subscribe
@@ -26,7 +26,7 @@ use zrpc_zmtp::{Options, Pub, Pull, Push, Sub};
 
 use crate::codec::{Event, EventWriter};
 use crate::error::Error;
-use crate::service::{Args, Service};
+use crate::service::{Args, MethodKind, Service};
 
 fn transport(e: zrpc_zmtp::Error) -> Error {
     match e {
@@ -62,7 +62,8 @@ fn decode(frames: Vec<Bytes>) -> Result<EventMessage, String> {
     let [frame] = <[Bytes; 1]>::try_from(frames)
         .map_err(|frames| format!("a message of {} frames is not an event", frames.len()))?;
     let size = frame.len();
-    let event = Event::decode(frame).map_err(|e| format!("undecodable event ({size} bytes): {e}"))?;
+    let event =
+        Event::decode(frame).map_err(|e| format!("undecodable event ({size} bytes): {e}"))?;
     let name = event.name().to_owned();
     let args = Args::parse(name.as_str().into(), event.args_bytes())
         .map_err(|e| format!("event `{name}`: {}", e.message))?;
@@ -116,6 +117,13 @@ async fn dispatch(service: &Service, event: EventMessage) -> Result<(), String> 
             service.name()
         ));
     };
+    if method.info.kind != MethodKind::Oneway {
+        return Err(format!(
+            "`{}` is not an event of service {} (not a oneway method); event dropped",
+            event.name,
+            service.name()
+        ));
+    }
     let name = event.name;
     match AssertUnwindSafe((method.handler)(event.args))
         .catch_unwind()
