@@ -16,7 +16,6 @@
 
 use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::FutureExt;
@@ -26,6 +25,7 @@ use zrpc_zmtp::{Options, Pub, Pull, Push, Sub};
 
 use crate::codec::{Event, EventWriter};
 use crate::error::Error;
+use crate::log_limit::{suppressed_note, LogLimit};
 use crate::service::{Args, MethodKind, Service};
 
 fn transport(e: zrpc_zmtp::Error) -> Error {
@@ -70,41 +70,17 @@ fn decode(frames: Vec<Bytes>) -> Result<EventMessage, String> {
     Ok(EventMessage { name, args })
 }
 
-/// Warnings about bad events, at most one line a second (with a count of those suppressed), so
-/// a peer sending garbage cannot flood the log.
-struct RateLimitedLog {
-    what: &'static str,
-    last: Option<Instant>,
-    suppressed: u64,
+/// Rate-limited warnings about dropped events.
+#[derive(Default)]
+struct DropLog {
+    limit: LogLimit,
 }
 
-impl RateLimitedLog {
-    const INTERVAL: Duration = Duration::from_secs(1);
-
-    fn new(what: &'static str) -> Self {
-        RateLimitedLog {
-            what,
-            last: None,
-            suppressed: 0,
+impl DropLog {
+    fn warn(&mut self, what: &str, message: &str) {
+        if let Some(suppressed) = self.limit.allow() {
+            warn!("zrpc {what}: {message}{}", suppressed_note(suppressed));
         }
-    }
-
-    fn warn(&mut self, message: &str) {
-        let now = Instant::now();
-        if self.last.is_some_and(|last| now - last < Self::INTERVAL) {
-            self.suppressed += 1;
-            return;
-        }
-        if self.suppressed > 0 {
-            warn!(
-                "zrpc {}: {message} ({} more suppressed in the last second)",
-                self.what, self.suppressed
-            );
-        } else {
-            warn!("zrpc {}: {message}", self.what);
-        }
-        self.last = Some(now);
-        self.suppressed = 0;
     }
 }
 
@@ -247,7 +223,7 @@ impl Default for Pusher {
 pub struct Subscriber {
     socket: Sub,
     only: Option<HashSet<String>>,
-    log: RateLimitedLog,
+    log: DropLog,
 }
 
 impl Subscriber {
@@ -261,7 +237,7 @@ impl Subscriber {
         Subscriber {
             socket,
             only: None,
-            log: RateLimitedLog::new("subscriber"),
+            log: DropLog::default(),
         }
     }
 
@@ -290,7 +266,7 @@ impl Subscriber {
                     return Some(event)
                 }
                 Ok(_) => {}
-                Err(why) => self.log.warn(&why),
+                Err(why) => self.log.warn("subscriber", &why),
             }
         }
     }
@@ -299,7 +275,7 @@ impl Subscriber {
     pub async fn run(&mut self, service: &Service) {
         while let Some(event) = self.recv().await {
             if let Err(why) = dispatch(service, event).await {
-                self.log.warn(&why);
+                self.log.warn("subscriber", &why);
             }
         }
     }
@@ -319,7 +295,7 @@ impl Default for Subscriber {
 /// Receives pushed events, fair-queued over the pushers (PULL).
 pub struct Puller {
     socket: Pull,
-    log: RateLimitedLog,
+    log: DropLog,
 }
 
 impl Puller {
@@ -330,7 +306,7 @@ impl Puller {
     pub fn with_options(options: Options) -> Self {
         Puller {
             socket: Pull::new(options),
-            log: RateLimitedLog::new("puller"),
+            log: DropLog::default(),
         }
     }
 
@@ -347,7 +323,7 @@ impl Puller {
         loop {
             match decode(self.socket.recv().await?) {
                 Ok(event) => return Some(event),
-                Err(why) => self.log.warn(&why),
+                Err(why) => self.log.warn("puller", &why),
             }
         }
     }
@@ -356,7 +332,7 @@ impl Puller {
     pub async fn run(&mut self, service: &Service) {
         while let Some(event) = self.recv().await {
             if let Err(why) = dispatch(service, event).await {
-                self.log.warn(&why);
+                self.log.warn("puller", &why);
             }
         }
     }

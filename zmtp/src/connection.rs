@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::frame::{self, Assembler, Frame};
 use crate::handshake::{self, Established, Local, Opener, Sealer};
 use crate::options::Options;
-use crate::wire::{Batch, Reader};
+use crate::wire::{Batch, Read, Reader};
 
 /// The peer at the other end of a connection.
 #[derive(Debug)]
@@ -34,6 +34,7 @@ pub(crate) enum Out {
 pub(crate) struct Delivery {
     pub peer: Arc<Peer>,
     pub frames: Vec<Bytes>,
+    pub oversized: Option<u64>,
     pub _budget: OwnedSemaphorePermit,
 }
 
@@ -46,7 +47,12 @@ pub(crate) struct Inbox {
 }
 
 impl Inbox {
-    async fn deliver(&self, peer: &Arc<Peer>, frames: Vec<Bytes>) -> Result<(), Error> {
+    async fn deliver(
+        &self,
+        peer: &Arc<Peer>,
+        frames: Vec<Bytes>,
+        oversized: Option<u64>,
+    ) -> Result<(), Error> {
         // Every message holds at least one unit, so empty messages are bounded as well.
         let size: usize = frames.iter().map(Bytes::len).sum::<usize>() + 64;
         let units = size.min(self.budget_max).min(u32::MAX as usize) as u32;
@@ -60,6 +66,7 @@ impl Inbox {
             .send(Delivery {
                 peer: peer.clone(),
                 frames,
+                oversized,
                 _budget: permit,
             })
             .await
@@ -147,9 +154,22 @@ async fn read_loop(
     pongs: mpsc::Sender<Bytes>,
 ) -> Error {
     let mut assembler = Assembler::new(options.max_message_size, options.max_frames);
+    // Set when a frame of the message being assembled was over the limit.
+    let mut oversized = None;
     loop {
-        let frame = match reader.frame().await {
-            Ok(frame) => frame,
+        let frame = match reader.read().await {
+            Ok(Read::Frame(frame)) => frame,
+            Ok(Read::Oversized { more, size, prefix }) => {
+                if !matches!(opener, Opener::Null) {
+                    // An encrypted frame cannot be opened in part.
+                    return Error::Protocol(format!(
+                        "frame of {size} bytes exceeds the limit of {} bytes",
+                        options.max_message_size
+                    ));
+                }
+                oversized = Some(size);
+                Frame::Message { more, body: prefix }
+            }
             Err(e) => return e,
         };
         let (more, command, body) = match (&mut opener, frame) {
@@ -180,7 +200,7 @@ async fn read_loop(
                 // ZMTP 3.1 subscriptions, handed on in the 3.0 message form a PUB reads.
                 b"SUBSCRIBE" | b"CANCEL" => {
                     let message = crate::pipes::subscription(name == b"SUBSCRIBE", &data);
-                    if let Err(e) = inbox.deliver(peer, vec![message]).await {
+                    if let Err(e) = inbox.deliver(peer, vec![message], None).await {
                         return e;
                     }
                 }
@@ -190,7 +210,7 @@ async fn read_loop(
         }
         match assembler.push(more, body) {
             Ok(Some(frames)) => {
-                if let Err(e) = inbox.deliver(peer, frames).await {
+                if let Err(e) = inbox.deliver(peer, frames, oversized.take()).await {
                     return e;
                 }
             }

@@ -13,6 +13,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::error::Error;
 use crate::handshake::Local;
 use crate::options::{Options, SocketType};
+use crate::router::Received;
 
 /// Why the last connection attempt or connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +119,18 @@ impl Dealer {
 
     /// The next message (`None` once the socket is closed).
     pub async fn recv(&mut self) -> Option<Vec<Bytes>> {
-        Some(self.incoming.recv().await?.frames)
+        Some(self.recv_message().await?.frames)
+    }
+
+    /// The next message, telling whether a frame was over the size limit (see
+    /// [`Received::oversized`]; the peer field is empty).
+    pub async fn recv_message(&mut self) -> Option<Received> {
+        let delivery = self.incoming.recv().await?;
+        Some(Received {
+            peer: delivery.peer,
+            frames: delivery.frames,
+            oversized: delivery.oversized,
+        })
     }
 
     /// Watches the connection state.

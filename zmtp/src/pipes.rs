@@ -86,6 +86,16 @@ pub(crate) fn subscription(subscribe: bool, topic: &[u8]) -> Bytes {
     Bytes::from(message)
 }
 
+/// The frames of a delivery, or `None` (logged) for a message over the size limit, which
+/// arrives cut to its first bytes.
+pub(crate) fn complete(delivery: Delivery) -> Option<Vec<Bytes>> {
+    if let Some(size) = delivery.oversized {
+        debug!("zmtp: dropped a message of {size} bytes (over max_message_size)");
+        return None;
+    }
+    Some(delivery.frames)
+}
+
 /// The peer id a delivery carries: the pipe id, big-endian.
 pub(crate) fn pipe_id(peer: &Peer) -> Option<u64> {
     Some(u64::from_be_bytes(peer.id.as_ref().try_into().ok()?))

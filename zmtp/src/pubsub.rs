@@ -17,7 +17,7 @@ use tracing::warn;
 use crate::connection::{Delivery, Out};
 use crate::error::Error;
 use crate::options::{Options, SocketType};
-use crate::pipes::{pipe_id, subscription, Pipes, Shared};
+use crate::pipes::{complete, pipe_id, subscription, Pipes, Shared};
 
 /// A PUB socket: any number of binds and connects, one bounded queue per subscriber.
 pub struct Pub {
@@ -130,11 +130,17 @@ async fn apply_subscriptions(
     counters: Arc<Counters>,
 ) {
     while let Some(delivery) = incoming.recv().await {
-        // Anything but a subscription is dropped, as libzmq's PUB does.
-        let Some(message) = delivery.frames.first() else {
+        let Some(id) = pipe_id(&delivery.peer) else {
             continue;
         };
-        let (Some(&kind @ (0 | 1)), Some(id)) = (message.first(), pipe_id(&delivery.peer)) else {
+        // Anything but a subscription is dropped, as libzmq's PUB does.
+        let Some(frames) = complete(delivery) else {
+            continue;
+        };
+        let Some(message) = frames.first() else {
+            continue;
+        };
+        let Some(&kind @ (0 | 1)) = message.first() else {
             continue;
         };
         let topic = message.slice(1..);
@@ -207,10 +213,12 @@ impl Sub {
     /// The next message matching a subscription (`None` once the socket is closed).
     pub async fn recv(&mut self) -> Option<Vec<Bytes>> {
         loop {
-            let delivery = self.incoming.recv().await?;
-            let first = delivery.frames.first().cloned().unwrap_or_default();
+            let Some(frames) = complete(self.incoming.recv().await?) else {
+                continue;
+            };
+            let first = frames.first().cloned().unwrap_or_default();
             if self.pipes.shared.lock().welcome.matches(&first) {
-                return Some(delivery.frames);
+                return Some(frames);
             }
         }
     }

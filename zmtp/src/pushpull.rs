@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::connection::{Delivery, Out};
 use crate::error::Error;
 use crate::options::{Options, SocketType};
-use crate::pipes::Pipes;
+use crate::pipes::{complete, Pipes};
 
 type Room = Pin<
     Box<dyn Future<Output = Result<mpsc::OwnedPermit<Out>, mpsc::error::SendError<()>>> + Send>,
@@ -147,7 +147,11 @@ impl Pull {
 
     /// The next message from any peer (`None` once the socket is closed).
     pub async fn recv(&mut self) -> Option<Vec<Bytes>> {
-        Some(self.incoming.recv().await?.frames)
+        loop {
+            if let Some(frames) = complete(self.incoming.recv().await?) {
+                return Some(frames);
+            }
+        }
     }
 
     /// Connected peers.

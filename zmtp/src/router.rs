@@ -26,6 +26,9 @@ fn lock(peers: &Peers) -> MutexGuard<'_, HashMap<Bytes, mpsc::Sender<Out>>> {
 pub struct Received {
     pub peer: Arc<Peer>,
     pub frames: Vec<Bytes>,
+    /// Set (to the declared size) when a frame exceeded [`Options::max_message_size`]: that
+    /// frame holds only its first 4 KiB, the rest was skipped without being stored.
+    pub oversized: Option<u64>,
 }
 
 /// A ROUTER socket. Its accept loops and connections run on the runtime that called
@@ -119,6 +122,7 @@ impl Router {
         Some(Received {
             peer: delivery.peer,
             frames: delivery.frames,
+            oversized: delivery.oversized,
         })
     }
 

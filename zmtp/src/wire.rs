@@ -18,6 +18,22 @@ pub(crate) struct Reader<R> {
     max_frame: usize,
 }
 
+/// Bytes kept from the front of an oversized message frame, so the receiver can still name
+/// the request it refuses (a zerorpc event starts with its header).
+pub(crate) const OVERSIZED_PREFIX: usize = 4096;
+
+/// What the reader returns.
+pub(crate) enum Read {
+    Frame(Frame),
+    /// A message frame over the limit: its first bytes; the rest was read and thrown away
+    /// without being kept.
+    Oversized {
+        more: bool,
+        size: u64,
+        prefix: Bytes,
+    },
+}
+
 impl<R: AsyncRead + Unpin> Reader<R> {
     pub(crate) fn new(io: R, max_frame: usize) -> Self {
         Reader {
@@ -56,6 +72,48 @@ impl<R: AsyncRead + Unpin> Reader<R> {
                 Decoded::Need(n) => self.fill(n).await?,
             }
         }
+    }
+
+    /// The next frame; an oversized message frame is skipped (its bytes read and dropped as
+    /// they arrive, never buffered) and reported with its first bytes. An oversized command
+    /// frame is an error.
+    pub(crate) async fn read(&mut self) -> Result<Read, Error> {
+        loop {
+            match frame::decode(&mut self.buf, self.max_frame) {
+                Ok(Decoded::Frame(frame)) => return Ok(Read::Frame(frame)),
+                Ok(Decoded::Need(n)) => self.fill(n).await?,
+                Err(frame::FrameError::TooLarge { size, .. })
+                    if self.buf.first().is_some_and(|f| f & 0x04 == 0) =>
+                {
+                    return self.skip(size).await;
+                }
+                Err(e) => return Err(Error::Protocol(e.to_string())),
+            }
+        }
+    }
+
+    async fn skip(&mut self, size: u64) -> Result<Read, Error> {
+        let flags = self.buf[0];
+        self.buf.advance(if flags & 0x02 != 0 { 9 } else { 2 });
+        let keep = OVERSIZED_PREFIX.min(size as usize);
+        while self.buf.len() < keep {
+            self.fill(keep - self.buf.len()).await?;
+        }
+        let prefix = self.buf.split_to(keep).freeze();
+        let mut left = size - keep as u64;
+        while left > 0 {
+            if self.buf.is_empty() {
+                self.fill(READ_CHUNK).await?;
+            }
+            let n = (self.buf.len() as u64).min(left);
+            self.buf.advance(n as usize);
+            left -= n;
+        }
+        Ok(Read::Oversized {
+            more: flags & 0x01 != 0,
+            size,
+            prefix,
+        })
     }
 
     /// The next command frame (during the handshake, nothing else may arrive).

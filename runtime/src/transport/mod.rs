@@ -1,50 +1,44 @@
-//! The thin layer over the `zeromq` crate: endpoints, frames and the I/O runtimes.
+//! The transport under servers and clients: the `zrpc-zmtp` engine (ROUTER for servers,
+//! DEALER for clients), endpoints, CURVE settings and the I/O runtimes. Servers and clients
+//! reach the socket library only through this module.
 
-use std::collections::VecDeque;
+pub mod curve;
+
 use std::sync::OnceLock;
 
 use bytes::Bytes;
 use tokio::runtime::Handle;
-use zeromq::ZmqMessage;
+
+pub(crate) use zrpc_zmtp::{
+    Dealer, DealerSender, Failure, Link, Options, Received, Router, RouterSender, SendError,
+};
 
 use crate::error::Error;
 
-/// Checks an endpoint and maps the libzmq wildcard `tcp://*:PORT` to `tcp://0.0.0.0:PORT`,
-/// which the `zeromq` crate understands.
+/// Checks an endpoint (`tcp://HOST:PORT`, `tcp://*:PORT`, `tcp://[::]:PORT`, `ipc://PATH`).
 pub(crate) fn normalize_endpoint(endpoint: &str) -> Result<String, Error> {
-    let invalid = |reason: &str| Error::InvalidEndpoint {
-        endpoint: endpoint.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let normalized = match endpoint.strip_prefix("tcp://*:") {
-        Some(port) => format!("tcp://0.0.0.0:{port}"),
-        None => endpoint.to_owned(),
-    };
-    if !(normalized.starts_with("tcp://") || normalized.starts_with("ipc://")) {
-        return Err(invalid("only tcp:// and ipc:// are supported"));
-    }
-    normalized
-        .parse::<zeromq::Endpoint>()
-        .map_err(|e| invalid(&e.to_string()))?;
-    Ok(normalized)
+    zrpc_zmtp::Endpoint::parse(endpoint)
+        .map(|e| e.to_string())
+        .map_err(|e| match e {
+            zrpc_zmtp::Error::InvalidEndpoint { endpoint, reason } => {
+                Error::InvalidEndpoint { endpoint, reason }
+            }
+            other => Error::Transport(other.to_string()),
+        })
 }
 
-/// Builds `[envelope..., empty, event]`.
-pub(crate) fn routed_message(envelope: Vec<Bytes>, event: Vec<u8>) -> Option<ZmqMessage> {
-    let mut frames = VecDeque::with_capacity(envelope.len() + 2);
-    frames.extend(envelope);
-    frames.push_back(Bytes::new());
-    frames.push_back(Bytes::from(event));
-    ZmqMessage::try_from(frames).ok()
+/// `[envelope..., empty, event]`, as a ROUTER sends to a zerorpc peer.
+pub(crate) fn routed_message(envelope: Vec<Bytes>, event: Vec<u8>) -> Vec<Bytes> {
+    let mut frames = envelope;
+    frames.push(Bytes::new());
+    frames.push(Bytes::from(event));
+    frames
 }
 
 /// `[empty, event]`, as a DEALER always sends.
-pub(crate) fn dealer_message(event: Vec<u8>) -> ZmqMessage {
-    let mut message = ZmqMessage::from(Bytes::new());
-    message.push_back(Bytes::from(event));
-    message
+pub(crate) fn dealer_message(event: Vec<u8>) -> Vec<Bytes> {
+    vec![Bytes::new(), Bytes::from(event)]
 }
-
 /// The process-wide current-thread runtime that runs every client's socket actor.
 /// Socket I/O on a current-thread runtime is several times faster than on a multi-thread one.
 pub(crate) fn client_io() -> Result<&'static Handle, Error> {
@@ -83,6 +77,10 @@ mod tests {
         assert_eq!(
             normalize_endpoint("tcp://*:5555").unwrap(),
             "tcp://0.0.0.0:5555"
+        );
+        assert_eq!(
+            normalize_endpoint("ipc:///tmp/a.sock").unwrap(),
+            "ipc:///tmp/a.sock"
         );
         assert_eq!(
             normalize_endpoint("tcp://127.0.0.1:5555").unwrap(),
