@@ -1,5 +1,6 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod events;
 mod gen;
 mod idl_commands;
 mod json;
@@ -26,6 +27,8 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    #[command(flatten)]
+    Events(events::EventsCommand),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Events(command) => events::run(command),
     }
 }
 

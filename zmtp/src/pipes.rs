@@ -106,7 +106,10 @@ pub(crate) struct Pipes {
     local: Local,
     pub shared: Arc<Shared>,
     inbox: Inbox,
+    /// Accept loops and the socket type's helper tasks.
     tasks: Vec<JoinHandle<()>>,
+    /// Connecting loops; each runs its connection itself, so closing lets them finish writing.
+    connects: Vec<JoinHandle<()>>,
     stop: watch::Sender<bool>,
 }
 
@@ -130,6 +133,7 @@ impl Pipes {
                 budget_max,
             },
             tasks: Vec::new(),
+            connects: Vec::new(),
             stop: watch::channel(false).0,
         };
         (pipes, incoming)
@@ -162,7 +166,7 @@ impl Pipes {
     /// malformed endpoint fails here.
     pub fn connect(&mut self, endpoint: &str) -> Result<(), Error> {
         let endpoint = Endpoint::parse(endpoint)?;
-        self.tasks
+        self.connects
             .push(tokio::spawn(maintain(endpoint, self.link())));
         Ok(())
     }
@@ -185,12 +189,15 @@ impl Pipes {
         let all_gone = async { stop.closed().await };
         let _ = tokio::time::timeout(self.options.linger, all_gone).await;
         let _ = self.stop.send(true);
+        for task in self.connects.drain(..) {
+            task.abort();
+        }
     }
 }
 
 impl Drop for Pipes {
     fn drop(&mut self) {
-        for task in &self.tasks {
+        for task in self.tasks.iter().chain(&self.connects) {
             task.abort();
         }
         let _ = self.stop.send(true);
