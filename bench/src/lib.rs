@@ -1,5 +1,6 @@
 //! Shared measurement helpers for the benchmark binaries: repeated runs, medians, ratio tables,
-//! and the raw `zeromq` DEALER/ROUTER echo that serves as the floor zrpc is measured against.
+//! and the raw ZMTP DEALER/ROUTER echo (zrpc's own engine, `zrpc-zmtp`) that serves as the
+//! floor zrpc is measured against.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -96,12 +97,12 @@ where
     Ok(done as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Raw ZeroMQ round trips with the `zeromq` crate: what zrpc costs on top of its transport.
+/// Raw ZeroMQ round trips on zrpc's transport engine: what zrpc costs on top of it.
 pub mod raw {
     use std::time::{Duration, Instant};
 
     use bytes::Bytes;
-    use zeromq::{DealerSocket, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage};
+    use zrpc_zmtp::{Dealer, Options, Router};
 
     /// The bytes of a zerorpc `add(1, 2)` request, so raw frames are as big as zrpc's.
     pub const REQUEST: &[u8] = b"\x93\x82\xaamessage_id\xc4\x2000001001012345678\
@@ -110,13 +111,16 @@ pub mod raw {
     /// Binds a ROUTER on `endpoint` that echoes every message back to its sender, forever.
     /// Returns the bound endpoint (with the real port when `endpoint` asked for port 0).
     pub async fn spawn_echo_router(endpoint: &str) -> anyhow::Result<String> {
-        let mut router = RouterSocket::new();
-        let bound = router.bind(endpoint).await?.to_string();
+        let mut router = Router::new(Options::default());
+        let bound = router.bind(endpoint).await?;
         tokio::spawn(async move {
-            while let Ok(message) = router.recv().await {
-                if router.send(message).await.is_err() {
-                    break;
-                }
+            let sender = router.sender();
+            while let Some(message) = router.recv().await {
+                let mut frames = Vec::with_capacity(1 + message.frames.len());
+                frames.push(message.peer.id.clone());
+                frames.extend(message.frames);
+                // A full queue drops, as libzmq's ROUTER does; the bench never fills it.
+                let _ = sender.send(frames);
             }
         });
         Ok(bound)
@@ -128,16 +132,12 @@ pub mod raw {
         in_flight: usize,
         duration: Duration,
     ) -> anyhow::Result<f64> {
-        let mut dealer = DealerSocket::new();
-        dealer.connect(endpoint).await?;
-        let request = || {
-            let mut message = ZmqMessage::from(Bytes::from_static(REQUEST));
-            message.push_front(Bytes::new());
-            message
-        };
+        let mut dealer = Dealer::connect(endpoint, Options::default())?;
+        let request = || vec![Bytes::new(), Bytes::from_static(REQUEST)];
+        let closed = || anyhow::anyhow!("the echo router went away");
         // Warm up the connection (and the peer's routing table) first.
         dealer.send(request()).await?;
-        dealer.recv().await?;
+        dealer.recv().await.ok_or_else(closed)?;
         let start = Instant::now();
         let deadline = start + duration;
         let mut outstanding = 0usize;
@@ -147,7 +147,7 @@ pub mod raw {
             outstanding += 1;
         }
         while outstanding > 0 {
-            dealer.recv().await?;
+            dealer.recv().await.ok_or_else(closed)?;
             outstanding -= 1;
             done += 1;
             if Instant::now() < deadline {

@@ -1,6 +1,7 @@
 //! `zrpc-bench`: one run, same machine, alternating rounds of
-//! - raw `zeromq` DEALER → ROUTER echo round trips (the floor), 1 and N in flight;
-//! - zrpc Rust client → zrpc server (the calculator's `add`), 1 and N calls in flight;
+//! - raw ZMTP DEALER → ROUTER echo round trips on zrpc's engine (the floor), 1 and N in flight;
+//! - zrpc Rust client → zrpc server (the calculator's `add`), 1 and N calls in flight, plain
+//!   and over CURVE;
 //! - stock zerorpc Python client → stock zerorpc Python server;
 //! - stock zerorpc Python client → zrpc server.
 //!
@@ -45,10 +46,12 @@ struct Options {
     python: Option<PathBuf>,
 }
 
-const RAW_SEQ: &str = "raw zeromq, 1 in flight";
-const RAW_PIPE: &str = "raw zeromq, N in flight";
+const RAW_SEQ: &str = "raw zmtp, 1 in flight";
+const RAW_PIPE: &str = "raw zmtp, N in flight";
 const ZRPC_SEQ: &str = "zrpc client -> zrpc server, 1 in flight";
 const ZRPC_PIPE: &str = "zrpc client -> zrpc server, N in flight";
+const CURVE_SEQ: &str = "zrpc CURVE client -> zrpc CURVE server, 1 in flight";
+const CURVE_PIPE: &str = "zrpc CURVE client -> zrpc CURVE server, N in flight";
 const PY_STOCK: &str = "stock python client -> stock python server";
 const PY_ZRPC: &str = "stock python client -> zrpc server";
 
@@ -74,6 +77,12 @@ fn main() -> anyhow::Result<()> {
             .timeout(Duration::from_secs(10))
             .connect(),
     )?;
+    let curve_client = client_runtime.block_on(
+        zrpc::Client::builder(&servers.curve_endpoint)
+            .timeout(Duration::from_secs(10))
+            .curve(&servers.curve_server_key, zrpc::curve::KeyPair::generate()?)?
+            .connect(),
+    )?;
     let wanted = |setup: &str| {
         options
             .only
@@ -94,22 +103,28 @@ fn main() -> anyhow::Result<()> {
     for round in 1..=options.rounds {
         client_runtime.block_on(async {
             let servers = &servers;
-            let setups: [(&str, usize, bool); 4] = [
-                (RAW_SEQ, 1, true),
-                (ZRPC_SEQ, 1, false),
-                (RAW_PIPE, n, true),
-                (ZRPC_PIPE, n, false),
+            let setups: [(&str, usize, Kind); 6] = [
+                (RAW_SEQ, 1, Kind::Raw),
+                (ZRPC_SEQ, 1, Kind::Plain),
+                (CURVE_SEQ, 1, Kind::Curve),
+                (RAW_PIPE, n, Kind::Raw),
+                (ZRPC_PIPE, n, Kind::Plain),
+                (CURVE_PIPE, n, Kind::Curve),
             ];
-            for (setup, in_flight, is_raw) in setups {
+            for (setup, in_flight, kind) in setups {
                 if !wanted(setup) {
                     continue;
                 }
                 let cpu = ProcessTime::now();
                 let wall = Instant::now();
-                let rate = if is_raw {
-                    raw::round_trips(&servers.raw_endpoint, in_flight, duration).await?
-                } else {
-                    measure_rate(in_flight, duration, |i| add(&client, i)).await?
+                let rate = match kind {
+                    Kind::Raw => {
+                        raw::round_trips(&servers.raw_endpoint, in_flight, duration).await?
+                    }
+                    Kind::Plain => measure_rate(in_flight, duration, |i| add(&client, i)).await?,
+                    Kind::Curve => {
+                        measure_rate(in_flight, duration, |i| add(&curve_client, i)).await?
+                    }
                 };
                 // Client and server both run in this process: its CPU time covers both ends.
                 let calls = rate * wall.elapsed().as_secs_f64();
@@ -160,6 +175,14 @@ fn main() -> anyhow::Result<()> {
         cpu_per_call.ratio(ZRPC_PIPE, RAW_PIPE)
     );
     println!(
+        "| CURVE / plain, 1 in flight | {:.2} | |",
+        samples.ratio(CURVE_SEQ, ZRPC_SEQ)
+    );
+    println!(
+        "| CURVE / plain, N in flight | {:.2} | |",
+        samples.ratio(CURVE_PIPE, ZRPC_PIPE)
+    );
+    println!(
         "| zrpc N-in-flight calls/s | {:.0} | >= 150000 |",
         zrpc_bench::median(samples.get(ZRPC_PIPE))
     );
@@ -172,6 +195,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Clone, Copy)]
+enum Kind {
+    Raw,
+    Plain,
+    Curve,
+}
+
 async fn add(client: &zrpc::Client, i: u64) -> anyhow::Result<()> {
     let sum = client.call("add", vec![i.into(), 1.into()]).await?;
     if sum.as_u64() != Some(i + 1) {
@@ -180,10 +210,13 @@ async fn add(client: &zrpc::Client, i: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The raw echo ROUTER and the zrpc calculator server, on a runtime thread of their own.
+/// The raw echo ROUTER and the zrpc calculator server (plain and CURVE), on a runtime thread
+/// of their own.
 struct Servers {
     raw_endpoint: String,
     zrpc_endpoint: String,
+    curve_endpoint: String,
+    curve_server_key: String,
 }
 
 impl Servers {
@@ -211,17 +244,28 @@ impl Servers {
                             .start()
                             .await?;
                         let zrpc_endpoint = server.endpoint().to_string();
-                        anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
+                        let keys = zrpc::curve::KeyPair::generate()?;
+                        let curve_server_key = keys.public_z85();
+                        let curve_server = zrpc::Server::builder(calculator::service())
+                            .bind("tcp://127.0.0.1:0")
+                            .handlers_on_io_thread(handlers_on_io_thread)
+                            .curve(keys)
+                            .start()
+                            .await?;
+                        let servers = Servers {
+                            raw_endpoint,
+                            zrpc_endpoint,
+                            curve_endpoint: curve_server.endpoint(),
+                            curve_server_key,
+                        };
+                        anyhow::Ok((servers, server, curve_server))
                     };
                     match started.await {
-                        Ok((raw_endpoint, zrpc_endpoint, server)) => {
-                            let _ = ready_tx.send(Ok(Servers {
-                                raw_endpoint,
-                                zrpc_endpoint,
-                            }));
+                        Ok((servers, server, curve_server)) => {
+                            let _ = ready_tx.send(Ok(servers));
                             // Serve until the process ends.
                             std::future::pending::<()>().await;
-                            drop(server);
+                            drop((server, curve_server));
                         }
                         Err(error) => {
                             let _ = ready_tx.send(Err(error));

@@ -1,9 +1,11 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod curve_flags;
 mod events;
 mod gen;
 mod idl_commands;
 mod json;
+mod keygen;
 mod remote;
 
 use std::future::Future;
@@ -27,6 +29,7 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    Keygen(keygen::KeygenArgs),
     #[command(flatten)]
     Events(events::EventsCommand),
 }
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Keygen(args) => keygen::run(args),
         Command::Events(command) => events::run(command),
     }
 }

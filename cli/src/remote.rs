@@ -8,6 +8,7 @@ use futures::StreamExt;
 use rmpv::Value;
 use zrpc::Client;
 
+use crate::curve_flags::CurveFlags;
 use crate::json;
 
 /// Where to connect and how patient to be.
@@ -21,6 +22,8 @@ pub struct Connection {
     /// Heartbeat interval in seconds (must match the server's; zerorpc's default is 5).
     #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
     pub heartbeat: f64,
+    #[command(flatten)]
+    pub curve: CurveFlags,
 }
 
 /// Calls a method and prints its result as JSON (a stream: one JSON value per line).
@@ -54,7 +57,8 @@ pub struct PingArgs {
 }
 
 const EXIT_STATUS: &str = "Exit status: 0 success, 1 the server answered with an error, \
-    2 bad command line, 3 timed out, 4 lost the server, 5 anything else.";
+    2 bad command line, 3 timed out, 4 lost the server, 5 cannot connect (nothing reachable, \
+    or refused: CURVE keys) or anything else.";
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -104,6 +108,10 @@ impl Failure {
                     connection.timeout
                 ),
             ),
+            zrpc::Error::Unreachable { reason, .. } => (
+                FailureKind::Other,
+                format!("cannot connect to {endpoint}: {reason}"),
+            ),
             zrpc::Error::LostRemote(reason) => (
                 FailureKind::LostRemote,
                 format!("lost {endpoint} during {method}: {reason}"),
@@ -124,15 +132,17 @@ impl std::fmt::Display for Failure {
 }
 
 async fn connect(connection: &Connection) -> Result<Client, Failure> {
-    Client::builder(&connection.endpoint)
+    let builder = Client::builder(&connection.endpoint)
         .timeout(Duration::from_secs_f64(connection.timeout))
-        .heartbeat(Duration::from_secs_f64(connection.heartbeat))
-        .connect()
-        .await
-        .map_err(|error| Failure {
-            kind: FailureKind::Other,
-            message: format!("cannot connect to {}: {error}", connection.endpoint),
-        })
+        .heartbeat(Duration::from_secs_f64(connection.heartbeat));
+    let builder = connection.curve.apply(builder).map_err(|message| Failure {
+        kind: FailureKind::Other,
+        message,
+    })?;
+    builder.connect().await.map_err(|error| Failure {
+        kind: FailureKind::Other,
+        message: format!("cannot connect to {}: {error}", connection.endpoint),
+    })
 }
 
 pub async fn call(args: CallArgs) -> Result<(), Failure> {

@@ -36,6 +36,7 @@ pub(crate) struct Delivery {
     pub frames: Vec<Bytes>,
     pub oversized: Option<u64>,
     pub _budget: OwnedSemaphorePermit,
+    pub _share: OwnedSemaphorePermit,
 }
 
 /// Where connections put what they read: bounded in messages and in bytes.
@@ -50,9 +51,17 @@ impl Inbox {
     async fn deliver(
         &self,
         peer: &Arc<Peer>,
+        share: &Arc<Semaphore>,
         frames: Vec<Bytes>,
         oversized: Option<u64>,
     ) -> Result<(), Error> {
+        // This connection's share of the queue: a flooding peer waits here, so the messages
+        // of others are never behind more than a share's worth of its own.
+        let share = share
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Closed)?;
         // Every message holds at least one unit, so empty messages are bounded as well.
         let size: usize = frames.iter().map(Bytes::len).sum::<usize>() + 64;
         let units = size.min(self.budget_max).min(u32::MAX as usize) as u32;
@@ -68,6 +77,7 @@ impl Inbox {
                 frames,
                 oversized,
                 _budget: permit,
+                _share: share,
             })
             .await
             .map_err(|_| Error::Closed)
@@ -154,6 +164,7 @@ async fn read_loop(
     pongs: mpsc::Sender<Bytes>,
 ) -> Error {
     let mut assembler = Assembler::new(options.max_message_size, options.max_frames);
+    let share = Arc::new(Semaphore::new(options.recv_hwm_per_peer.max(1)));
     // Set when a frame of the message being assembled was over the limit.
     let mut oversized = None;
     loop {
@@ -210,7 +221,7 @@ async fn read_loop(
         }
         match assembler.push(more, body) {
             Ok(Some(frames)) => {
-                if let Err(e) = inbox.deliver(peer, frames, oversized.take()).await {
+                if let Err(e) = inbox.deliver(peer, &share, frames, oversized.take()).await {
                     return e;
                 }
             }

@@ -63,6 +63,10 @@ pub struct Options {
     /// Received messages waiting for `recv`; when full, the connections stop being read.
     /// Default 1000.
     pub recv_hwm: usize,
+    /// Received messages of one connection waiting for `recv`; beyond it that connection is
+    /// not read, so one peer's flood never queues more than this ahead of the others.
+    /// Default 32.
+    pub recv_hwm_per_peer: usize,
     /// Bytes of received messages waiting for `recv` (all peers together); when exhausted,
     /// connections stop being read. Default 64 MiB.
     pub recv_buffer: usize,
@@ -85,6 +89,7 @@ impl Default for Options {
             max_frames: 64,
             send_hwm: 1000,
             recv_hwm: 1000,
+            recv_hwm_per_peer: 32,
             recv_buffer: 64 * 1024 * 1024,
             handshake_timeout: Duration::from_secs(10),
             reconnect_interval: Duration::from_millis(50),

@@ -15,6 +15,13 @@ struct Options {
     /// Heartbeat interval in seconds (clients must use the same; zerorpc's default is 5).
     #[arg(long, default_value_t = 5.0)]
     heartbeat: f64,
+    /// Serve over CURVE with this key pair (a certificate written by `zrpc keygen`, PATH.key).
+    #[arg(long, value_name = "PATH")]
+    curve_key: Option<std::path::PathBuf>,
+    /// Admit only the client public keys in FILE (Z85, one per line, `#` comments); reloaded
+    /// on SIGHUP. Without it any CURVE client is admitted.
+    #[arg(long, value_name = "FILE", requires = "curve_key")]
+    curve_allow: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -31,15 +38,41 @@ async fn main() -> ExitCode {
         eprintln!("error: --heartbeat must be a positive number of seconds");
         return ExitCode::from(2);
     }
-    let server = match zrpc::Server::builder(calculator::service())
+    let mut builder = zrpc::Server::builder(calculator::service())
         .heartbeat(Duration::from_secs_f64(options.heartbeat))
         .bind(&options.bind)
         // Every calculator handler is quick and never blocks (sleep is async), so the socket's
         // own thread can run them: no thread hop per call.
-        .handlers_on_io_thread(true)
-        .start()
-        .await
-    {
+        .handlers_on_io_thread(true);
+    let mut allow_list = None;
+    if let Some(path) = &options.curve_key {
+        let keys = match zrpc::curve::KeyPair::load(path) {
+            Ok(keys) => keys,
+            Err(error) => {
+                eprintln!("error: --curve-key: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        tracing::info!(public_key = %keys.public_z85(), "CURVE on");
+        builder = builder.curve(keys);
+        if let Some(path) = &options.curve_allow {
+            match zrpc::curve::AllowList::load(path) {
+                Ok(list) => {
+                    tracing::info!(keys = list.len(), "CURVE allow-list loaded");
+                    builder = builder.curve_allow(list.clone());
+                    allow_list = Some(list);
+                }
+                Err(error) => {
+                    eprintln!("error: --curve-allow: {error}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    if let Some(list) = allow_list {
+        tokio::spawn(reload_on_sighup(list));
+    }
+    let server = match builder.start().await {
         Ok(server) => server,
         Err(error) => {
             eprintln!("error: cannot serve on {}: {error}", options.bind);
@@ -51,6 +84,24 @@ async fn main() -> ExitCode {
     tracing::info!(signal, "shutting down: finishing the calls in flight");
     server.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Re-reads the CURVE allow-list on every SIGHUP (a bad file keeps the current keys).
+async fn reload_on_sighup(list: zrpc::curve::AllowList) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(hangups) => hangups,
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for SIGHUP; the allow-list will not reload");
+            return;
+        }
+    };
+    while hangups.recv().await.is_some() {
+        match list.reload() {
+            Ok(keys) => tracing::info!(keys, "CURVE allow-list reloaded"),
+            Err(error) => tracing::warn!(%error, "CURVE allow-list not reloaded"),
+        }
+    }
 }
 
 /// Resolves with the name of the first of SIGINT / SIGTERM to arrive.

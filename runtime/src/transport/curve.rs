@@ -9,7 +9,9 @@ pub use zrpc_zmtp::curve::{decode_key, encode_key, KeyPair};
 
 use crate::error::Error;
 
-/// Client public keys a CURVE server admits: one Z85 key per line, `#` starts a comment.
+/// Client public keys a CURVE server admits: one Z85 key per line; a `#` at the start of a
+/// line or after whitespace starts a comment (`#` is also a Z85 character, so a key may hold
+/// one).
 /// Clones share the keys, so a reload is seen by the server at once.
 #[derive(Clone, Debug, Default)]
 pub struct AllowList {
@@ -71,11 +73,19 @@ impl AllowList {
 pub fn parse_allow_list(text: &str) -> Result<HashSet<[u8; 32]>, String> {
     let mut keys = HashSet::new();
     for (number, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or_default().trim();
-        if line.is_empty() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let key = decode_key(line).map_err(|e| format!("line {}: {e}", number + 1))?;
+        let (key, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let rest = rest.trim();
+        if !rest.is_empty() && !rest.starts_with('#') {
+            return Err(format!(
+                "line {}: unexpected text after the key",
+                number + 1
+            ));
+        }
+        let key = decode_key(key).map_err(|e| format!("line {}: {e}", number + 1))?;
         keys.insert(key);
     }
     Ok(keys)
@@ -149,6 +159,11 @@ mod tests {
         );
         let keys = parse_allow_list(&text).unwrap();
         assert!(keys.contains(a.public()) && keys.contains(b.public()));
+        let hashed = KeyPair::from_secret([3; 32]);
+        let with_hash = format!("{} # has a hash?\n", hashed.public_z85());
+        assert!(parse_allow_list(&with_hash)
+            .unwrap()
+            .contains(hashed.public()));
         let err = parse_allow_list("# x\nnot-a-key\n").unwrap_err();
         assert!(err.starts_with("line 2:"), "{err}");
     }
