@@ -211,7 +211,7 @@ async fn read_loop(
                 // ZMTP 3.1 subscriptions, handed on in the 3.0 message form a PUB reads.
                 b"SUBSCRIBE" | b"CANCEL" => {
                     let message = crate::pipes::subscription(name == b"SUBSCRIBE", &data);
-                    if let Err(e) = inbox.deliver(peer, vec![message], None).await {
+                    if let Err(e) = inbox.deliver(peer, &share, vec![message], None).await {
                         return e;
                     }
                 }
