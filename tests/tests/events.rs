@@ -377,3 +377,48 @@ async fn curve_on_both_patterns() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(plain.peer_count(), 0);
 }
+
+#[test]
+fn cli_push_and_pull_over_curve() {
+    let dir = std::env::temp_dir().join(format!("zrpc-events-curve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let certificate = dir.join("puller");
+    let _ = std::fs::remove_file(certificate.with_extension("key"));
+    let _ = std::fs::remove_file(certificate.with_extension("pub"));
+    let keygen = zrpc(&["keygen", "--out", certificate.to_str().unwrap()]);
+    assert!(keygen.status.success(), "{keygen:?}");
+    let public = std::fs::read_to_string(certificate.with_extension("pub")).unwrap();
+    let public = public
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() == 40)
+        .expect("a Z85 public key line");
+    let endpoint = free_endpoint();
+    // The puller binds as the CURVE server; the pusher is its client.
+    let mut pull = ChildGuard::spawn(
+        Command::new(workspace_bin("zrpc"))
+            .args(["pull", &endpoint, "--count", "2", "--curve-key"])
+            .arg(certificate.with_extension("key"))
+            .stdout(Stdio::piped()),
+    );
+    let stdout = pull.take_stdout();
+    wait_for_tcp(&endpoint, WAIT);
+    let push = zrpc(&[
+        "push",
+        &endpoint,
+        "offline",
+        "vault",
+        "sealed",
+        "--curve-server-key",
+        public,
+    ]);
+    assert!(push.status.success(), "{push:?}");
+    let line = BufReader::new(stdout).lines().next().unwrap().unwrap();
+    assert_eq!(
+        serde_json::from_str::<Json>(&line).unwrap(),
+        serde_json::json!({"event": "offline", "args": ["vault", "sealed"]})
+    );
+    // Without the key the pusher finds no puller it can talk to.
+    let plain = zrpc(&["push", &endpoint, "offline", "x", "y", "--wait", "0.5"]);
+    assert_eq!(plain.status.code(), Some(3), "{plain:?}");
+}
