@@ -38,7 +38,10 @@ fn refused_within_timeout(endpoint: &str, curve: &[&str], why: &str) {
     let output = call(endpoint, curve);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("cannot connect") && stderr.contains(why), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect") && stderr.contains(why),
+        "{stderr}"
+    );
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -85,14 +88,29 @@ fn the_curve_matrix_from_the_cli_and_stock_python() {
         allowed.to_str().unwrap(),
     ]));
     wait_for_tcp(&endpoint, Duration::from_secs(10));
-    let alice = ["--curve-server-key", &server_public, "--curve-key", alice_key.to_str().unwrap()];
+    let alice = [
+        "--curve-server-key",
+        &server_public,
+        "--curve-key",
+        alice_key.to_str().unwrap(),
+    ];
     let output = call(&endpoint, &alice);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "5");
 
-    let bob = ["--curve-server-key", &server_public, "--curve-key", bob_key.to_str().unwrap()];
+    let bob = [
+        "--curve-server-key",
+        &server_public,
+        "--curve-key",
+        bob_key.to_str().unwrap(),
+    ];
     refused_within_timeout(&endpoint, &bob, "refused");
-    let wrong = ["--curve-server-key", &impostor_public, "--curve-key", alice_key.to_str().unwrap()];
+    let wrong = [
+        "--curve-server-key",
+        &impostor_public,
+        "--curve-key",
+        alice_key.to_str().unwrap(),
+    ];
     refused_within_timeout(&endpoint, &wrong, "handshake");
     refused_within_timeout(&endpoint, &[], "mechanism");
 
