@@ -16,6 +16,7 @@ import json
 import sys
 
 import gevent
+import gevent.event
 import zerorpc
 
 
@@ -58,7 +59,9 @@ def main() -> None:
         pusher.close()
     else:
         recorder = Recorder(count)
-        receiver = (zerorpc.Subscriber if mode == "subscriber" else zerorpc.Puller)(recorder)
+        receiver = (zerorpc.Subscriber if mode == "subscriber" else zerorpc.Puller)(
+            recorder
+        )
         receiver.bind(endpoint)
         task = gevent.spawn(receiver.run)
         print("ready", flush=True)

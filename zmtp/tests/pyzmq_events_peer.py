@@ -54,7 +54,10 @@ def main() -> None:
             time.sleep(0.005)
     elif mode == "pull":
         got = sorted(sock.recv() for _ in range(5))
-        print("ok" if got == [b"job %d" % i for i in range(5)] else f"bad {got}", flush=True)
+        print(
+            "ok" if got == [b"job %d" % i for i in range(5)] else f"bad {got}",
+            flush=True,
+        )
     else:
         for i in range(5):
             sock.send(b"job %d" % i)
