@@ -38,7 +38,10 @@ fn sample_event() -> Bytes {
     let mut buf = Vec::new();
     let value = zrpc::rmpv::Value::Array(vec![
         zrpc::rmpv::Value::Map(vec![
-            ("message_id".into(), zrpc::rmpv::Value::Binary(vec![b'0'; 32])),
+            (
+                "message_id".into(),
+                zrpc::rmpv::Value::Binary(vec![b'0'; 32]),
+            ),
             ("v".into(), 3.into()),
         ]),
         "tick".into(),
