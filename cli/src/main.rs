@@ -3,6 +3,7 @@
 mod completions;
 mod curve_flags;
 mod describe;
+mod events;
 mod gen;
 mod idl_commands;
 mod json;
@@ -35,6 +36,8 @@ enum Command {
     Describe(describe::DescribeArgs),
     Completions(completions::CompletionsArgs),
     Keygen(keygen::KeygenArgs),
+    #[command(flatten)]
+    Events(events::EventsCommand),
 }
 
 /// Colour for a person at a terminal only, and never when `NO_COLOR` is set (no-color.org).
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Describe(args) => run_remote(describe::run(args)),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Keygen(args) => keygen::run(args),
+        Command::Events(command) => events::run(command),
     }
 }
 

@@ -117,7 +117,6 @@ impl ClientBuilder {
             channels: HashMap::new(),
             pending: VecDeque::new(),
             link: Link::default(),
-            due: VecDeque::new(),
             bad_input: LogLimit::default(),
         };
         // The actor (and so the socket I/O) runs on the caller's runtime: no thread hop per
@@ -584,6 +583,7 @@ enum Incoming {
 struct ClientChannel {
     events: futures::channel::mpsc::UnboundedSender<Incoming>,
     beats: PeerBeats,
+    next_beat: Instant,
     /// Sent on the current connection (otherwise still queued).
     sent: bool,
 }
@@ -600,8 +600,6 @@ struct Actor {
     pending: VecDeque<Queued>,
     /// The connection as last seen.
     link: Link,
-    /// Heartbeat schedule of the sent channels, in due order.
-    due: VecDeque<(Instant, [u8; 32])>,
     bad_input: LogLimit,
 }
 
@@ -609,11 +607,13 @@ impl Actor {
     async fn run(mut self, mut dealer: Dealer, mut commands: mpsc::UnboundedReceiver<Command>) {
         let sender = dealer.sender();
         let mut link = dealer.link();
+        // Channels are scanned on a tick of a tenth of the interval (at most 100 ms): each
+        // keeps its own schedule within one tick, at no cost per call.
+        let tick = (self.config.heartbeat / 10)
+            .clamp(Duration::from_millis(1), Duration::from_millis(100));
+        let mut ticker = tokio::time::interval(tick);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            let next_beat = self
-                .due
-                .front()
-                .map(|(at, _)| tokio::time::Instant::from_std(*at));
             tokio::select! {
                 biased;
                 command = commands.recv() => match command {
@@ -632,7 +632,7 @@ impl Actor {
                     let now = link.borrow_and_update().clone();
                     self.on_link(now, &sender).await;
                 },
-                _ = sleep_until(next_beat) => self.on_beats(&sender).await,
+                _ = ticker.tick() => self.on_beats(&sender).await,
             }
         }
         for (_, channel) in self.channels.drain() {
@@ -702,6 +702,7 @@ impl Actor {
                     ClientChannel {
                         events,
                         beats: PeerBeats::new(Instant::now()),
+                        next_beat: Instant::now() + self.config.heartbeat,
                         sent: false,
                     },
                 );
@@ -751,7 +752,7 @@ impl Actor {
                 let now = Instant::now();
                 channel.sent = true;
                 channel.beats = PeerBeats::new(now);
-                self.due.push_back((now + self.config.heartbeat, id));
+                channel.next_beat = now + self.config.heartbeat;
             }
         }
         if sender.send(queued.message).await.is_err() {
@@ -866,36 +867,32 @@ impl Actor {
 
     /// Heartbeats (and liveness checks) of the channels that are due.
     async fn on_beats(&mut self, sender: &DealerSender) {
+        if !self.link.up {
+            return;
+        }
         let now = Instant::now();
         let own = self.config.heartbeat;
-        while self.due.front().is_some_and(|(at, _)| *at <= now) {
-            let Some((at, id)) = self.due.pop_front() else {
-                break;
-            };
-            let Some(channel) = self.channels.get(&id) else {
-                continue;
-            };
-            if !channel.sent || !self.link.up {
-                continue;
+        let mut beats = Vec::new();
+        self.channels.retain(|id, channel| {
+            if !channel.sent || channel.next_beat > now {
+                return true;
             }
             if let Some(silent) = channel.beats.lost(now, own) {
-                if let Some(channel) = self.channels.remove(&id) {
-                    let error =
-                        Error::LostRemote(format!("no heartbeat from the server for {silent:?}"));
-                    let _ = channel.events.unbounded_send(Incoming::Failed(error));
-                }
-                continue;
+                let error =
+                    Error::LostRemote(format!("no heartbeat from the server for {silent:?}"));
+                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+                return false;
             }
-            self.due.push_back(((at + own).max(now), id));
-            let beat = EventWriter::event(Some(&response_to(&id)), "_zpc_hb", &[0x91, 0x00]);
+            channel.next_beat = (channel.next_beat + own).max(now);
+            beats.push(EventWriter::event(
+                Some(&response_to(id)),
+                "_zpc_hb",
+                &[0x91, 0x00],
+            ));
+            true
+        });
+        for beat in beats {
             let _ = sender.send(dealer_message(beat)).await;
         }
-    }
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }

@@ -64,6 +64,7 @@
 mod client;
 mod codec;
 mod error;
+mod events;
 mod liveness;
 mod log_limit;
 mod server;
@@ -76,6 +77,7 @@ pub use transport::curve;
 pub use client::{CallStream, Client, ClientBuilder, ClientConfig};
 pub use codec::{DecodeError, Event};
 pub use error::{Error, RemoteError};
+pub use events::{EventMessage, Publisher, Puller, Pusher, Subscriber};
 pub use server::{Server, ServerBuilder, ServerConfig};
 pub use service::{Args, MethodInfo, MethodKind, Reply, Service, ServiceBuilder};
 pub use typed::{Any, Bytes, CallError, Describe, ServiceError, Streaming};
@@ -83,3 +85,5 @@ pub use zrpc_macros::{rpc_service, Type};
 
 /// Re-exported so users name the same version as the runtime.
 pub use rmpv;
+/// The ZMTP engine under events (its `Options` carry limits, high-water marks and CURVE).
+pub use zrpc_zmtp as zmtp;

@@ -3,7 +3,7 @@
 //! runtime. Replies are queued from any thread without waiting: each peer has its own bounded
 //! queue and writer, so a peer that stops reading never delays another.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -173,7 +173,6 @@ impl ServerBuilder {
         let (io_stop_tx, io_stop_rx) = oneshot::channel();
         let (io_done_tx, io_done_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
-        let (opened_tx, opened_rx) = mpsc::unbounded_channel();
         let heartbeat = self.config.heartbeat;
         let io_table = table.clone();
         std::thread::Builder::new()
@@ -207,7 +206,7 @@ impl ServerBuilder {
                     let outlet = Outlet::new(router.sender());
                     let io = Handle::current();
                     let _ = ready_tx.send(Ok((bound, outlet.clone(), router, io)));
-                    heartbeats(outlet, io_table, heartbeat, opened_rx, io_stop_rx).await;
+                    heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                 });
                 drop(rt);
                 let _ = io_done_tx.send(());
@@ -224,7 +223,6 @@ impl ServerBuilder {
             service: self.service.inner.clone(),
             config: self.config,
             table,
-            opened: opened_tx,
             stopping: false,
             bad_input: LogLimit::default(),
             io_stop: Some(io_stop_tx),
@@ -320,6 +318,7 @@ struct ChannelKey {
 struct Channel {
     envelope: Vec<Bytes>,
     beats: PeerBeats,
+    next_beat: Instant,
     task: Option<AbortHandle>,
     credit: Option<Arc<Semaphore>>,
 }
@@ -356,46 +355,37 @@ fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
 const MAX_CREDIT: usize = 1 << 20;
 
 /// Sends `_zpc_hb` on each open channel one interval after it opened, then every interval,
-/// from the I/O thread. Channels open in time order, so one queue ordered by due time serves
-/// them all: a closed channel is dropped when it comes up.
+/// from the I/O thread. The channels are scanned on a tick of a tenth of the interval (at most
+/// 100 ms): no work per call, and each channel keeps its own schedule within one tick.
 async fn heartbeats(
     outlet: Outlet,
     table: SharedTable,
     interval: Duration,
-    mut opened: mpsc::UnboundedReceiver<(Instant, ChannelKey)>,
     mut stop: oneshot::Receiver<Stop>,
 ) {
-    let mut due: VecDeque<(Instant, ChannelKey)> = VecDeque::new();
+    let tick = (interval / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
+    let mut ticker = tokio::time::interval(tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let next = due
-            .front()
-            .map(|(at, _)| tokio::time::Instant::from_std(*at));
         tokio::select! {
             _ = &mut stop => return,
-            key = opened.recv() => match key {
-                Some((at, key)) => due.push_back((at + interval, key)),
-                None => return,
-            },
-            _ = sleep_until(next) => {
+            _ = ticker.tick() => {
                 let now = Instant::now();
-                while due.front().is_some_and(|(at, _)| *at <= now) {
-                    let Some((at, key)) = due.pop_front() else { break };
-                    let envelope = lock(&table).channels.get(&key).map(|c| c.envelope.clone());
-                    if let Some(envelope) = envelope {
-                        let event = EventWriter::event(Some(&key.id), "_zpc_hb", &[0x91, 0x00]);
-                        outlet.send(envelope, event);
-                        due.push_back(((at + interval).max(now), key));
-                    }
+                let due: Vec<(Vec<Bytes>, Bytes)> = lock(&table)
+                    .channels
+                    .iter_mut()
+                    .filter(|(_, channel)| channel.next_beat <= now)
+                    .map(|(key, channel)| {
+                        channel.next_beat = (channel.next_beat + interval).max(now);
+                        (channel.envelope.clone(), key.id.clone())
+                    })
+                    .collect();
+                for (envelope, id) in due {
+                    let event = EventWriter::event(Some(&id), "_zpc_hb", &[0x91, 0x00]);
+                    outlet.send(envelope, event);
                 }
             }
         }
-    }
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
 
@@ -445,8 +435,6 @@ struct Dispatcher {
     service: Arc<ServiceInner>,
     config: ServerConfig,
     table: SharedTable,
-    /// Tells the heartbeat task about each channel opened.
-    opened: mpsc::UnboundedSender<(Instant, ChannelKey)>,
     stopping: bool,
     bad_input: LogLimit,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
@@ -687,15 +675,15 @@ impl Dispatcher {
         let task = tokio::spawn(call.run(future, credit.clone()));
         let now = Instant::now();
         table.channels.insert(
-            key.clone(),
+            key,
             Channel {
                 envelope,
                 beats: PeerBeats::new(now),
+                next_beat: now + self.config.heartbeat,
                 task: Some(task.abort_handle()),
                 credit,
             },
         );
-        let _ = self.opened.send((now, key));
     }
 
     /// Answers a request at once (errors, built-ins, acks).

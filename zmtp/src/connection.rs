@@ -208,6 +208,13 @@ async fn read_loop(
                 b"ERROR" => {
                     return Error::Refused(handshake::error_reason(name, &data).unwrap_or_default())
                 }
+                // ZMTP 3.1 subscriptions, handed on in the 3.0 message form a PUB reads.
+                b"SUBSCRIBE" | b"CANCEL" => {
+                    let message = crate::pipes::subscription(name == b"SUBSCRIBE", &data);
+                    if let Err(e) = inbox.deliver(peer, &share, vec![message], None).await {
+                        return e;
+                    }
+                }
                 _ => {}
             }
             continue;

@@ -1,4 +1,4 @@
-//! A ZMTP 3.1 engine on tokio: ROUTER and DEALER sockets speaking NULL or CURVE with libzmq
+//! A ZMTP 3.1 engine on tokio: ROUTER, DEALER, PUB, SUB, PUSH and PULL sockets speaking NULL or CURVE with libzmq
 //! peers, built to face untrusted peers.
 //!
 //! - Limits are checked from each frame header before memory is spent: message size
@@ -39,7 +39,11 @@ mod error;
 pub mod frame;
 mod handshake;
 mod options;
+mod pipes;
+mod pubsub;
+mod pushpull;
 mod router;
+mod topics;
 mod wire;
 
 pub use connection::Peer;
@@ -48,4 +52,7 @@ pub use endpoint::Endpoint;
 pub use error::{Error, SendError};
 pub use handshake::Security;
 pub use options::{Options, SocketType};
+pub use pubsub::{Pub, Sub};
+pub use pushpull::{Pull, Push};
 pub use router::{Received, Router, RouterSender};
+pub use topics::MAX_TOPICS;

@@ -112,9 +112,11 @@ impl<'a> Generator<'a> {
     fn generate(&self) -> TokenStream {
         let service_trait = self.service_trait();
         let client = self.client();
+        let events = crate::events::events(self.def);
         quote! {
             #service_trait
             #client
+            #events
         }
     }
 

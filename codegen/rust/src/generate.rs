@@ -96,9 +96,20 @@ pub(super) struct Renderer<'a> {
 
 impl Renderer<'_> {
     fn file(&self) -> Result<TokenStream, GenerateError> {
-        let mut items = quote!(
-            use serde::{Deserialize, Serialize};
-        );
+        // Only the derives of structs, errors, enums and unions use serde (an events-only
+        // service has none of them).
+        let derives = self
+            .schema
+            .types
+            .iter()
+            .any(|def| !matches!(def, TypeDef::Alias(_)));
+        let mut items = if derives {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        } else {
+            TokenStream::new()
+        };
         for constant in &self.plan.consts {
             items.extend(self.constant(constant)?);
         }

@@ -67,6 +67,7 @@
 
 mod derive;
 mod docs;
+mod events;
 mod expand;
 mod generate;
 mod model;

@@ -103,7 +103,7 @@ pub(crate) enum Admission {
     /// Every client that completes the handshake (anonymous, encrypted).
     Anyone,
     List(AllowList),
-    Callback(Arc<dyn Fn(&[u8; 32]) -> bool + Send + Sync>),
+    Callback(zrpc_zmtp::curve::Authorizer),
 }
 
 /// A server's CURVE settings.
