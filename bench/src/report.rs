@@ -68,13 +68,14 @@ impl Measurements {
     pub fn ratio_table(&self, scenarios: &[Scenario]) -> String {
         let mut out = String::from(
             "| scenario | zrpc ÷ tarpc calls/s | CPU/call | zrpc ÷ tonic calls/s | CPU/call \
-             | default ÷ I/O-thread placement calls/s | CPU/call | zrpc ÷ raw zeromq calls/s \
-             | tarpc ÷ raw tcp calls/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+             | default ÷ I/O-thread placement calls/s | CPU/call | zrpc (I/O thread) ÷ tarpc \
+             calls/s | zrpc ÷ raw zeromq calls/s | tarpc ÷ raw tcp calls/s |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         for scenario in scenarios {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 scenario.name(),
                 number(self.rate_ratio(Peer::Zrpc, Peer::Tarpc, scenario), 2),
                 number(self.cpu_ratio(Peer::Zrpc, Peer::Tarpc, scenario), 2),
@@ -82,6 +83,7 @@ impl Measurements {
                 number(self.cpu_ratio(Peer::Zrpc, Peer::Tonic, scenario), 2),
                 number(self.rate_ratio(Peer::Zrpc, Peer::ZrpcIo, scenario), 2),
                 number(self.cpu_ratio(Peer::Zrpc, Peer::ZrpcIo, scenario), 2),
+                number(self.rate_ratio(Peer::ZrpcIo, Peer::Tarpc, scenario), 2),
                 number(self.rate_ratio(Peer::Zrpc, Peer::RawZeromq, scenario), 2),
                 number(self.rate_ratio(Peer::Tarpc, Peer::RawTcp, scenario), 2),
             );
