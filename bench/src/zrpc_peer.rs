@@ -29,10 +29,11 @@ impl Bench for Handlers {
     }
 }
 
-/// Serves [`Bench`] on a free loopback port. `handlers_on_io_thread` picks the placement: the
-/// runtime's default (`false`: handlers on the runtime that calls this) or the socket's I/O thread.
+/// Serves [`Bench`] on a free loopback port with the runtime's default handler placement
+/// (today: handlers on the runtime that calls this), or with handlers on the socket's I/O thread.
 pub async fn serve(handlers_on_io_thread: bool) -> anyhow::Result<zrpc::Server> {
     let mut builder = zrpc::Server::builder(Handlers.into_service()).bind("tcp://127.0.0.1:0");
+    // The default peer leaves the setting alone: it measures whatever the runtime defaults to.
     if handlers_on_io_thread {
         builder = builder.handlers_on_io_thread(true);
     }
