@@ -57,7 +57,14 @@ pub fn run(args: GenArgs) -> ExitCode {
 
 fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let schema = match (&args.file, &args.from) {
-        (Some(file), _) => zrpc_idl::load(file).map_err(|d| d.to_string())?.schema,
+        (Some(file), _) => match zrpc_idl::load(file) {
+            Ok(loaded) => loaded.schema,
+            Err(diagnostics) => {
+                // Each diagnostic carries its own `error:` line.
+                diagnostics.eprint();
+                return Err(format!("{} has errors; nothing generated", file.display()));
+            }
+        },
         (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
         (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
     };

@@ -1,5 +1,7 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod completions;
+mod describe;
 mod gen;
 mod idl_commands;
 mod json;
@@ -8,7 +10,9 @@ mod remote;
 use std::future::Future;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// zrpc: language-neutral RPC over ZeroMQ, compatible with zerorpc.
 #[derive(Parser)]
@@ -26,6 +30,13 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    Describe(describe::DescribeArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+/// Colour for a person at a terminal only, and never when `NO_COLOR` is set (no-color.org).
+pub fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn main() -> ExitCode {
@@ -36,6 +47,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(stderr_color())
         .init();
     match cli.command {
         Command::Idl(command) => idl_commands::run(command),
@@ -43,6 +55,8 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Describe(args) => run_remote(describe::run(args)),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
     }
 }
 

@@ -43,6 +43,9 @@ pub struct CallArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub connection: Connection,
+    /// Print `{"name": ..., "methods": [{"name", "args", "doc"}]}` as JSON instead.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Checks that a server answers (`_zerorpc_ping`) and prints its name and the round-trip time.
@@ -51,9 +54,13 @@ pub struct InspectArgs {
 pub struct PingArgs {
     #[command(flatten)]
     pub connection: Connection,
+    /// Print `{"name": ..., "endpoint": ..., "ms": ...}` as JSON instead.
+    #[arg(long)]
+    pub json: bool,
 }
 
-const EXIT_STATUS: &str = "Exit status: 0 success, 1 the server answered with an error, \
+pub(crate) const EXIT_STATUS: &str =
+    "Exit status: 0 success, 1 the server answered with an error, \
     2 bad command line, 3 timed out, 4 lost the server, 5 anything else.";
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -90,7 +97,7 @@ impl Failure {
         })
     }
 
-    fn new(error: zrpc::Error, method: &str, connection: &Connection) -> Failure {
+    pub(crate) fn new(error: zrpc::Error, method: &str, connection: &Connection) -> Failure {
         let endpoint = &connection.endpoint;
         let (kind, message) = match error {
             zrpc::Error::Remote(remote) => (
@@ -123,7 +130,7 @@ impl std::fmt::Display for Failure {
     }
 }
 
-async fn connect(connection: &Connection) -> Result<Client, Failure> {
+pub(crate) async fn connect(connection: &Connection) -> Result<Client, Failure> {
     Client::builder(&connection.endpoint)
         .timeout(Duration::from_secs_f64(connection.timeout))
         .heartbeat(Duration::from_secs_f64(connection.heartbeat))
@@ -166,30 +173,56 @@ pub async fn ping(args: PingArgs) -> Result<(), Failure> {
         Value::Array(items) => items.get(1).and_then(Value::as_str).unwrap_or(""),
         _ => "",
     };
+    let ms = elapsed.as_secs_f64() * 1e3;
+    if args.json {
+        let out = serde_json::json!({"name": name, "endpoint": args.connection.endpoint, "ms": ms});
+        println!("{out}");
+        return Ok(());
+    }
     let name = if name.is_empty() { "(unnamed)" } else { name };
     println!(
-        "pong from {name} at {} in {:.3} ms",
-        args.connection.endpoint,
-        elapsed.as_secs_f64() * 1e3
+        "pong from {name} at {} in {ms:.3} ms",
+        args.connection.endpoint
     );
     Ok(())
 }
 
 /// One method as described by introspection.
 #[derive(Debug, Default, PartialEq)]
-struct MethodDoc {
-    name: String,
-    args: Option<Vec<String>>,
-    doc: Option<String>,
+pub(crate) struct MethodDoc {
+    pub(crate) name: String,
+    /// Argument names (`b=7` with a default); `None` when the server cannot tell.
+    pub(crate) args: Option<Vec<String>>,
+    pub(crate) doc: Option<String>,
 }
 
 pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
-    let fail = |method: &'static str| {
-        let connection = &args.connection;
-        move |error| Failure::new(error, method, connection)
-    };
-    let (name, methods) = match client.call("_zerorpc_inspect", vec![]).await {
+    let (name, methods) = introspect(&client, &args.connection).await?;
+    if args.json {
+        println!("{}", introspection_json(&name, &methods));
+    } else {
+        print!("{}", render(&name, &methods));
+    }
+    Ok(())
+}
+
+/// `{"name": ..., "methods": [{"name", "args" (null when unknown), "doc"}]}`.
+pub(crate) fn introspection_json(name: &str, methods: &[MethodDoc]) -> serde_json::Value {
+    let methods: Vec<serde_json::Value> = methods
+        .iter()
+        .map(|m| serde_json::json!({"name": m.name, "args": m.args, "doc": m.doc}))
+        .collect();
+    serde_json::json!({"name": name, "methods": methods})
+}
+
+/// The service name and methods, from `_zerorpc_inspect` or the older per-method built-ins.
+pub(crate) async fn introspect(
+    client: &Client,
+    connection: &Connection,
+) -> Result<(String, Vec<MethodDoc>), Failure> {
+    let fail = |method: &'static str| move |error| Failure::new(error, method, connection);
+    Ok(match client.call("_zerorpc_inspect", vec![]).await {
         Ok(reply) => parse_inspect(&reply),
         // Stock zerorpc 0.6.3 on CPython >= 3.11 answers AttributeError (no inspect.getargspec);
         // fall back to the older per-method built-ins, as the zerorpc CLI does.
@@ -230,9 +263,7 @@ pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
             (name.as_str().unwrap_or("").to_owned(), methods)
         }
         Err(error) => return Err(fail("_zerorpc_inspect")(error)),
-    };
-    print!("{}", render(&name, &methods));
-    Ok(())
+    })
 }
 
 /// Reads `{name, methods: {m: {args: [{name[, default]}], doc}}}`.

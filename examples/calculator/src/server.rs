@@ -1,5 +1,6 @@
 //! `calculator-server`: the calculator service of `examples/calculator/calculator.zrpc`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -26,6 +27,11 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour only for a person at a terminal: redirected logs stay plain text.
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .init();
     if !(options.heartbeat.is_finite() && options.heartbeat > 0.0) {
         eprintln!("error: --heartbeat must be a positive number of seconds");
