@@ -31,20 +31,6 @@ fn generate(lang: &str, idl: &Path, out: &Path) {
     );
 }
 
-/// A copy of `from` (pip builds in the source tree: the checkout stays clean).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("a copy directory");
-    for entry in std::fs::read_dir(from).expect("a source directory") {
-        let path = entry.expect("a directory entry").path();
-        let target = to.join(path.file_name().expect("a file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("a copied file");
-        }
-    }
-}
-
 fn calculator_idl() -> PathBuf {
     workspace_root().join("examples/calculator/calculator.zrpc")
 }

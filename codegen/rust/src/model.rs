@@ -38,7 +38,6 @@ pub(crate) fn schema_fn(schema: &Schema) -> TokenStream {
         /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
         pub fn schema() -> ::zrpc::typed::model::Schema {
             // Imported here, so the file's own types (a `Vec`, a `Field`) cannot shadow them.
-            use ::std::boxed::Box;
             use ::std::collections::BTreeMap;
             use ::std::vec::Vec;
             use ::zrpc::typed::model::*;
@@ -255,15 +254,15 @@ fn ty_expr(ty: &Type) -> TokenStream {
     match ty {
         Type::List(item) => {
             let item = ty_expr(item);
-            quote!(Type::List(Box::new(#item)))
+            quote!(Type::List(::std::boxed::Box::new(#item)))
         }
         Type::Optional(inner) => {
             let inner = ty_expr(inner);
-            quote!(Type::Optional(Box::new(#inner)))
+            quote!(Type::Optional(::std::boxed::Box::new(#inner)))
         }
         Type::Map(key, value) => {
             let (key, value) = (ty_expr(key), ty_expr(value));
-            quote!(Type::Map(Box::new(#key), Box::new(#value)))
+            quote!(Type::Map(::std::boxed::Box::new(#key), ::std::boxed::Box::new(#value)))
         }
         Type::Named(name) => quote!(Type::Named(#name.into())),
         Type::Bool => quote!(Type::Bool),

@@ -80,7 +80,6 @@ pub trait Calculator {
 /// The validated model this file was generated from, which its services serve through
 /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
 pub fn schema() -> ::zrpc::typed::model::Schema {
-    use ::std::boxed::Box;
     use ::std::collections::BTreeMap;
     use ::std::vec::Vec;
     use ::zrpc::typed::model::*;
@@ -120,14 +119,14 @@ pub fn schema() -> ::zrpc::typed::model::Schema {
                         name: "label".into(),
                         doc: Some("Optional label.".into()),
                         annotations: Vec::new(),
-                        ty: Type::Optional(Box::new(Type::String)),
+                        ty: Type::Optional(::std::boxed::Box::new(Type::String)),
                         default: None,
                     },
                     Field {
                         name: "tags".into(),
                         doc: None,
                         annotations: Vec::new(),
-                        ty: Type::List(Box::new(Type::String)),
+                        ty: Type::List(::std::boxed::Box::new(Type::String)),
                         default: Some(Value::List(Vec::new())),
                     },
                 ]),
@@ -275,11 +274,16 @@ pub fn schema() -> ::zrpc::typed::model::Schema {
                         args: Vec::from([
                             Arg {
                                 name: "values".into(),
-                                ty: Type::List(Box::new(Type::Named("Value".into()))),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("Value".into())),
+                                ),
                             },
                         ]),
                         returns: Returns::Value(
-                            Type::Map(Box::new(Type::String), Box::new(Type::U32)),
+                            Type::Map(
+                                ::std::boxed::Box::new(Type::String),
+                                ::std::boxed::Box::new(Type::U32),
+                            ),
                         ),
                         throws: Vec::new(),
                     },
@@ -318,7 +322,9 @@ pub fn schema() -> ::zrpc::typed::model::Schema {
                         annotations: Vec::new(),
                         args: Vec::new(),
                         returns: Returns::Value(
-                            Type::List(Box::new(Type::Named("Shape".into()))),
+                            Type::List(
+                                ::std::boxed::Box::new(Type::Named("Shape".into())),
+                            ),
                         ),
                         throws: Vec::new(),
                     },

@@ -211,7 +211,6 @@ pub mod acme {
         /// The validated model this file was generated from, which its services serve through
         /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
         pub fn schema() -> ::zrpc::typed::model::Schema {
-            use ::std::boxed::Box;
             use ::std::collections::BTreeMap;
             use ::std::vec::Vec;
             use ::zrpc::typed::model::*;
@@ -282,8 +281,8 @@ pub mod acme {
                         doc: Some("A map of names to users.".into()),
                         annotations: Vec::new(),
                         ty: Type::Map(
-                            Box::new(Type::String),
-                            Box::new(Type::Named("User".into())),
+                            ::std::boxed::Box::new(Type::String),
+                            ::std::boxed::Box::new(Type::Named("User".into())),
                         ),
                     }),
                     TypeDef::Struct(Struct {
@@ -318,7 +317,7 @@ pub mod acme {
                                     "Keyword names are escaped in Rust, kept on the wire.".into(),
                                 ),
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::String)),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
                                 default: None,
                             },
                             Field {
@@ -374,7 +373,7 @@ pub mod acme {
                                 name: "avatar".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::Bytes)),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::Bytes)),
                                 default: None,
                             },
                             Field {
@@ -388,14 +387,14 @@ pub mod acme {
                                 name: "extra".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::Any)),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::Any)),
                                 default: None,
                             },
                             Field {
                                 name: "tags".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::List(Box::new(Type::String)),
+                                ty: Type::List(::std::boxed::Box::new(Type::String)),
                                 default: Some(
                                     Value::List(
                                         Vec::from([
@@ -409,7 +408,10 @@ pub mod acme {
                                 name: "counts".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Map(Box::new(Type::String), Box::new(Type::U32)),
+                                ty: Type::Map(
+                                    ::std::boxed::Box::new(Type::String),
+                                    ::std::boxed::Box::new(Type::U32),
+                                ),
                                 default: Some(
                                     Value::Map(
                                         Vec::from([(Value::String("a".into()), Value::Int(1))]),
@@ -421,8 +423,12 @@ pub mod acme {
                                 doc: None,
                                 annotations: Vec::new(),
                                 ty: Type::Map(
-                                    Box::new(Type::Named("Role".into())),
-                                    Box::new(Type::List(Box::new(Type::Named("UserId".into())))),
+                                    ::std::boxed::Box::new(Type::Named("Role".into())),
+                                    ::std::boxed::Box::new(
+                                        Type::List(
+                                            ::std::boxed::Box::new(Type::Named("UserId".into())),
+                                        ),
+                                    ),
                                 ),
                                 default: Some(Value::Map(Vec::new())),
                             },
@@ -430,7 +436,9 @@ pub mod acme {
                                 name: "friends".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::List(Box::new(Type::Named("User".into()))),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("User".into())),
+                                ),
                                 default: Some(Value::List(Vec::new())),
                             },
                         ]),
@@ -451,7 +459,9 @@ pub mod acme {
                                 name: "next".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::Named("Node".into()))),
+                                ty: Type::Optional(
+                                    ::std::boxed::Box::new(Type::Named("Node".into())),
+                                ),
                                 default: None,
                             },
                         ]),
@@ -471,7 +481,9 @@ pub mod acme {
                                 name: "polygon".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::List(Box::new(Type::Named("Point".into()))),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("Point".into())),
+                                ),
                             },
                             UnionVariant {
                                 name: "type".into(),
@@ -524,7 +536,7 @@ pub mod acme {
                                 name: "value".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::String)),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
                                 default: None,
                             },
                         ]),
@@ -545,7 +557,7 @@ pub mod acme {
                                 name: "hint".into(),
                                 doc: None,
                                 annotations: Vec::new(),
-                                ty: Type::Optional(Box::new(Type::String)),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
                                 default: None,
                             },
                         ]),
@@ -613,7 +625,9 @@ pub mod acme {
                                 args: Vec::from([
                                     Arg {
                                         name: "role".into(),
-                                        ty: Type::Optional(Box::new(Type::Named("Role".into()))),
+                                        ty: Type::Optional(
+                                            ::std::boxed::Box::new(Type::Named("Role".into())),
+                                        ),
                                     },
                                 ]),
                                 returns: Returns::Stream(Type::Named("User".into())),
@@ -695,7 +709,9 @@ pub mod acme {
                                     },
                                 ]),
                                 returns: Returns::Value(
-                                    Type::Optional(Box::new(Type::Named("User".into()))),
+                                    Type::Optional(
+                                        ::std::boxed::Box::new(Type::Named("User".into())),
+                                    ),
                                 ),
                                 throws: Vec::new(),
                             },
@@ -706,13 +722,15 @@ pub mod acme {
                                 args: Vec::from([
                                     Arg {
                                         name: "nodes".into(),
-                                        ty: Type::List(Box::new(Type::Named("Node".into()))),
+                                        ty: Type::List(
+                                            ::std::boxed::Box::new(Type::Named("Node".into())),
+                                        ),
                                     },
                                 ]),
                                 returns: Returns::Value(
                                     Type::Map(
-                                        Box::new(Type::String),
-                                        Box::new(Type::Named("Shape".into())),
+                                        ::std::boxed::Box::new(Type::String),
+                                        ::std::boxed::Box::new(Type::Named("Shape".into())),
                                     ),
                                 ),
                                 throws: Vec::new(),
@@ -739,11 +757,13 @@ pub mod acme {
                                 args: Vec::from([
                                     Arg {
                                         name: "names".into(),
-                                        ty: Type::List(Box::new(Type::String)),
+                                        ty: Type::List(::std::boxed::Box::new(Type::String)),
                                     },
                                 ]),
                                 returns: Returns::Value(
-                                    Type::List(Box::new(Type::Named("Option".into()))),
+                                    Type::List(
+                                        ::std::boxed::Box::new(Type::Named("Option".into())),
+                                    ),
                                 ),
                                 throws: Vec::new(),
                             },
