@@ -397,7 +397,13 @@ impl<'a> RubyPass<'a> {
                 }
                 _ => false,
             })
-            .map(|def| format!("    - {}/{}.rb\n", self.dir, snake_case(def.name())))
+            .map(|def| {
+                format!(
+                    "    - {}/{}.rb\n",
+                    self.dir,
+                    snake_case(&constant_name(def.name()))
+                )
+            })
             .collect();
         if large.is_empty() {
             return RUBOCOP_CONFIG.to_string();
