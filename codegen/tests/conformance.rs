@@ -171,7 +171,11 @@ const LANGUAGES: &[Language] = &[
     Language {
         name: "python",
         lint: |dir, files| {
-            let package = files[0].path.components().next().unwrap();
+            // The package directory (the backend also writes `pyproject.toml` next to it).
+            let module = files
+                .iter()
+                .find(|f| f.path.extension().is_some_and(|e| e == "py"));
+            let package = module.unwrap().path.components().next().unwrap();
             let package = package.as_os_str().to_string_lossy().into_owned();
             let strict = ["--strict", "--no-incremental", "--cache-dir=/dev/null"];
             let mut mypy: Vec<String> = strict.iter().map(|s| s.to_string()).collect();
