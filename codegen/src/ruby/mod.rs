@@ -510,11 +510,7 @@ impl<'a> RubyPass<'a> {
                         let default = self.literal(&default);
                         match self.schema.resolve_alias(inner) {
                             // `false` is a value: only `nil` means absent.
-                            Type::Bool => (
-                                String::new(),
-                                format!("{present}.nil? ? {default} : {present}"),
-                            ),
-                            Type::Any => (
+                            Type::Bool | Type::Any => (
                                 format!(
                                     "    {var} = {present}\n    {var} = {default} if {var}.nil?\n"
                                 ),
