@@ -52,7 +52,7 @@ pub fn run(args: GenArgs) -> ExitCode {
 
 fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let schema = match (&args.file, &args.from) {
-        (Some(file), _) => match zrpc_idl::load(file) {
+        (Some(file), _) => match zrpc_codegen::load(file) {
             Ok(loaded) => loaded.schema,
             Err(diagnostics) => {
                 // Each diagnostic carries its own `error:` line.
