@@ -1,10 +1,10 @@
 //! `zrpc-bench`'s pieces: the workload, the peers measured on it (zrpc in both handler
-//! placements, tarpc, tonic, raw zeromq and raw TCP floors), measurement helpers (medians,
+//! placements and over CURVE, tarpc, tonic, raw zmtp and raw TCP floors), measurement helpers (medians,
 //! per-round ratios) and the report against issue 13's targets.
 
 pub mod peers;
 pub mod raw_tcp;
-pub mod raw_zeromq;
+pub mod raw_zmtp;
 pub mod report;
 pub mod tarpc_peer;
 pub mod tonic_peer;

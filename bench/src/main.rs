@@ -1,8 +1,9 @@
 //! `zrpc-bench`: one process run, same machine, the same workload on every peer, rounds
 //! interleaved:
-//! - zrpc client → zrpc server, default handler placement and handlers on the I/O thread;
+//! - zrpc client → zrpc server, default handler placement, handlers on the I/O thread, and over
+//!   CURVE (default placement), so plain and CURVE calls/s come from one run;
 //! - tarpc (bincode over length-delimited TCP) and tonic (gRPC, prost);
-//! - the raw floors: `zeromq` DEALER → ROUTER echo and length-delimited TCP echo;
+//! - the raw floors: zmtp-engine DEALER → ROUTER echo and length-delimited TCP echo;
 //! - stock zerorpc Python client → stock zerorpc Python server, and → the zrpc server.
 //!
 //! Scenarios: `add` at 1 and 64 in flight, echo of 1 KiB and of 64 KiB at 1 and 16 in flight.

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bytes::Bytes;
+use zrpc::curve::KeyPair;
 
 use crate::workload::{Call, Scenario};
-use crate::{raw_tcp, raw_zeromq, tarpc_peer, tonic_peer, zrpc_peer};
+use crate::{raw_tcp, raw_zmtp, tarpc_peer, tonic_peer, zrpc_peer};
 
 /// One implementation under measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -18,21 +19,24 @@ pub enum Peer {
     Zrpc,
     /// zrpc with `handlers_on_io_thread(true)`.
     ZrpcIo,
+    /// zrpc with the default placement over CURVE (encrypted, client key checked).
+    ZrpcCurve,
     Tarpc,
     Tonic,
-    /// Raw `zeromq` DEALER → ROUTER echo: the socket layer zrpc sits on.
-    RawZeromq,
+    /// Raw DEALER → ROUTER echo: the socket layer zrpc sits on.
+    RawZmtp,
     /// Raw length-delimited TCP echo.
     RawTcp,
 }
 
 impl Peer {
-    pub const ALL: [Peer; 6] = [
+    pub const ALL: [Peer; 7] = [
         Peer::Zrpc,
         Peer::ZrpcIo,
+        Peer::ZrpcCurve,
         Peer::Tarpc,
         Peer::Tonic,
-        Peer::RawZeromq,
+        Peer::RawZmtp,
         Peer::RawTcp,
     ];
 
@@ -40,9 +44,10 @@ impl Peer {
         match self {
             Peer::Zrpc => "zrpc",
             Peer::ZrpcIo => "zrpc (I/O thread)",
+            Peer::ZrpcCurve => "zrpc (CURVE)",
             Peer::Tarpc => "tarpc",
             Peer::Tonic => "tonic",
-            Peer::RawZeromq => "raw zeromq",
+            Peer::RawZmtp => "raw zmtp",
             Peer::RawTcp => "raw tcp",
         }
     }
@@ -52,9 +57,12 @@ impl Peer {
 struct Endpoints {
     zrpc: String,
     zrpc_io: String,
+    zrpc_curve: String,
+    /// The CURVE server's public key (Z85).
+    curve_server_key: String,
     tarpc: SocketAddr,
     tonic: SocketAddr,
-    raw_zeromq: String,
+    raw_zmtp: String,
     raw_tcp: SocketAddr,
 }
 
@@ -77,17 +85,22 @@ fn start_servers() -> anyhow::Result<Endpoints> {
             };
             runtime.block_on(async move {
                 let started = async {
-                    let zrpc = zrpc_peer::serve(false).await?;
-                    let zrpc_io = zrpc_peer::serve(true).await?;
+                    let zrpc = zrpc_peer::serve(false, None).await?;
+                    let zrpc_io = zrpc_peer::serve(true, None).await?;
+                    let server_keys = KeyPair::generate()?;
+                    let curve_server_key = server_keys.public_z85();
+                    let zrpc_curve = zrpc_peer::serve(false, Some(server_keys)).await?;
                     let endpoints = Endpoints {
                         zrpc: zrpc.endpoint(),
                         zrpc_io: zrpc_io.endpoint(),
+                        zrpc_curve: zrpc_curve.endpoint(),
+                        curve_server_key,
                         tarpc: tarpc_peer::serve().await?,
                         tonic: tonic_peer::serve().await?,
-                        raw_zeromq: raw_zeromq::spawn_echo_router("tcp://127.0.0.1:0").await?,
+                        raw_zmtp: raw_zmtp::spawn_echo_router("tcp://127.0.0.1:0").await?,
                         raw_tcp: raw_tcp::spawn_echo_server().await?,
                     };
-                    anyhow::Ok((endpoints, [zrpc, zrpc_io]))
+                    anyhow::Ok((endpoints, [zrpc, zrpc_io, zrpc_curve]))
                 };
                 match started.await {
                     Ok((endpoints, servers)) => {
@@ -108,9 +121,10 @@ fn start_servers() -> anyhow::Result<Endpoints> {
 pub struct Clients {
     zrpc: zrpc_peer::Client,
     zrpc_io: zrpc_peer::Client,
+    zrpc_curve: zrpc_peer::Client,
     tarpc: tarpc_peer::Client,
     tonic: tonic_peer::Client,
-    raw_zeromq: raw_zeromq::Client,
+    raw_zmtp: raw_zmtp::Client,
     raw_tcp: raw_tcp::Client,
     /// The zrpc server with the default placement, for the stock Python client.
     pub zrpc_endpoint: String,
@@ -121,11 +135,16 @@ impl Clients {
     pub async fn start() -> anyhow::Result<Clients> {
         let endpoints = start_servers()?;
         Ok(Clients {
-            zrpc: zrpc_peer::Client::connect(&endpoints.zrpc).await?,
-            zrpc_io: zrpc_peer::Client::connect(&endpoints.zrpc_io).await?,
+            zrpc: zrpc_peer::Client::connect(&endpoints.zrpc, None).await?,
+            zrpc_io: zrpc_peer::Client::connect(&endpoints.zrpc_io, None).await?,
+            zrpc_curve: zrpc_peer::Client::connect(
+                &endpoints.zrpc_curve,
+                Some((&endpoints.curve_server_key, KeyPair::generate()?)),
+            )
+            .await?,
             tarpc: tarpc_peer::Client::connect(endpoints.tarpc).await?,
             tonic: tonic_peer::Client::connect(endpoints.tonic).await?,
-            raw_zeromq: raw_zeromq::Client::connect(&endpoints.raw_zeromq).await?,
+            raw_zmtp: raw_zmtp::Client::connect(&endpoints.raw_zmtp).await?,
             raw_tcp: raw_tcp::Client::connect(endpoints.raw_tcp).await?,
             zrpc_endpoint: endpoints.zrpc,
         })
@@ -141,11 +160,12 @@ impl Clients {
         let rate = match peer {
             Peer::Zrpc => self.zrpc.rate(scenario, duration).await,
             Peer::ZrpcIo => self.zrpc_io.rate(scenario, duration).await,
+            Peer::ZrpcCurve => self.zrpc_curve.rate(scenario, duration).await,
             Peer::Tarpc => self.tarpc.rate(scenario, duration).await,
             Peer::Tonic => self.tonic.rate(scenario, duration).await,
-            Peer::RawZeromq => {
+            Peer::RawZmtp => {
                 let frame = raw_frame(scenario);
-                (self.raw_zeromq)
+                (self.raw_zmtp)
                     .round_trips(&frame, scenario.in_flight, duration)
                     .await
             }
@@ -163,7 +183,7 @@ impl Clients {
 /// What the raw floors send: a zerorpc `add` request, or the echo payload.
 fn raw_frame(scenario: &Scenario) -> Bytes {
     match scenario.call {
-        Call::Add => Bytes::from_static(raw_zeromq::ADD_REQUEST),
+        Call::Add => Bytes::from_static(raw_zmtp::ADD_REQUEST),
         Call::Echo(_) => scenario.payload(),
     }
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use zrpc::curve::KeyPair;
+
 use crate::measure_rate;
 use crate::workload::{Call, Scenario};
 
@@ -30,12 +32,19 @@ impl Bench for Handlers {
 }
 
 /// Serves [`Bench`] on a free loopback port with the runtime's default handler placement
-/// (today: handlers on the runtime that calls this), or with handlers on the socket's I/O thread.
-pub async fn serve(handlers_on_io_thread: bool) -> anyhow::Result<zrpc::Server> {
+/// (today: handlers on the runtime that calls this), or with handlers on the socket's I/O thread;
+/// over CURVE with `curve` as the server's key pair (every client key admitted).
+pub async fn serve(
+    handlers_on_io_thread: bool,
+    curve: Option<KeyPair>,
+) -> anyhow::Result<zrpc::Server> {
     let mut builder = zrpc::Server::builder(Handlers.into_service()).bind("tcp://127.0.0.1:0");
     // The default peer leaves the setting alone: it measures whatever the runtime defaults to.
     if handlers_on_io_thread {
         builder = builder.handlers_on_io_thread(true);
+    }
+    if let Some(keys) = curve {
+        builder = builder.curve(keys);
     }
     Ok(builder.start().await?)
 }
@@ -46,11 +55,13 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn connect(endpoint: &str) -> anyhow::Result<Client> {
-        let client = BenchClient::builder(endpoint)
-            .timeout(Duration::from_secs(10))
-            .connect()
-            .await?;
+    /// Connects in plain text, or over CURVE to a server whose public key is `curve.0` (Z85).
+    pub async fn connect(endpoint: &str, curve: Option<(&str, KeyPair)>) -> anyhow::Result<Client> {
+        let mut builder = zrpc::Client::builder(endpoint).timeout(Duration::from_secs(10));
+        if let Some((server_key, keys)) = curve {
+            builder = builder.curve(server_key, keys)?;
+        }
+        let client = BenchClient::from_client(builder.connect().await?);
         Ok(Client { client })
     }
 

@@ -33,9 +33,9 @@ fn quick_run_reports_every_setup_and_target() {
     };
     let is_number = |cell: &str| cell.parse::<f64>().is_ok_and(f64::is_finite);
 
-    // 6 scenarios × 6 peers: calls/s median, min, max, CPU µs per call, rounds.
+    // 6 scenarios × 7 peers: calls/s median, min, max, CPU µs per call, rounds.
     let results = data_rows("scenario");
-    assert_eq!(results.len(), 36, "{stdout}");
+    assert_eq!(results.len(), 42, "{stdout}");
     for row in &results {
         assert!(row[2..].iter().all(|cell| is_number(cell)), "{row:?}");
     }

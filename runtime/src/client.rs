@@ -845,6 +845,7 @@ impl Actor {
             // Late events of finished, timed-out or forgotten calls.
             return;
         };
+        channel.beats.heard(Instant::now());
         match event.name() {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {}

@@ -562,6 +562,7 @@ impl Dispatcher {
             );
             return;
         };
+        channel.beats.heard(Instant::now());
         match event.name() {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {

@@ -15,7 +15,7 @@ final class Channel
     /** Events the client lets the server send ahead of a stream's consumer. */
     public const WINDOW = 100;
 
-    /** Before the server's first heartbeat its interval is unknown: zerorpc's default. */
+    /** Until two heartbeats from the server showed its interval: zerorpc's default. */
     private const ASSUMED_PEER_HEARTBEAT = 5.0;
 
     /** @var list<array{0: array<string, mixed>, 1: string, 2: mixed}> received events not yet consumed */

@@ -29,7 +29,7 @@ PROTOCOL_VERSION = 3
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_HEARTBEAT = 5.0
 DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
-# Before a peer's first heartbeat its interval is unknown: assume zerorpc's default.
+# Until two heartbeats from a peer showed its interval, assume zerorpc's default.
 ASSUMED_PEER_HEARTBEAT = 5.0
 # The stock zerorpc receiver window: grant up to 100 events, top up when fewer than 50 remain.
 WINDOW = 100

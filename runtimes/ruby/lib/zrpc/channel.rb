@@ -6,7 +6,7 @@ module Zrpc
   class Channel
     # Events the client lets the server send ahead of a stream's consumer.
     WINDOW = 100
-    # Before the server's first heartbeat its interval is unknown: zerorpc's default.
+    # Until two heartbeats from the server showed its interval: zerorpc's default.
     ASSUMED_PEER_HEARTBEAT = 5.0
 
     # @return [String] the channel id (the request's message_id)
