@@ -63,7 +63,10 @@ fn check(what: &str, program: &str, args: &[String], dir: &Path) {
     let output = Command::new(path)
         .args(args)
         .current_dir(dir)
-        .env("PYTHONPATH", dir)
+        .env(
+            "PYTHONPATH",
+            std::env::join_paths([dir.to_path_buf(), root().join("runtimes/python/src")]).unwrap(),
+        )
         .output()
         .unwrap();
     assert!(
@@ -171,7 +174,11 @@ const LANGUAGES: &[Language] = &[
     Language {
         name: "python",
         lint: |dir, files| {
-            let package = files[0].path.components().next().unwrap();
+            let init = files
+                .iter()
+                .find(|f| f.path.ends_with("__init__.py"))
+                .expect("a Python package");
+            let package = init.path.components().next().unwrap();
             let package = package.as_os_str().to_string_lossy().into_owned();
             let strict = ["--strict", "--no-incremental", "--cache-dir=/dev/null"];
             let mut mypy: Vec<String> = strict.iter().map(|s| s.to_string()).collect();
@@ -190,7 +197,7 @@ const LANGUAGES: &[Language] = &[
         script: Some(|schema, _stem, checks| {
             let package = zrpc_codegen::python::package_name(schema);
             let mut script = format!(
-                "import msgpack\nfrom {package} import _zrpc\nfrom {package}.models import *\n\n\
+                "import msgpack\nfrom {package}.models import *\n\n\
                  def trip(wire):\n    return msgpack.unpackb(msgpack.packb(wire), strict_map_key=False)\n\n"
             );
             for (ty, value, back) in checks {
