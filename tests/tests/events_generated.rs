@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value as Json};
 use zrpc_interop_tests::{
-    free_endpoint, python, python_path, run_ok, run_with_timeout, wait_for_tcp, workspace_bin,
-    workspace_root, ChildGuard,
+    free_endpoint, python, python_path, require_program, run_ok, run_with_timeout, runtime_dir,
+    wait_for_tcp, workspace_bin, workspace_root, ChildGuard,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -49,6 +49,16 @@ fn peer(language: &str, args: &[&str]) -> Option<Command> {
             command
                 .env("PYTHONPATH", python_path(&generated("python")))
                 .arg(workspace_root().join("tests/python/generated_events.py"));
+            command
+        }
+        "ruby" => {
+            let mut command = Command::new(require_program("ruby", "the generated Ruby events")?);
+            command
+                .arg("-I")
+                .arg(generated("ruby"))
+                .arg("-I")
+                .arg(runtime_dir("ruby"))
+                .arg(workspace_root().join("tests/ruby_php/generated_events.rb"));
             command
         }
         other => panic!("no {other} peer"),
@@ -237,3 +247,4 @@ macro_rules! language_tests {
 
 language_tests!(python, "python", "");
 language_tests!(python_asyncio, "python", "async-");
+language_tests!(ruby, "ruby", "");
