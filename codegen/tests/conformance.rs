@@ -60,13 +60,22 @@ fn check(what: &str, program: &str, args: &[String], dir: &Path) {
     let Some(path) = tool(program) else {
         return;
     };
+    let runtimes = root().join("runtimes");
     let output = Command::new(path)
         .args(args)
         .current_dir(dir)
+        // The generated code imports each language's runtime library from its source tree.
         .env(
             "PYTHONPATH",
-            std::env::join_paths([dir.to_path_buf(), root().join("runtimes/python/src")]).unwrap(),
+            format!(
+                "{}:{}",
+                dir.display(),
+                runtimes.join("python/src").display()
+            ),
         )
+        .env("MYPYPATH", runtimes.join("python/src"))
+        .env("RUBYLIB", runtimes.join("ruby/lib"))
+        .env("ZRPC_PHP_RUNTIME", runtimes.join("php"))
         .output()
         .unwrap();
     assert!(
@@ -88,15 +97,12 @@ fn write(dir: &Path, files: &[GeneratedFile]) {
     }
 }
 
-/// Generated files of `ext`, relative to `dir`, without the hand-written runtime library (the
-/// runtime is linted on its own).
+/// Generated files of `ext`, relative to `dir`.
 fn sources(files: &[GeneratedFile], ext: &str) -> Vec<String> {
     files
         .iter()
         .filter(|f| f.path.extension().is_some_and(|e| e == ext))
         .map(|f| f.path.to_string_lossy().into_owned())
-        .filter(|p| !p.ends_with("_zrpc.py") && !p.ends_with("protocol.rb"))
-        .filter(|p| !p.starts_with("Runtime/"))
         .collect()
 }
 
@@ -248,7 +254,7 @@ const LANGUAGES: &[Language] = &[
             let namespace = php_namespace(schema);
             let mut script = format!(
                 "namespace {namespace};\nrequire 'autoload.php';\n\
-                 function trip(mixed $wire): mixed\n{{\n    return Runtime\\Wire::unpack(Runtime\\Wire::pack($wire));\n}}\n"
+                 function trip(mixed $wire): mixed\n{{\n    return \\Zrpc\\Wire::unpack(\\Zrpc\\Wire::pack($wire));\n}}\n"
             );
             for (ty, value, back) in checks {
                 script.push_str(&format!(

@@ -67,16 +67,41 @@ impl Reserved {
 
     /// `name` with the suffix appended until it is free in `position`.
     pub fn escape(&self, name: &str, position: Position) -> String {
-        let suffix = self
-            .position_suffixes
-            .iter()
-            .find(|(p, _)| *p == position)
-            .map_or(self.suffix, |(_, suffix)| suffix);
+        let suffix = self.suffix_for(position);
         let mut escaped = name.to_owned();
         while self.is_reserved(&escaped, position) {
             escaped.push_str(suffix);
         }
         escaped
+    }
+
+    /// The spellings of one scope's names (a struct's fields, a method's arguments, an enum's
+    /// members), in order: `spell(name)` escaped for `position`; a name that would be spelled
+    /// like an earlier one (`BEGIN` and `begin` both snake-case to `begin`) gets the suffix until
+    /// it is distinct.
+    pub fn distinct<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+        position: Position,
+        spell: impl Fn(&str) -> String,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in names {
+            let mut spelled = self.escape(&spell(name), position);
+            while out.contains(&spelled) {
+                spelled.push_str(self.suffix_for(position));
+                spelled = self.escape(&spelled, position);
+            }
+            out.push(spelled);
+        }
+        out
+    }
+
+    fn suffix_for(&self, position: Position) -> &'static str {
+        self.position_suffixes
+            .iter()
+            .find(|(p, _)| *p == position)
+            .map_or(self.suffix, |(_, suffix)| suffix)
     }
 
     /// Every reserved name, once (for the keyword corpus and tests).
@@ -191,7 +216,8 @@ pub static RUBY: Reserved = Reserved {
     language: "ruby",
     types_ignore_case: false,
     suffix: "_",
-    position_suffixes: &[],
+    // Class and module names are CamelCase without underscores (rubocop): `HashType`.
+    position_suffixes: &[(Type, "Type")],
     words: &[
         // Keywords, including the magic `__FILE__` family and `BEGIN` / `END` blocks: never a
         // local, parameter or constant.
@@ -320,6 +346,8 @@ pub static RUBY: Reserved = Reserved {
                 "Comparable",
                 "Struct",
                 "StandardError",
+                "Zrpc",
+                "MessagePack",
             ],
             &[Type, Const],
         ),
@@ -447,6 +475,8 @@ pub static PHP: Reserved = Reserved {
         (&["class"], &[EnumMember, Const]),
         // `$this` is no parameter; locals of the generated constructors and decoders.
         (&["this"], &[Field, ErrorField, Arg]),
+        // Not even a named argument may be called `__halt_compiler`.
+        (&["__halt_compiler"], &[Field, ErrorField, Arg]),
         (
             &["wire", "value", "item", "variant", "count", "timeout"],
             &[Arg],

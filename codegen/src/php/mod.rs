@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use askama::Template;
-use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
+use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
 use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
@@ -145,7 +145,12 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             ),
             name: name.clone(),
             errors: errors.join(", "),
-            methods: service.methods.iter().map(|m| pass.method(m)).collect(),
+            methods: service
+                .methods
+                .iter()
+                .zip(method_names(service))
+                .map(|(m, name)| pass.method(m, name))
+                .collect(),
         }
         .render()?;
         files.push((php_file(&name), body + "\n"));
@@ -361,12 +366,12 @@ impl<'a> PhpPass<'a> {
         let fields: Vec<PhpField> = planned
             .fields
             .iter()
-            .map(|f| self.field(f, &name, position))
+            .map(|f| self.field(f, &s.name, &name, position))
             .collect();
         // PHP wants required parameters first; callers use named arguments anyway.
         let params: Vec<PhpField> = planned
             .constructor_order()
-            .map(|f| self.field(f, &name, position))
+            .map(|f| self.field(f, &s.name, &name, position))
             .collect();
         let mut tags = Vec::new();
         for (field, php) in s.fields.iter().zip(&fields) {
@@ -403,9 +408,30 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    fn field(&self, planned: &FieldPlan, owner: &str, position: Position) -> PhpField {
+    /// The property (and constructor parameter) of field `name` of struct or error `owner`,
+    /// distinct within it (`BEGIN` and `begin` are both `begin`).
+    fn struct_property(&self, owner: &str, name: &str, position: Position) -> String {
+        let fields = match self.schema.type_def(owner) {
+            Some(TypeDef::Struct(s) | TypeDef::Error(s)) => &s.fields,
+            _ => return property_name(name, position),
+        };
+        let names = PHP.distinct(fields.iter().map(|f| f.name.as_str()), position, camel_case);
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .map_or_else(|| property_name(name, position), |i| names[i].clone())
+    }
+
+    /// Field `planned` of the struct or error `def_name`, whose class is `owner`.
+    fn field(
+        &self,
+        planned: &FieldPlan,
+        def_name: &str,
+        owner: &str,
+        position: Position,
+    ) -> PhpField {
         let f = planned.def;
-        let name = property_name(&f.name, position);
+        let name = self.struct_property(def_name, &f.name, position);
         let wire = format!("$wire[{}]", quote(&f.name));
         let source = match &planned.default {
             // Absent or null on the wire: the default, as every language reads it.
@@ -511,12 +537,12 @@ impl<'a> PhpPass<'a> {
         Ok(files)
     }
 
-    fn method(&self, m: &Method) -> PhpMethod {
-        let names: Vec<String> = m
-            .args
-            .iter()
-            .map(|a| property_name(&a.name, Position::Arg))
-            .collect();
+    fn method(&self, m: &Method, name: String) -> PhpMethod {
+        let names = PHP.distinct(
+            m.args.iter().map(|a| a.name.as_str()),
+            Position::Arg,
+            camel_case,
+        );
         // Optional arguments default to null when no required argument follows them.
         let defaulted_from = m
             .args
@@ -610,7 +636,7 @@ impl<'a> PhpPass<'a> {
         let body = format!("{prelude}{body}");
         PhpMethod {
             doc: php_doc(m.doc.as_deref(), &tags, "    "),
-            name: method_name(&m.name),
+            name,
             params: params.join(", "),
             returns,
             body,
@@ -838,7 +864,7 @@ impl<'a> PhpPass<'a> {
                     .map(|f| {
                         format!(
                             "{}: {}",
-                            property_name(&f.name, position),
+                            self.struct_property(ty, &f.name, position),
                             self.literal(&f.value)
                         )
                     })
@@ -890,10 +916,15 @@ fn bytes_literal(bytes: &[u8]) -> String {
 /// A class name: StudlyCaps, with a `Type` suffix where PHP reserves the name.
 fn class_name(name: &str) -> String {
     let pascal = pascal_case(name);
-    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        PHP.escape(&pascal, Position::Type)
-    } else {
+    let lower = pascal.to_ascii_lowercase();
+    if !pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
         format!("{pascal}Type")
+    } else if lower.starts_with("extends") || lower.starts_with("implements") {
+        // PHP's lexer reads `enum Extends…` / `enum Implements…` as the name `enum` followed
+        // by `extends`, whatever follows the prefix: no suffix helps, so a prefix.
+        format!("Type{pascal}")
+    } else {
+        PHP.escape(&pascal, Position::Type)
     }
 }
 
@@ -916,6 +947,19 @@ fn method_name(name: &str) -> String {
     } else {
         PHP.escape(&camel, Position::Method)
     }
+}
+
+/// The client's method names, distinct as PHP compares them (case-insensitively).
+fn method_names(service: &Service) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for m in &service.methods {
+        let mut name = method_name(&m.name);
+        while names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            name.push_str("Method");
+        }
+        names.push(name);
+    }
+    names
 }
 
 fn closure_var(depth: usize) -> String {

@@ -10,9 +10,10 @@ use std::path::PathBuf;
 mod events;
 
 use askama::Template;
-use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use zrpc_idl::model::{Enum, Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
-use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
+use crate::naming::{shouty_snake_case as screaming_snake_case, snake_case};
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
@@ -95,18 +96,14 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     "",
                 ),
                 name: constant_name(&e.name),
-                all: e
-                    .variants
-                    .iter()
-                    .map(|v| member_name(&v.name))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                all: member_names(e).join(", "),
                 variants: e
                     .variants
                     .iter()
-                    .map(|v| RbVariant {
+                    .zip(member_names(e))
+                    .map(|(v, name)| RbVariant {
                         doc: doc_comment(v.doc.as_deref(), "  "),
-                        name: member_name(&v.name),
+                        name,
                         wire: v.name.clone(),
                         yard: String::new(),
                         from_prelude: String::new(),
@@ -121,7 +118,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             // Ruby has no type aliases: uses of an alias resolve to its target.
             TypeDef::Alias(_) => continue,
         };
-        let stem = snake_case(def.name());
+        let stem = snake_case(&constant_name(def.name()));
         requires.push(format!("{}/{stem}", pass.dir));
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
@@ -156,7 +153,16 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             ),
             name: name.clone(),
             errors,
-            methods: service.methods.iter().map(|m| pass.method(m)).collect(),
+            methods: service
+                .methods
+                .iter()
+                .zip(RUBY.distinct(
+                    service.methods.iter().map(|m| m.name.as_str()),
+                    Position::Method,
+                    local_name,
+                ))
+                .map(|(m, name)| pass.method(m, name))
+                .collect(),
         }
         .render()?;
         let stem = snake_case(&name);
@@ -401,7 +407,13 @@ impl<'a> RubyPass<'a> {
                 }
                 _ => false,
             })
-            .map(|def| format!("    - {}/{}.rb\n", self.dir, snake_case(def.name())))
+            .map(|def| {
+                format!(
+                    "    - {}/{}.rb\n",
+                    self.dir,
+                    snake_case(&constant_name(def.name()))
+                )
+            })
             .collect();
         if large.is_empty() {
             return RUBOCOP_CONFIG.to_string();
@@ -484,7 +496,7 @@ impl<'a> RubyPass<'a> {
             .iter()
             .map(|planned| {
                 let f = planned.def;
-                let name = field_name(&f.name, position);
+                let name = struct_field(s, &f.name, position);
                 let wire = format!("wire[{}]", quote(&f.name));
                 let var = name.clone();
                 let (from_prelude, from_wire) = match planned.absent_value() {
@@ -508,11 +520,7 @@ impl<'a> RubyPass<'a> {
                         let default = self.literal(&default);
                         match self.schema.resolve_alias(inner) {
                             // `false` is a value: only `nil` means absent.
-                            Type::Bool => (
-                                String::new(),
-                                format!("{present}.nil? ? {default} : {present}"),
-                            ),
-                            Type::Any => (
+                            Type::Bool | Type::Any => (
                                 format!(
                                     "    {var} = {present}\n    {var} = {default} if {var}.nil?\n"
                                 ),
@@ -559,7 +567,7 @@ impl<'a> RubyPass<'a> {
         let mut params: Vec<String> = planned
             .constructor_order()
             .map(|f| {
-                let name = field_name(&f.def.name, position);
+                let name = struct_field(s, &f.def.name, position);
                 match f.absent_value() {
                     Some(value) => format!("{name}: {}", self.literal(&value)),
                     None => format!("{name}:"),
@@ -652,12 +660,8 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    fn method(&self, m: &Method) -> RbMethod {
-        let params: Vec<String> = m
-            .args
-            .iter()
-            .map(|a| field_name(&a.name, Position::Arg))
-            .collect();
+    fn method(&self, m: &Method, name: String) -> RbMethod {
+        let params = field_names(m.args.iter().map(|a| a.name.as_str()), Position::Arg);
         let mut wire_args: Vec<String> = m
             .args
             .iter()
@@ -752,7 +756,7 @@ impl<'a> RubyPass<'a> {
         let body = format!("{prelude}{body}");
         RbMethod {
             doc: doc_comment(Some(&doc), "  "),
-            name: RUBY.escape(&snake_case(&m.name), Position::Method),
+            name,
             params: all_params.join(", "),
             body,
         }
@@ -929,19 +933,24 @@ impl<'a> RubyPass<'a> {
             }
             Literal::Some(inner) => self.literal(inner),
             Literal::Enum { ty, variant } => {
-                format!("{}::{}", constant_name(ty), member_name(variant))
+                let member = match self.schema.type_def(ty) {
+                    Some(TypeDef::Enum(e)) => member_in(e, variant),
+                    _ => member_name(variant),
+                };
+                format!("{}::{member}", constant_name(ty))
             }
             Literal::Struct { ty, fields } => {
-                let position = match self.schema.type_def(ty) {
-                    Some(TypeDef::Error(_)) => Position::ErrorField,
-                    _ => Position::Field,
+                let (def, position) = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(s)) => (s, Position::ErrorField),
+                    Some(TypeDef::Struct(s)) => (s, Position::Field),
+                    _ => unreachable!("the plan builds struct literals of structs and errors"),
                 };
                 let args: Vec<String> = fields
                     .iter()
                     .map(|f| {
                         format!(
                             "{}: {}",
-                            field_name(&f.name, position),
+                            struct_field(def, &f.name, position),
                             self.literal(&f.value)
                         )
                     })
@@ -972,7 +981,8 @@ pub(crate) fn enum_name<'s>(schema: &'s Schema, ty: &'s Type) -> Option<&'s str>
 
 /// A Ruby constant name (classes, modules): PascalCase, starting with an uppercase letter.
 fn constant_name(name: &str) -> String {
-    capitalised(&RUBY.escape(&pascal_case(name), Position::Type))
+    // heck drops every underscore (`__FILE__` is `File`), as rubocop's CamelCase wants.
+    RUBY.escape(&capitalised(&name.to_upper_camel_case()), Position::Type)
 }
 
 /// An enum member or const: SCREAMING_SNAKE, starting with an uppercase letter.
@@ -980,14 +990,50 @@ fn member_name(name: &str) -> String {
     capitalised(&RUBY.escape(&screaming_snake_case(name), Position::EnumMember))
 }
 
-/// The class of a union variant inside the union's module.
-fn variant_name(name: &str) -> String {
-    constant_name(&pascal_case(name))
+/// The member constants of an enum, distinct (`BEGIN` and `begin` are both `BEGIN`).
+fn member_names(e: &Enum) -> Vec<String> {
+    RUBY.distinct(
+        e.variants.iter().map(|v| v.name.as_str()),
+        Position::EnumMember,
+        member_name,
+    )
 }
 
-/// A reader, keyword parameter or argument name in `position`.
-fn field_name(name: &str, position: Position) -> String {
-    RUBY.escape(&snake_case(name), position)
+/// The member constant of `variant` in enum `e`.
+fn member_in(e: &Enum, variant: &str) -> String {
+    let index = e.variants.iter().position(|v| v.name == variant);
+    index.map_or_else(|| member_name(variant), |i| member_names(e).swap_remove(i))
+}
+
+/// The reader / keyword names of a struct's or method's fields, distinct within it.
+fn field_names<'n>(names: impl IntoIterator<Item = &'n str>, position: Position) -> Vec<String> {
+    RUBY.distinct(names, position, local_name)
+}
+
+/// A reader, parameter or method name: snake_case without leading underscores (rubocop reads
+/// `_x` as unused, `__FILE__` is no snake_case); `__` alone becomes `x`.
+fn local_name(name: &str) -> String {
+    let snake = name.to_snake_case();
+    if snake.is_empty() {
+        "x".to_owned()
+    } else {
+        snake
+    }
+}
+
+/// The class of a union variant inside the union's module.
+fn variant_name(name: &str) -> String {
+    constant_name(name)
+}
+
+/// The reader / keyword name of field `name` of `s`.
+fn struct_field(s: &Struct, name: &str, position: Position) -> String {
+    let index = s.fields.iter().position(|f| f.name == name);
+    let names = field_names(s.fields.iter().map(|f| f.name.as_str()), position);
+    index.map_or_else(
+        || RUBY.escape(&local_name(name), position),
+        |i| names[i].clone(),
+    )
 }
 
 /// Ruby constants must start with an uppercase letter (`_x`, `__FILE__` do not).
