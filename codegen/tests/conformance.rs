@@ -180,11 +180,11 @@ const LANGUAGES: &[Language] = &[
     Language {
         name: "python",
         lint: |dir, files| {
-            // The package directory (the backend also writes `pyproject.toml` next to it).
-            let module = files
+            let init = files
                 .iter()
-                .find(|f| f.path.extension().is_some_and(|e| e == "py"));
-            let package = module.unwrap().path.components().next().unwrap();
+                .find(|f| f.path.ends_with("__init__.py"))
+                .expect("a Python package");
+            let package = init.path.components().next().unwrap();
             let package = package.as_os_str().to_string_lossy().into_owned();
             let strict = ["--strict", "--no-incremental", "--cache-dir=/dev/null"];
             let mut mypy: Vec<String> = strict.iter().map(|s| s.to_string()).collect();

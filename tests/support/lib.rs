@@ -141,6 +141,14 @@ impl ChildGuard {
             .expect("the child was spawned with a piped stdout")
     }
 
+    /// The child's stderr, when it was spawned with `Stdio::piped()`.
+    pub fn take_stderr(&mut self) -> std::process::ChildStderr {
+        self.child
+            .stderr
+            .take()
+            .expect("the child was spawned with a piped stderr")
+    }
+
     /// Kills the process now and reaps it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

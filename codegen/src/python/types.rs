@@ -367,6 +367,10 @@ impl Imports {
         self.abc.insert(name);
     }
 
+    pub(crate) fn dataclass(&mut self, name: &'static str) {
+        self.dataclasses.insert(name);
+    }
+
     pub(crate) fn model(&mut self, class: &str) {
         if !self.models_are_local {
             self.models.insert(class.to_owned());

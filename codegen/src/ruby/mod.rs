@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+mod events;
+
 use askama::Template;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use zrpc_idl::model::{Enum, Method, Returns, Schema, Struct, Type, TypeDef, Union};
@@ -166,6 +168,14 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         let stem = snake_case(&name);
         requires.push(format!("{}/{stem}", pass.dir));
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
+        if let Some(events) = events::template(&pass, service) {
+            let stem = format!("{}_events", snake_case(&service.name));
+            requires.push(format!("{}/{stem}", pass.dir));
+            files.push((
+                pass.file(&stem),
+                pass.wrap(events.render()?.trim_start(), &[]),
+            ));
+        }
     }
     let consts = if schema.consts.is_empty() {
         String::new()

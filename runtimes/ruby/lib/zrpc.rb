@@ -9,6 +9,7 @@ require_relative 'zrpc/wire'
 require_relative 'zrpc/channel'
 require_relative 'zrpc/socket'
 require_relative 'zrpc/connection'
+require_relative 'zrpc/events'
 
 # The zrpc client runtime: zerorpc protocol v3 over ZeroMQ (docs/protocol.md). Generated clients
 # wrap a Zrpc::Connection; it also makes raw calls by method name.

@@ -15,6 +15,7 @@ from .errors import DecodeError, RemoteError
 __all__ = [
     "ErrorFactory",
     "decoding",
+    "expect_args",
     "expect_bool",
     "expect_bytes",
     "expect_field",
@@ -38,6 +39,13 @@ def decoding(method: str) -> Iterator[None]:
         yield
     except DecodeError as error:
         raise DecodeError(f"{method}: {error}") from None
+
+
+def expect_args(args: list[Any], count: int) -> list[Any]:
+    """An event's arguments, which must be exactly ``count``."""
+    if len(args) == count:
+        return args
+    raise DecodeError(f"expected {count} argument(s), got {len(args)}")
 
 
 def expect_bool(value: object) -> bool:

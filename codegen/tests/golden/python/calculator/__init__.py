@@ -14,6 +14,21 @@ from zrpc import (
 )
 
 from .client import AsyncCalculatorClient, CalculatorClient
+from .events import (
+    AsyncCalculatorHandler,
+    AsyncCalculatorPublisher,
+    AsyncCalculatorPuller,
+    AsyncCalculatorPusher,
+    AsyncCalculatorSubscriber,
+    CalculatorEvent,
+    CalculatorHandler,
+    CalculatorLog,
+    CalculatorPublisher,
+    CalculatorPuller,
+    CalculatorPusher,
+    CalculatorSubscriber,
+    decode_calculator_event,
+)
 from .models import (
     DivisionByZero,
     Point,
@@ -27,7 +42,19 @@ from .models import (
 
 __all__ = [
     "AsyncCalculatorClient",
+    "AsyncCalculatorHandler",
+    "AsyncCalculatorPublisher",
+    "AsyncCalculatorPuller",
+    "AsyncCalculatorPusher",
+    "AsyncCalculatorSubscriber",
     "CalculatorClient",
+    "CalculatorEvent",
+    "CalculatorHandler",
+    "CalculatorLog",
+    "CalculatorPublisher",
+    "CalculatorPuller",
+    "CalculatorPusher",
+    "CalculatorSubscriber",
     "ClientClosedError",
     "DecodeError",
     "DivisionByZero",
@@ -44,5 +71,6 @@ __all__ = [
     "ValuePoint",
     "ValueText",
     "ZrpcError",
+    "decode_calculator_event",
     "value_from_wire",
 ]

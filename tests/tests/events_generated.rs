@@ -1,0 +1,250 @@
+//! The generated event classes of Python (blocking and asyncio), Ruby and PHP, as real processes
+//! on 127.0.0.1: their subscribers and pullers get events from stock zerorpc-python
+//! Publisher/Pusher (tests/python/stock_events.py) and from `zrpc publish/push`, and drop an
+//! event that does not match the IDL with a log line; their publishers and pushers reach
+//! `zrpc subscribe/pull`. Each language's peer script (`generated_events.*`) drives the
+//! telemetry package generated from examples/telemetry/telemetry.zrpc by the real `zrpc gen`.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{ChildStdout, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{json, Value as Json};
+use zrpc_interop_tests::{
+    free_endpoint, python, python_path, require_program, run_ok, run_with_timeout, runtime_dir,
+    wait_for_tcp, workspace_bin, workspace_root, ChildGuard,
+};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The telemetry package generated for `language` once per test process.
+fn generated(language: &str) -> PathBuf {
+    static GENERATING: Mutex<()> = Mutex::new(());
+    let _once = GENERATING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = workspace_root()
+        .join("target/tmp")
+        .join(format!("events-{language}-{}", std::process::id()));
+    if !dir.exists() {
+        run_ok(
+            Command::new(workspace_bin("zrpc"))
+                .args(["gen", "--lang", language, "--out"])
+                .arg(&dir)
+                .arg(workspace_root().join("examples/telemetry/telemetry.zrpc")),
+            WAIT,
+        );
+    }
+    dir
+}
+
+/// A command running `language`'s generated-events peer with `args`, or None (skipped; a
+/// failure under CI=true) when the interpreter is missing.
+fn peer(language: &str, args: &[&str]) -> Option<Command> {
+    let mut command = match language {
+        "python" => {
+            let mut command = Command::new(python()?);
+            command
+                .env("PYTHONPATH", python_path(&generated("python")))
+                .arg(workspace_root().join("tests/python/generated_events.py"));
+            command
+        }
+        "ruby" => {
+            let mut command = Command::new(require_program("ruby", "the generated Ruby events")?);
+            command
+                .arg("-I")
+                .arg(generated("ruby"))
+                .arg("-I")
+                .arg(runtime_dir("ruby"))
+                .arg(workspace_root().join("tests/ruby_php/generated_events.rb"));
+            command
+        }
+        other => panic!("no {other} peer"),
+    };
+    command.args(args);
+    Some(command)
+}
+
+fn stock(args: &[&str]) -> Option<ChildGuard> {
+    let mut command = Command::new(python()?);
+    command
+        .arg(workspace_root().join("tests/python/stock_events.py"))
+        .args(args)
+        .stdout(Stdio::null());
+    Some(ChildGuard::spawn(&mut command))
+}
+
+fn spawn_piped(command: &mut Command) -> (ChildGuard, BufReader<ChildStdout>) {
+    let mut child = ChildGuard::spawn(command.stdout(Stdio::piped()).stderr(Stdio::piped()));
+    let stdout = child.take_stdout();
+    (child, BufReader::new(stdout))
+}
+
+fn read_line(out: &mut BufReader<ChildStdout>) -> String {
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    line.trim().to_owned()
+}
+
+fn events(text: &str) -> Vec<Json> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+        .collect()
+}
+
+fn readings(values: impl IntoIterator<Item = f64>) -> Vec<Json> {
+    values
+        .into_iter()
+        .map(|value| json!({"event": "reading", "args": ["kitchen", value]}))
+        .collect()
+}
+
+fn zrpc(args: &[&str]) -> std::process::Output {
+    let output = run_with_timeout(Command::new(workspace_bin("zrpc")).args(args), WAIT);
+    assert!(output.status.success(), "zrpc {args:?}: {output:?}");
+    output
+}
+
+/// A stock PUB binds and publishes reading(kitchen, i) every 10 ms; the generated subscriber
+/// connects, runs with a handler and stops itself after 3 events, which are consecutive.
+fn stock_publisher_to_subscriber(language: &str, mode: &str) {
+    let endpoint = free_endpoint();
+    let Some(_publisher) = stock(&["publisher", &endpoint]) else {
+        return;
+    };
+    wait_for_tcp(&endpoint, WAIT);
+    let Some(mut command) = peer(language, &[mode, &endpoint, "3"]) else {
+        return;
+    };
+    let output = run_with_timeout(&mut command, WAIT);
+    assert!(output.status.success(), "{output:?}");
+    let got = events(&String::from_utf8_lossy(&output.stdout));
+    assert_eq!(got.len(), 3, "{output:?}");
+    let first = got[0]["args"][1].as_f64().expect("a float value");
+    assert_eq!(got, readings([first, first + 1.0, first + 2.0]));
+}
+
+/// The generated puller binds; a stock PUSH sends 5 readings and an offline, which the puller
+/// reads with its iterator.
+fn stock_pusher_to_puller(language: &str, mode: &str) {
+    let endpoint = free_endpoint();
+    let Some(mut command) = peer(language, &[mode, &endpoint, "6"]) else {
+        return;
+    };
+    let (mut puller, mut out) = spawn_piped(&mut command);
+    assert_eq!(read_line(&mut out), "ready");
+    let Some(_pusher) = stock(&["pusher", &endpoint, "5"]) else {
+        return;
+    };
+    let lines: Vec<String> = (0..6).map(|_| read_line(&mut out)).collect();
+    let mut expected = readings((0..5).map(f64::from));
+    expected.push(json!({"event": "offline", "args": ["kitchen", "done"]}));
+    assert_eq!(events(&lines.join("\n")), expected);
+    puller.kill();
+}
+
+/// Events that do not match the IDL (a string where a float is declared, an unknown name, too
+/// few arguments) are dropped with a log line on stderr; the receiver keeps going.
+fn bad_events_are_logged_not_fatal(language: &str, mode: &str) {
+    let endpoint = free_endpoint();
+    let Some(mut command) = peer(language, &[mode, &endpoint, "2"]) else {
+        return;
+    };
+    let (mut puller, mut out) = spawn_piped(&mut command);
+    assert_eq!(read_line(&mut out), "ready");
+    zrpc(&["push", &endpoint, "reading", "kitchen", "hot"]);
+    zrpc(&["push", &endpoint, "nosuch", "1"]);
+    zrpc(&["push", &endpoint, "offline", "kitchen"]);
+    zrpc(&["push", &endpoint, "reading", "kitchen", "2.5"]);
+    zrpc(&["push", &endpoint, "offline", "kitchen", "done"]);
+    let lines: Vec<String> = (0..2).map(|_| read_line(&mut out)).collect();
+    let mut expected = readings([2.5]);
+    expected.push(json!({"event": "offline", "args": ["kitchen", "done"]}));
+    assert_eq!(events(&lines.join("\n")), expected);
+    let mut stderr = String::new();
+    puller.take_stderr().read_to_string(&mut stderr).unwrap();
+    assert!(
+        stderr.contains("dropped") && stderr.contains("reading"),
+        "no log line for the bad event: {stderr}"
+    );
+}
+
+/// The generated publisher connects to `zrpc subscribe` and publishes every 10 ms until the
+/// CLI has 3 events.
+fn publisher_to_cli_subscribe(language: &str, mode: &str) {
+    let endpoint = free_endpoint();
+    let mut subscribe = ChildGuard::spawn(
+        Command::new(workspace_bin("zrpc"))
+            .args(["subscribe", &endpoint, "--count", "3"])
+            .stdout(Stdio::piped()),
+    );
+    let stdout = subscribe.take_stdout();
+    wait_for_tcp(&endpoint, WAIT);
+    let Some(mut command) = peer(language, &[mode, &endpoint]) else {
+        return;
+    };
+    let _publisher = ChildGuard::spawn(command.stdout(Stdio::null()));
+    let lines: Vec<String> = BufReader::new(stdout).lines().map(Result::unwrap).collect();
+    let got = events(&lines.join("\n"));
+    assert_eq!(got.len(), 3);
+    let first = got[0]["args"][1].as_f64().expect("a float value");
+    assert_eq!(got, readings([first, first + 1.0, first + 2.0]));
+}
+
+/// The generated pusher connects to `zrpc pull` and pushes 3 readings and an offline.
+fn pusher_to_cli_pull(language: &str, mode: &str) {
+    let endpoint = free_endpoint();
+    let mut pull = ChildGuard::spawn(
+        Command::new(workspace_bin("zrpc"))
+            .args(["pull", &endpoint, "--count", "4"])
+            .stdout(Stdio::piped()),
+    );
+    let stdout = pull.take_stdout();
+    wait_for_tcp(&endpoint, WAIT);
+    let Some(mut command) = peer(language, &[mode, &endpoint, "3"]) else {
+        return;
+    };
+    let output = run_with_timeout(&mut command, WAIT);
+    assert!(output.status.success(), "{output:?}");
+    let lines: Vec<String> = BufReader::new(stdout).lines().map(Result::unwrap).collect();
+    let mut expected = readings((0..3).map(f64::from));
+    expected.push(json!({"event": "offline", "args": ["kitchen", "done"]}));
+    assert_eq!(events(&lines.join("\n")), expected);
+}
+
+macro_rules! language_tests {
+    ($module:ident, $language:literal, $prefix:literal) => {
+        mod $module {
+            #[test]
+            fn stock_publisher_to_generated_subscriber() {
+                super::stock_publisher_to_subscriber($language, concat!($prefix, "subscriber"));
+            }
+
+            #[test]
+            fn stock_pusher_to_generated_puller() {
+                super::stock_pusher_to_puller($language, concat!($prefix, "puller"));
+            }
+
+            #[test]
+            fn bad_events_are_logged_not_fatal() {
+                super::bad_events_are_logged_not_fatal($language, concat!($prefix, "puller"));
+            }
+
+            #[test]
+            fn generated_publisher_to_cli_subscribe() {
+                super::publisher_to_cli_subscribe($language, concat!($prefix, "publisher"));
+            }
+
+            #[test]
+            fn generated_pusher_to_cli_pull() {
+                super::pusher_to_cli_pull($language, concat!($prefix, "pusher"));
+            }
+        }
+    };
+}
+
+language_tests!(python, "python", "");
+language_tests!(python_asyncio, "python", "async-");
+language_tests!(ruby, "ruby", "");
