@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the tests, the demo and the benchmarks need on a Debian 12 machine:
-# Ruby and PHP with their ZeroMQ/msgpack bindings and linters (apt), and a Python venv (pip).
+# Ruby and PHP with their ZeroMQ/msgpack bindings and linters, nats-server for the broker's
+# store (apt), and a Python venv (pip).
 # Idempotent: a second run only checks.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer)
+apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer nats-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,5 +1,6 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod broker;
 mod gen;
 mod idl_commands;
 mod json;
@@ -26,6 +27,7 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    Broker(broker::BrokerArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Broker(args) => broker::run(args),
     }
 }
 

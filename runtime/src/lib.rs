@@ -68,6 +68,7 @@ mod server;
 mod service;
 mod transport;
 pub mod typed;
+mod worker;
 
 pub use client::{CallStream, Client, ClientBuilder, ClientConfig};
 pub use codec::{DecodeError, Event};
@@ -75,6 +76,7 @@ pub use error::{Error, RemoteError};
 pub use server::{Server, ServerBuilder, ServerConfig};
 pub use service::{Args, MethodInfo, MethodKind, Reply, Service, ServiceBuilder};
 pub use typed::{Any, Bytes, CallError, Describe, ServiceError, Streaming};
+pub use worker::{Worker, WorkerBuilder, WORKER_ANNOUNCE};
 pub use zrpc_macros::{rpc_service, Type};
 
 /// Re-exported so users name the same version as the runtime.

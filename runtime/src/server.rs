@@ -28,6 +28,7 @@ use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
 use crate::transport::{normalize_endpoint, routed_message};
+use crate::worker::Link;
 
 /// Tunables of a server.
 #[derive(Debug, Clone)]
@@ -60,9 +61,25 @@ pub struct ServerBuilder {
     service: Service,
     endpoints: Vec<String>,
     config: ServerConfig,
+    /// Set for a [`crate::Worker`]: connect to a broker instead of binding.
+    worker: Option<Link>,
 }
 
 impl ServerBuilder {
+    /// A worker's server: serves over the broker connection of `link`. Its callers' liveness is
+    /// the broker's business (a call runs to its end even when its caller is gone).
+    pub(crate) fn for_worker(service: Service, link: Link, heartbeat: Duration) -> Self {
+        ServerBuilder {
+            service,
+            endpoints: Vec::new(),
+            config: ServerConfig {
+                heartbeat,
+                ..ServerConfig::default()
+            },
+            worker: Some(link),
+        }
+    }
+
     /// Adds an endpoint to bind: `tcp://HOST:PORT` (`*` for all interfaces, port 0 for any)
     /// or `ipc://PATH`.
     pub fn bind(mut self, endpoint: impl Into<String>) -> Self {
@@ -102,7 +119,7 @@ impl ServerBuilder {
                 "Server::start must be called inside a tokio runtime".into(),
             ));
         }
-        if self.endpoints.is_empty() {
+        if self.endpoints.is_empty() && self.worker.is_none() {
             return Err(Error::Transport("no endpoint to bind".into()));
         }
         if self.config.heartbeat.is_zero() {
@@ -122,6 +139,8 @@ impl ServerBuilder {
         let (done_tx, done_rx) = oneshot::channel();
         let heartbeat = self.config.heartbeat;
         let io_table = table.clone();
+        let worker = self.worker;
+        let check_clients = worker.is_none();
         std::thread::Builder::new()
             .name("zrpc-server-io".into())
             .spawn(move || {
@@ -138,6 +157,16 @@ impl ServerBuilder {
                     }
                 };
                 rt.block_on(async move {
+                    let (outlet, outgoing) = Outlet::new();
+                    let (incoming_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
+                    let io = Handle::current();
+                    if let Some(link) = worker {
+                        let bound = vec![link.endpoint().to_owned()];
+                        tokio::spawn(link.run(outgoing, incoming_tx));
+                        let _ = ready_tx.send(Ok((bound, outlet.clone(), incoming, io)));
+                        heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
+                        return;
+                    }
                     // Bound here, so the accept loop and every peer's writer task run on
                     // this thread.
                     let mut socket = RouterSocket::new();
@@ -154,11 +183,8 @@ impl ServerBuilder {
                         }
                     }
                     let (send, recv) = socket.split();
-                    let (outlet, outgoing) = Outlet::new();
-                    let (incoming_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
                     tokio::spawn(write_messages(send, outgoing));
                     tokio::spawn(read_messages(recv, incoming_tx));
-                    let io = Handle::current();
                     let _ = ready_tx.send(Ok((bound, outlet.clone(), incoming, io)));
                     heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                 });
@@ -177,6 +203,7 @@ impl ServerBuilder {
             service: self.service.inner.clone(),
             config: self.config,
             table,
+            check_clients,
             stopping: false,
             io_stop: Some(io_stop_tx),
             io_done: Some(io_done_rx),
@@ -210,6 +237,7 @@ impl Server {
             service,
             endpoints: Vec::new(),
             config: ServerConfig::default(),
+            worker: None,
         }
     }
 
@@ -342,7 +370,7 @@ async fn heartbeats(
 /// Messages received on the ROUTER, waiting for the dispatcher.
 const INCOMING_QUEUE: usize = 1024;
 
-type Incoming = Result<ZmqMessage, ZmqError>;
+pub(crate) type Incoming = Result<ZmqMessage, ZmqError>;
 
 /// Reads the ROUTER on the I/O thread and hands the messages to the dispatcher; ends with the
 /// first receive error (the socket is then unusable).
@@ -398,6 +426,8 @@ struct Dispatcher {
     service: Arc<ServiceInner>,
     config: ServerConfig,
     table: SharedTable,
+    /// False for a worker, whose calls come from a broker.
+    check_clients: bool,
     stopping: bool,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
     io_stop: Option<oneshot::Sender<Stop>>,
@@ -432,7 +462,7 @@ impl Dispatcher {
                 },
                 // After the messages already received, so a stalled runtime does not make
                 // heartbeats waiting in the socket look missing.
-                _ = ticker.tick() => self.check_liveness(),
+                _ = ticker.tick(), if self.check_clients => self.check_liveness(),
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
-/// Serves the calculator of calculator.zrpc until SIGINT or SIGTERM.
+/// Serves the calculator of calculator.zrpc until SIGINT or SIGTERM: on its own endpoint, or
+/// as a worker of a `zrpc broker` (`--worker`).
 #[derive(Parser)]
 #[command(name = "calculator-server", version)]
 struct Options {
@@ -15,6 +16,12 @@ struct Options {
     /// Heartbeat interval in seconds (clients must use the same; zerorpc's default is 5).
     #[arg(long, default_value_t = 5.0)]
     heartbeat: f64,
+    /// Serve as a worker of the broker whose backend is at this endpoint, instead of binding.
+    #[arg(long, value_name = "BACKEND_ENDPOINT", conflicts_with = "bind")]
+    worker: Option<String>,
+    /// As a worker: calls taken at once.
+    #[arg(long, default_value_t = 16, requires = "worker")]
+    concurrency: u32,
 }
 
 #[tokio::main]
@@ -30,6 +37,9 @@ async fn main() -> ExitCode {
     if !(options.heartbeat.is_finite() && options.heartbeat > 0.0) {
         eprintln!("error: --heartbeat must be a positive number of seconds");
         return ExitCode::from(2);
+    }
+    if let Some(backend) = options.worker {
+        return serve_as_worker(&backend, options.concurrency, options.heartbeat).await;
     }
     let server = match zrpc::Server::builder(calculator::service())
         .heartbeat(Duration::from_secs_f64(options.heartbeat))
@@ -50,6 +60,35 @@ async fn main() -> ExitCode {
     let signal = shutdown_signal().await;
     tracing::info!(signal, "shutting down: finishing the calls in flight");
     server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Serves the broker at `backend` until a signal, then lets the calls in flight finish.
+async fn serve_as_worker(backend: &str, concurrency: u32, heartbeat: f64) -> ExitCode {
+    if concurrency == 0 {
+        eprintln!("error: --concurrency must be at least 1");
+        return ExitCode::from(2);
+    }
+    let worker = match zrpc::Worker::builder(calculator::service())
+        .concurrency(concurrency)
+        .heartbeat(Duration::from_secs_f64(heartbeat).min(Duration::from_secs(1)))
+        .connect(backend)
+        .await
+    {
+        Ok(worker) => worker,
+        Err(error) => {
+            eprintln!("error: cannot serve the broker at {backend}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        backend,
+        concurrency,
+        "calculator-server working for a broker"
+    );
+    let signal = shutdown_signal().await;
+    tracing::info!(signal, "shutting down: finishing the calls in flight");
+    worker.shutdown().await;
     ExitCode::SUCCESS
 }
 
