@@ -120,7 +120,8 @@ async fn spawn_callers(
         tasks.push(tokio::spawn(async move {
             let mut outcomes = Vec::new();
             for n in (c..calls).step_by(clients as usize) {
-                let call = client.call_typed::<u64, _>("work", &(n, 20));
+                let args = (n, 20);
+                let call = client.call_typed::<u64, _>("work", &args);
                 let outcome = tokio::time::timeout(Duration::from_secs(60), call)
                     .await
                     .unwrap_or_else(|_| panic!("call {n} hangs"));
