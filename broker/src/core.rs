@@ -281,7 +281,7 @@ impl Core {
     }
 
     /// A job fetched from the store; `handle` is passed back in [`Out::Ack`].
-    pub(crate) fn from_store(&mut self, record: Record, handle: u64) {
+    pub(crate) fn job_from_store(&mut self, record: Record, handle: u64) {
         self.pulling = self.pulling.saturating_sub(1);
         let (Some(peer), Ok(event)) = (
             record.envelope.first(),

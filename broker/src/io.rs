@@ -125,7 +125,7 @@ pub(crate) async fn run(
 fn on_store_event(core: &mut Core, event: StoreEvent) {
     match event {
         StoreEvent::Stored(record, result) => core.stored(&record, result),
-        StoreEvent::Job(record, handle) => core.from_store(record, handle),
+        StoreEvent::Job(record, handle) => core.job_from_store(record, handle),
         StoreEvent::PullEnded(undelivered) => core.pull_ended(undelivered),
         StoreEvent::Reply {
             from,

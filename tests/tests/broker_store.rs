@@ -84,10 +84,15 @@ impl Drop for TempDir {
 }
 
 fn start_broker(frontend: &str, backend: &str, store: &str) -> ChildGuard {
+    start_broker_with(frontend, backend, store, &[])
+}
+
+fn start_broker_with(frontend: &str, backend: &str, store: &str, extra: &[&str]) -> ChildGuard {
     let broker = ChildGuard::spawn(
         Command::new(workspace_bin("zrpc"))
             .args(["broker", "--frontend", frontend, "--backend", backend])
             .args(["--store", store, "--heartbeat", "1"])
+            .args(extra)
             .stdout(Stdio::null()),
     );
     wait_for_tcp(frontend, Duration::from_secs(10));
@@ -203,4 +208,24 @@ async fn two_brokers_on_one_store_share_the_work() {
         .collect()
         .await;
     assert_eq!(items, (0..300).rev().collect::<Vec<u64>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_store_gives_queue_full_at_once() {
+    let Some(nats) = start_nats() else { return };
+    let (frontend, backend) = (free_endpoint(), free_endpoint());
+    let _broker = start_broker_with(&frontend, &backend, &nats.url, &["--queue-limit", "3"]);
+    let caller = client(&frontend).await;
+    for n in 0..3u64 {
+        caller.oneway_typed("record", &(n,)).await.unwrap();
+    }
+    wait_until("3 calls not stored", Duration::from_secs(10), || {
+        nats.stored() == 3
+    });
+    let started = Instant::now();
+    match caller.call_typed::<i64, _>("add", &(1, 2)).await {
+        Err(zrpc::Error::Remote(e)) => assert_eq!(e.name, "QueueFull", "{e:?}"),
+        other => panic!("expected QueueFull, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
