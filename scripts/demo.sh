@@ -43,8 +43,8 @@ rm -rf "$gen_dir"
 echo "\$ zrpc gen --lang python --out target/demo/python examples/calculator/calculator.zrpc"
 "$bin/zrpc" gen --lang python --out "$gen_dir" examples/calculator/calculator.zrpc
 echo
-echo "\$ python  # import calculator (the generated package)"
-PYTHONPATH="$gen_dir" "$python" - "$endpoint" <<'PY'
+echo "\$ python  # import calculator (the generated package; it imports the zrpc runtime)"
+PYTHONPATH="$gen_dir:$root/runtimes/python/src" "$python" - "$endpoint" <<'PY'
 import sys
 
 import calculator
@@ -73,7 +73,7 @@ for lang in ruby php; do
 done
 
 echo "\$ ruby  # require 'target/demo/ruby/calculator' (the generated client)"
-ruby - "$root/target/demo/ruby" "$endpoint" <<'RUBY'
+ruby -I "$root/runtimes/ruby/lib" - "$root/target/demo/ruby" "$endpoint" <<'RUBY'
 require File.join(ARGV[0], 'calculator')
 
 client = Calculator::CalculatorClient.new(ARGV[1], timeout: 10, heartbeat: 5)
@@ -93,7 +93,7 @@ RUBY
 echo
 
 echo "\$ php  # require 'target/demo/php/autoload.php' (the generated client)"
-php -- "$root/target/demo/php" "$endpoint" <<'PHP'
+ZRPC_PHP_RUNTIME="$root/runtimes/php" php -- "$root/target/demo/php" "$endpoint" <<'PHP'
 <?php
 declare(strict_types=1);
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the tests, the demo and the benchmarks need on a Debian 12 machine:
 # Ruby and PHP with their ZeroMQ/msgpack bindings and linters, nats-server for the broker's
-# store (apt), and a Python venv (pip).
+# store (apt), a Python venv (pip), and cargo-fuzz for the IDL fuzz targets (crates.io).
 # Idempotent: a second run only checks.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer nats-server)
+apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer composer nats-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -28,4 +28,9 @@ stamp="$venv/.requirements"
 if ! cmp -s "$root/scripts/requirements.txt" "$stamp"; then
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/scripts/requirements.txt"
     cp "$root/scripts/requirements.txt" "$stamp"
+fi
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-fuzz" >&2
+    cargo install --locked --quiet cargo-fuzz
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, and the whole cargo test suite, which includes the
-# cross-language tests (generated Python/Ruby/PHP clients and stock zerorpc over real sockets).
+# Runs every test: formatting, lints, the whole cargo test suite, which includes the
+# cross-language tests (generated Python/Ruby/PHP clients and stock zerorpc over real sockets),
+# and a brief run of the IDL fuzz targets.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,3 +12,5 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The cross-language tests start the workspace's binaries (calculator-server, zrpc).
 cargo build --workspace --bins --quiet
 cargo test --workspace --no-fail-fast
+# Fails on any crash the fuzzer finds in 25 s per target.
+bash scripts/fuzz.sh 25

@@ -1,5 +1,15 @@
-//! Shared measurement helpers for the benchmark binaries: repeated runs, medians, ratio tables,
-//! and the raw `zeromq` DEALER/ROUTER echo that serves as the floor zrpc is measured against.
+//! `zrpc-bench`'s pieces: the workload, the peers measured on it (zrpc in both handler
+//! placements, tarpc, tonic, raw zeromq and raw TCP floors), measurement helpers (medians,
+//! per-round ratios) and the report against issue 13's targets.
+
+pub mod peers;
+pub mod raw_tcp;
+pub mod raw_zeromq;
+pub mod report;
+pub mod tarpc_peer;
+pub mod tonic_peer;
+pub mod workload;
+pub mod zrpc_peer;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -19,23 +29,38 @@ pub fn median(samples: &[f64]) -> f64 {
     }
 }
 
-/// Rates per named setup, one sample per round, in insertion order of the names.
+/// Samples per named setup, one per round.
 #[derive(Default)]
 pub struct Samples {
-    order: Vec<String>,
-    rates: BTreeMap<String, Vec<f64>>,
+    samples: BTreeMap<String, Vec<f64>>,
 }
 
 impl Samples {
-    pub fn record(&mut self, name: &str, rate: f64) {
-        if !self.rates.contains_key(name) {
-            self.order.push(name.to_owned());
-        }
-        self.rates.entry(name.to_owned()).or_default().push(rate);
+    pub fn record(&mut self, name: &str, sample: f64) {
+        self.samples
+            .entry(name.to_owned())
+            .or_default()
+            .push(sample);
     }
 
     pub fn get(&self, name: &str) -> &[f64] {
-        self.rates.get(name).map(Vec::as_slice).unwrap_or(&[])
+        self.samples.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// A markdown table of every setup: median, min, max and rounds.
+    pub fn table(&self, unit: &str, decimals: usize) -> String {
+        let mut out =
+            format!("| setup | median {unit} | min | max | rounds |\n|---|---:|---:|---:|---:|\n");
+        for (name, values) in &self.samples {
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            out.push_str(&format!(
+                "| {name} | {:.decimals$} | {min:.decimals$} | {max:.decimals$} | {} |\n",
+                median(values),
+                values.len()
+            ));
+        }
+        out
     }
 
     /// Median over rounds of the per-round ratio `numerator / denominator` (pairing within a
@@ -48,23 +73,6 @@ impl Samples {
             .map(|(n, d)| n / d)
             .collect();
         median(&ratios)
-    }
-
-    /// A Markdown table: setup, median, min, max (in `unit`, with `decimals` digits), rounds.
-    pub fn table(&self, unit: &str, decimals: usize) -> String {
-        let mut out =
-            format!("| setup | median {unit} | min | max | rounds |\n|---|---:|---:|---:|---:|\n");
-        for name in &self.order {
-            let values = self.get(name);
-            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            out.push_str(&format!(
-                "| {name} | {:.decimals$} | {min:.decimals$} | {max:.decimals$} | {} |\n",
-                median(values),
-                values.len()
-            ));
-        }
-        out
     }
 }
 
@@ -96,69 +104,6 @@ where
     Ok(done as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Raw ZeroMQ round trips with the `zeromq` crate: what zrpc costs on top of its transport.
-pub mod raw {
-    use std::time::{Duration, Instant};
-
-    use bytes::Bytes;
-    use zeromq::{DealerSocket, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage};
-
-    /// The bytes of a zerorpc `add(1, 2)` request, so raw frames are as big as zrpc's.
-    pub const REQUEST: &[u8] = b"\x93\x82\xaamessage_id\xc4\x2000001001012345678\
-9abcdef01234567\xa1v\x03\xa3add\x92\x01\x02";
-
-    /// Binds a ROUTER on `endpoint` that echoes every message back to its sender, forever.
-    /// Returns the bound endpoint (with the real port when `endpoint` asked for port 0).
-    pub async fn spawn_echo_router(endpoint: &str) -> anyhow::Result<String> {
-        let mut router = RouterSocket::new();
-        let bound = router.bind(endpoint).await?.to_string();
-        tokio::spawn(async move {
-            while let Ok(message) = router.recv().await {
-                if router.send(message).await.is_err() {
-                    break;
-                }
-            }
-        });
-        Ok(bound)
-    }
-
-    /// Round trips per second from one DEALER keeping `in_flight` requests outstanding.
-    pub async fn round_trips(
-        endpoint: &str,
-        in_flight: usize,
-        duration: Duration,
-    ) -> anyhow::Result<f64> {
-        let mut dealer = DealerSocket::new();
-        dealer.connect(endpoint).await?;
-        let request = || {
-            let mut message = ZmqMessage::from(Bytes::from_static(REQUEST));
-            message.push_front(Bytes::new());
-            message
-        };
-        // Warm up the connection (and the peer's routing table) first.
-        dealer.send(request()).await?;
-        dealer.recv().await?;
-        let start = Instant::now();
-        let deadline = start + duration;
-        let mut outstanding = 0usize;
-        let mut done = 0u64;
-        for _ in 0..in_flight {
-            dealer.send(request()).await?;
-            outstanding += 1;
-        }
-        while outstanding > 0 {
-            dealer.recv().await?;
-            outstanding -= 1;
-            done += 1;
-            if Instant::now() < deadline {
-                dealer.send(request()).await?;
-                outstanding += 1;
-            }
-        }
-        Ok(done as f64 / start.elapsed().as_secs_f64())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,17 +123,22 @@ mod tests {
             samples.record("b", b);
         }
         assert_eq!(samples.ratio("a", "b"), 0.5);
-        assert!(samples
-            .table("calls/s", 0)
-            .contains("| a | 10 | 5 | 30 | 3 |"));
+        assert_eq!(samples.get("a"), [10.0, 30.0, 5.0]);
+        assert!(samples.ratio("a", "missing").is_nan());
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn raw_echo_round_trips_over_loopback() {
-        let endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await.unwrap();
-        let rate = raw::round_trips(&endpoint, 4, Duration::from_millis(100))
-            .await
-            .unwrap();
-        assert!(rate > 0.0);
+    #[tokio::test(flavor = "current_thread")]
+    async fn pipelined_calls_are_counted() {
+        let calls = std::cell::Cell::new(0u64);
+        let rate = measure_rate(4, Duration::from_millis(20), |_| {
+            calls.set(calls.get() + 1);
+            async {
+                tokio::task::yield_now().await;
+                Ok::<(), ()>(())
+            }
+        })
+        .await
+        .unwrap();
+        assert!(rate > 0.0 && calls.get() >= 4);
     }
 }

@@ -1,59 +1,70 @@
-//! `zrpc-bench`: one run, same machine, alternating rounds of
-//! - raw `zeromq` DEALER → ROUTER echo round trips (the floor), 1 and N in flight;
-//! - zrpc Rust client → zrpc server (the calculator's `add`), 1 and N calls in flight;
-//! - stock zerorpc Python client → stock zerorpc Python server;
-//! - stock zerorpc Python client → zrpc server.
+//! `zrpc-bench`: one process run, same machine, the same workload on every peer, rounds
+//! interleaved:
+//! - zrpc client → zrpc server, default handler placement and handlers on the I/O thread;
+//! - tarpc (bincode over length-delimited TCP) and tonic (gRPC, prost);
+//! - the raw floors: `zeromq` DEALER → ROUTER echo and length-delimited TCP echo;
+//! - stock zerorpc Python client → stock zerorpc Python server, and → the zrpc server.
 //!
-//! Prints the median calls/s per setup and the median per-round ratios against the targets.
+//! Scenarios: `add` at 1 and 64 in flight, echo of 1 KiB and of 64 KiB at 1 and 16 in flight.
+//! Prints median calls/s and CPU µs per call per setup, medians of per-round ratios, and
+//! issue 13's targets with met/missed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
 use cpu_time::ProcessTime;
-use zrpc_bench::{measure_rate, raw, Samples};
+use zrpc_bench::peers::{Clients, Peer};
+use zrpc_bench::report::{self, Bound, Measurements, Target};
+use zrpc_bench::workload::Scenario;
+use zrpc_bench::{median, Samples};
 
 #[derive(Parser)]
 #[command(name = "zrpc-bench")]
 struct Options {
-    /// Alternating rounds; each setup is measured once per round.
+    /// Interleaved rounds; each setup is measured once per round.
     #[arg(long, default_value_t = 5)]
     rounds: usize,
     /// Seconds per Rust measurement.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 0.5)]
     seconds: f64,
     /// Seconds per stock Python client measurement (after its warm-up).
     #[arg(long, default_value_t = 2.0)]
     python_seconds: f64,
-    /// Calls kept in flight for the pipelined setups.
+    /// Calls kept in flight in the pipelined `add` scenario.
     #[arg(long, default_value_t = 64)]
     in_flight: usize,
+    /// Peers to measure (comma-separated; default: all).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Peer::ALL)]
+    peers: Vec<Peer>,
     /// Skip the stock zerorpc Python setups.
     #[arg(long)]
     no_python: bool,
-    /// Run the zrpc server's handlers on its caller's runtime instead of its I/O thread (the
-    /// default here: `add` never blocks, so the I/O thread may run it without a thread hop).
-    #[arg(long)]
-    handlers_on_runtime: bool,
-    /// Measure only the setups whose name contains this text (e.g. `zrpc client`, for profiling).
+    /// Measure only the setups whose name contains this text (`tarpc`, `echo 64 KiB`,
+    /// `zrpc: add, 1 in flight`, `stock python`...).
     #[arg(long)]
     only: Option<String>,
+    /// A smoke run: 1 round of 0.05 s per Rust setup and 0.3 s per Python one (overrides
+    /// --rounds, --seconds and --python-seconds).
+    #[arg(long)]
+    quick: bool,
     /// Python with zerorpc installed (default: ZRPC_PYTHON, else the workspace's .venv).
     #[arg(long)]
     python: Option<PathBuf>,
 }
 
-const RAW_SEQ: &str = "raw zeromq, 1 in flight";
-const RAW_PIPE: &str = "raw zeromq, N in flight";
-const ZRPC_SEQ: &str = "zrpc client -> zrpc server, 1 in flight";
-const ZRPC_PIPE: &str = "zrpc client -> zrpc server, N in flight";
 const PY_STOCK: &str = "stock python client -> stock python server";
 const PY_ZRPC: &str = "stock python client -> zrpc server";
 
 fn main() -> anyhow::Result<()> {
-    let options = Options::parse();
+    let mut options = Options::parse();
+    if options.quick {
+        options.rounds = 1;
+        options.seconds = 0.05;
+        options.python_seconds = 0.3;
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .context("bench/ has a parent")?
@@ -63,23 +74,27 @@ fn main() -> anyhow::Result<()> {
         .clone()
         .or_else(|| std::env::var_os("ZRPC_PYTHON").map(PathBuf::from))
         .unwrap_or_else(|| root.join(".venv/bin/python"));
-
-    // Servers live on their own thread and runtime, as in a separate process.
-    let servers = Servers::start(!options.handlers_on_runtime)?;
-    let client_runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let client = client_runtime.block_on(
-        zrpc::Client::builder(&servers.zrpc_endpoint)
-            .timeout(Duration::from_secs(10))
-            .connect(),
-    )?;
     let wanted = |setup: &str| {
         options
             .only
             .as_deref()
             .is_none_or(|filter| setup.contains(filter))
     };
+    let scenarios = Scenario::all(options.in_flight);
+    let mut peers = options.peers.clone();
+    peers.sort();
+    peers.dedup();
+    let setups: Vec<(Peer, Scenario)> = scenarios
+        .iter()
+        .flat_map(|scenario| peers.iter().map(move |&peer| (peer, *scenario)))
+        .filter(|(peer, scenario)| wanted(&report::setup(*peer, scenario)))
+        .collect();
+
+    // Each side on a thread and current-thread runtime of its own: servers on one, clients here.
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut clients = client_runtime.block_on(Clients::start())?;
     let stock_server = if options.no_python || !(wanted(PY_STOCK) || wanted(PY_ZRPC)) {
         None
     } else {
@@ -87,34 +102,38 @@ fn main() -> anyhow::Result<()> {
     };
 
     let duration = Duration::from_secs_f64(options.seconds);
-    let n = options.in_flight;
-    let mut samples = Samples::default();
-    let mut cpu_per_call = Samples::default();
     let started = Instant::now();
-    for round in 1..=options.rounds {
+    // Untimed warm-up: connections, buffers and HTTP/2 windows settle before round 1.
+    client_runtime.block_on(async {
+        for (peer, scenario) in &setups {
+            clients.rate(*peer, scenario, duration / 5).await?;
+        }
+        anyhow::Ok(())
+    })?;
+    let mut measured = Measurements::default();
+    let mut python_rates = Samples::default();
+    for round in 0..options.rounds {
         client_runtime.block_on(async {
-            let servers = &servers;
-            let setups: [(&str, usize, bool); 4] = [
-                (RAW_SEQ, 1, true),
-                (ZRPC_SEQ, 1, false),
-                (RAW_PIPE, n, true),
-                (ZRPC_PIPE, n, false),
-            ];
-            for (setup, in_flight, is_raw) in setups {
-                if !wanted(setup) {
-                    continue;
+            for scenario in &scenarios {
+                // Rotate which peer goes first, so no peer always follows the same one.
+                let mut order: Vec<Peer> = setups
+                    .iter()
+                    .filter(|(_, s)| s == scenario)
+                    .map(|(peer, _)| *peer)
+                    .collect();
+                if !order.is_empty() {
+                    let shift = round % order.len();
+                    order.rotate_left(shift);
                 }
-                let cpu = ProcessTime::now();
-                let wall = Instant::now();
-                let rate = if is_raw {
-                    raw::round_trips(&servers.raw_endpoint, in_flight, duration).await?
-                } else {
-                    measure_rate(in_flight, duration, |i| add(&client, i)).await?
-                };
-                // Client and server both run in this process: its CPU time covers both ends.
-                let calls = rate * wall.elapsed().as_secs_f64();
-                samples.record(setup, rate);
-                cpu_per_call.record(setup, cpu.elapsed().as_secs_f64() * 1e6 / calls);
+                for peer in order {
+                    let cpu = ProcessTime::now();
+                    let wall = Instant::now();
+                    let rate = clients.rate(peer, scenario, duration).await?;
+                    // Clients and servers all run in this process: its CPU time covers both ends.
+                    let calls = rate * wall.elapsed().as_secs_f64();
+                    let cpu_us = cpu.elapsed().as_secs_f64() * 1e6 / calls;
+                    measured.record(&report::setup(peer, scenario), rate, cpu_us);
+                }
             }
             anyhow::Ok(())
         })?;
@@ -122,115 +141,51 @@ fn main() -> anyhow::Result<()> {
             let seconds = options.python_seconds;
             if wanted(PY_STOCK) {
                 let rate = python_client(&python, &root, &stock.endpoint, seconds)?;
-                samples.record(PY_STOCK, rate);
+                python_rates.record(PY_STOCK, rate);
             }
             if wanted(PY_ZRPC) {
-                let rate = python_client(&python, &root, &servers.zrpc_endpoint, seconds)?;
-                samples.record(PY_ZRPC, rate);
+                let rate = python_client(&python, &root, &clients.zrpc_endpoint, seconds)?;
+                python_rates.record(PY_ZRPC, rate);
             }
         }
-        eprintln!("round {round}/{} done", options.rounds);
+        eprintln!("round {}/{} done", round + 1, options.rounds);
     }
 
     println!(
-        "zrpc-bench: {} rounds, N = {n}, {:.0?} in total\n",
+        "zrpc-bench: {} rounds of {} s per setup, {:.0?} in total\n",
         options.rounds,
+        options.seconds,
         started.elapsed()
     );
-    println!("{}", samples.table("calls/s", 0));
     println!(
-        "Process CPU time per call (client + server, both in this process; robust to load):\n"
+        "Calls/s, and process CPU time per call (client + server, both in this process; \
+         much less sensitive to other load on the machine than calls/s):\n"
     );
-    println!("{}", cpu_per_call.table("CPU µs/call", 2));
-    println!("| ratio (median of per-round ratios) | value | target |\n|---|---:|---|");
-    println!(
-        "| zrpc 1-in-flight / raw 1-in-flight | {:.2} | >= 0.80 |",
-        samples.ratio(ZRPC_SEQ, RAW_SEQ)
-    );
-    println!(
-        "| zrpc N-in-flight / raw N-in-flight | {:.2} | |",
-        samples.ratio(ZRPC_PIPE, RAW_PIPE)
-    );
-    println!(
-        "| CPU per call: zrpc 1-in-flight / raw 1-in-flight | {:.2} | |",
-        cpu_per_call.ratio(ZRPC_SEQ, RAW_SEQ)
-    );
-    println!(
-        "| CPU per call: zrpc N-in-flight / raw N-in-flight | {:.2} | |",
-        cpu_per_call.ratio(ZRPC_PIPE, RAW_PIPE)
-    );
-    println!(
-        "| zrpc N-in-flight calls/s | {:.0} | >= 150000 |",
-        zrpc_bench::median(samples.get(ZRPC_PIPE))
-    );
+    println!("{}", measured.results_table(&scenarios, &peers));
+    let mut targets = measured.targets(&scenarios);
     if stock_server.is_some() {
-        println!(
-            "| stock python -> zrpc / stock python -> stock | {:.2} | >= 1.50 |",
-            samples.ratio(PY_ZRPC, PY_STOCK)
-        );
+        println!("Stock zerorpc Python client, sequential `add` (separate processes):\n");
+        println!("| setup | median calls/s | rounds |\n|---|---:|---:|");
+        for setup in [PY_STOCK, PY_ZRPC] {
+            let rates = python_rates.get(setup);
+            if !rates.is_empty() {
+                let rate = report::number(median(rates), 0);
+                println!("| {setup} | {rate} | {} |", rates.len());
+            }
+        }
+        println!();
+        targets.push(Target {
+            scenario: "stock python client, add, 1 in flight".into(),
+            ratio: "zrpc server ÷ stock server, calls/s",
+            value: python_rates.ratio(PY_ZRPC, PY_STOCK),
+            bound: Bound::AtLeast(1.5),
+        });
     }
+    println!("Medians of per-round ratios (zrpc = default handler placement):\n");
+    println!("{}", measured.ratio_table(&scenarios));
+    println!("Targets:\n");
+    print!("{}", report::targets_table(&targets));
     Ok(())
-}
-
-async fn add(client: &zrpc::Client, i: u64) -> anyhow::Result<()> {
-    let sum = client.call("add", vec![i.into(), 1.into()]).await?;
-    if sum.as_u64() != Some(i + 1) {
-        bail!("add({i}, 1) returned {sum}");
-    }
-    Ok(())
-}
-
-/// The raw echo ROUTER and the zrpc calculator server, on a runtime thread of their own.
-struct Servers {
-    raw_endpoint: String,
-    zrpc_endpoint: String,
-}
-
-impl Servers {
-    fn start(handlers_on_io_thread: bool) -> anyhow::Result<Servers> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
-            .name("bench-servers".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(error) => {
-                        let _ = ready_tx.send(Err(anyhow::Error::from(error)));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    let started = async {
-                        let raw_endpoint = raw::spawn_echo_router("tcp://127.0.0.1:0").await?;
-                        let server = zrpc::Server::builder(calculator::service())
-                            .bind("tcp://127.0.0.1:0")
-                            .handlers_on_io_thread(handlers_on_io_thread)
-                            .start()
-                            .await?;
-                        let zrpc_endpoint = server.endpoint().to_string();
-                        anyhow::Ok((raw_endpoint, zrpc_endpoint, server))
-                    };
-                    match started.await {
-                        Ok((raw_endpoint, zrpc_endpoint, server)) => {
-                            let _ = ready_tx.send(Ok(Servers {
-                                raw_endpoint,
-                                zrpc_endpoint,
-                            }));
-                            // Serve until the process ends.
-                            std::future::pending::<()>().await;
-                            drop(server);
-                        }
-                        Err(error) => {
-                            let _ = ready_tx.send(Err(error));
-                        }
-                    }
-                });
-            })?;
-        ready_rx.recv().context("server thread died")?
-    }
 }
 
 /// A stock zerorpc Python server process, killed when dropped.
@@ -240,7 +195,7 @@ struct StockServer {
 }
 
 impl StockServer {
-    fn start(python: &PathBuf, root: &std::path::Path) -> anyhow::Result<StockServer> {
+    fn start(python: &Path, root: &Path) -> anyhow::Result<StockServer> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -271,12 +226,7 @@ impl Drop for StockServer {
 }
 
 /// Runs bench/python/stock_client.py against `endpoint`; returns its calls/s.
-fn python_client(
-    python: &PathBuf,
-    root: &std::path::Path,
-    endpoint: &str,
-    seconds: f64,
-) -> anyhow::Result<f64> {
+fn python_client(python: &Path, root: &Path, endpoint: &str, seconds: f64) -> anyhow::Result<f64> {
     let output = Command::new(python)
         .arg(root.join("bench/python/stock_client.py"))
         .arg(endpoint)

@@ -1,18 +1,15 @@
 //! The broker's sockets: a frontend ROUTER for callers, a backend ROUTER for workers, and the
 //! store connection, all on one dedicated thread, around the socket-free [`Core`].
 //!
-//! Every operation on a ROUTER stays on that thread: the `zeromq` crate takes a blocking lock on
-//! its peer table when a peer disconnects, which must never be contended across threads (see
-//! runtime/src/server.rs).
+//! Both ROUTERs are zrpc's own ZMTP engine: their senders never wait (a full peer queue drops the
+//! message), so one slow caller or worker cannot hold up the others.
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
-use zeromq::{
-    RouterRecvHalf, RouterSendHalf, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage,
-};
+use zrpc_zmtp::{Options, Received, Router, RouterSender, Security};
 
 use crate::core::{BrokerConfig, Core, Out};
 use crate::store::{Store, StoreEvent};
@@ -21,10 +18,10 @@ use crate::BrokerError;
 /// How often the core checks worker liveness and caller heartbeats.
 const TICK: Duration = Duration::from_millis(100);
 
-pub(crate) enum Input {
-    Front(Result<ZmqMessage, zeromq::ZmqError>),
-    Back(Result<ZmqMessage, zeromq::ZmqError>),
-    Store(StoreEvent),
+/// The security of each side (NULL or CURVE server with its admission rule).
+pub(crate) struct Sides {
+    pub frontend: Security,
+    pub backend: Security,
 }
 
 pub(crate) struct Started {
@@ -38,20 +35,24 @@ pub(crate) async fn run(
     backend: String,
     config: BrokerConfig,
     store_url: Option<String>,
+    sides: Sides,
     ready: oneshot::Sender<Result<Started, BrokerError>>,
     mut stop: oneshot::Receiver<()>,
 ) {
-    let bind = |endpoint: String| async move {
-        let mut socket = RouterSocket::new();
+    let bind = |endpoint: String, security: Security| async move {
+        let mut socket = Router::new(Options {
+            security,
+            ..Options::default()
+        });
         match socket.bind(&endpoint).await {
-            Ok(actual) => Ok((socket, actual.to_string())),
+            Ok(actual) => Ok((socket, actual)),
             Err(e) => Err(BrokerError::Bind {
                 endpoint,
                 reason: e.to_string(),
             }),
         }
     };
-    let (inputs_tx, mut inputs) = mpsc::channel::<Input>(1024);
+    let (inputs_tx, mut inputs) = mpsc::channel::<StoreEvent>(1024);
     let store = match store_url {
         Some(url) => match Store::connect(&url, config.queue_limit, inputs_tx.clone()).await {
             Ok(store) => Some(store),
@@ -62,28 +63,22 @@ pub(crate) async fn run(
         },
         None => None,
     };
-    let (front, front_endpoint) = match bind(frontend).await {
+    let (front, front_endpoint) = match bind(frontend, sides.frontend).await {
         Ok(bound) => bound,
         Err(e) => {
             let _ = ready.send(Err(e));
             return;
         }
     };
-    let (back, back_endpoint) = match bind(backend).await {
+    let (back, back_endpoint) = match bind(backend, sides.backend).await {
         Ok(bound) => bound,
         Err(e) => {
             let _ = ready.send(Err(e));
             return;
         }
     };
-    let (front_send, front_recv) = front.split();
-    let (back_send, back_recv) = back.split();
-    let (to_front, front_out) = mpsc::unbounded_channel();
-    let (to_back, back_out) = mpsc::unbounded_channel();
-    tokio::spawn(write_frontend(front_send, front_out));
-    tokio::spawn(write_backend(back_send, back_out));
-    tokio::spawn(read(front_recv, inputs_tx.clone(), Input::Front));
-    tokio::spawn(read(back_recv, inputs_tx.clone(), Input::Back));
+    let (mut front, mut back) = (front, back);
+    let (to_front, to_back) = (front.sender(), back.sender());
     drop(inputs_tx);
     let id = store
         .as_ref()
@@ -99,16 +94,15 @@ pub(crate) async fn run(
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            input = inputs.recv() => match input {
-                Some(Input::Front(Ok(message))) => core.on_frontend(message.into_vec()),
-                Some(Input::Back(Ok(message))) => core.on_backend(message.into_vec(), Instant::now()),
-                Some(Input::Front(Err(e)) | Input::Back(Err(e))) => {
-                    warn!("zrpc broker: socket receive failed, stopping: {e}");
-                    break;
-                }
-                Some(Input::Store(event)) => on_store_event(&mut core, event),
+            message = front.recv() => match message {
+                Some(message) => core.on_frontend(with_routing_id(message)),
                 None => break,
             },
+            message = back.recv() => match message {
+                Some(message) => core.on_backend(with_routing_id(message), Instant::now()),
+                None => break,
+            },
+            Some(event) = inputs.recv() => on_store_event(&mut core, event),
             _ = ticker.tick() => core.tick(Instant::now()),
         }
         for out in core.drain() {
@@ -118,8 +112,16 @@ pub(crate) async fn run(
     if let Some(store) = store {
         store.close().await;
     }
-    // The zeromq crate has no linger: give the writers a moment to flush the last replies.
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Flushes the last replies (for at most the linger time).
+    tokio::join!(front.close(), back.close());
+}
+
+/// `[routing id, frames...]`, as the core reads a ROUTER message.
+fn with_routing_id(message: Received) -> Vec<Bytes> {
+    let mut frames = Vec::with_capacity(message.frames.len() + 1);
+    frames.push(message.peer.id.clone());
+    frames.extend(message.frames);
+    frames
 }
 
 fn on_store_event(core: &mut Core, event: StoreEvent) {
@@ -136,25 +138,23 @@ fn on_store_event(core: &mut Core, event: StoreEvent) {
     }
 }
 
-fn route(
-    out: Out,
-    to_front: &mpsc::UnboundedSender<(ZmqMessage, bool)>,
-    to_back: &mpsc::UnboundedSender<ZmqMessage>,
-    store: Option<&Store>,
-) {
+fn route(out: Out, to_front: &RouterSender, to_back: &RouterSender, store: Option<&Store>) {
     match out {
         Out::Client {
             envelope,
             event,
             reply,
         } => {
-            if let Some(message) = message(envelope, Bytes::from(event)) {
-                let _ = to_front.send((message, reply));
+            if let Err(e) = to_front.send(message(envelope, Bytes::from(event))) {
+                if reply {
+                    warn!("zrpc broker: dropping a reply for a caller that is gone ({e})");
+                }
             }
         }
         Out::Worker { worker, tag, event } => {
-            if let Some(message) = message(vec![worker, tag], event) {
-                let _ = to_back.send(message);
+            if let Err(e) = to_back.send(message(vec![worker, tag], event)) {
+                // The worker is gone: its calls are re-run when its heartbeats stop.
+                debug!("zrpc broker: message to a worker not delivered: {e}");
             }
         }
         other => match store {
@@ -165,49 +165,9 @@ fn route(
 }
 
 /// `[envelope..., empty, event]`.
-fn message(envelope: Vec<Bytes>, event: Bytes) -> Option<ZmqMessage> {
-    let mut frames = std::collections::VecDeque::with_capacity(envelope.len() + 2);
-    frames.extend(envelope);
-    frames.push_back(Bytes::new());
-    frames.push_back(event);
-    ZmqMessage::try_from(frames).ok()
-}
-
-async fn read(
-    mut recv: RouterRecvHalf,
-    inputs: mpsc::Sender<Input>,
-    wrap: fn(Result<ZmqMessage, zeromq::ZmqError>) -> Input,
-) {
-    loop {
-        let message = recv.recv().await;
-        let failed = message.is_err();
-        if inputs.send(wrap(message)).await.is_err() || failed {
-            return;
-        }
-    }
-}
-
-async fn write_frontend(
-    mut send: RouterSendHalf,
-    mut outgoing: mpsc::UnboundedReceiver<(ZmqMessage, bool)>,
-) {
-    while let Some((message, reply)) = outgoing.recv().await {
-        if let Err(e) = send.send(message).await {
-            if reply {
-                warn!("zrpc broker: dropping a reply for a caller that is gone ({e})");
-            }
-        }
-    }
-}
-
-async fn write_backend(
-    mut send: RouterSendHalf,
-    mut outgoing: mpsc::UnboundedReceiver<ZmqMessage>,
-) {
-    while let Some(message) = outgoing.recv().await {
-        if let Err(e) = send.send(message).await {
-            // The worker is gone: its calls are re-run when its heartbeats stop.
-            debug!("zrpc broker: message to a worker not delivered: {e}");
-        }
-    }
+fn message(mut envelope: Vec<Bytes>, event: Bytes) -> Vec<Bytes> {
+    envelope.reserve(2);
+    envelope.push(Bytes::new());
+    envelope.push(event);
+    envelope
 }

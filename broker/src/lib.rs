@@ -28,9 +28,11 @@ mod io;
 mod store;
 mod wire;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
+use zrpc::curve::{AllowList, KeyPair};
 
 pub use crate::core::BrokerConfig;
 
@@ -56,6 +58,27 @@ pub struct BrokerBuilder {
     backend: Option<String>,
     store: Option<String>,
     config: BrokerConfig,
+    frontend_curve: Option<Curve>,
+    backend_curve: Option<Curve>,
+}
+
+/// A CURVE side: the broker's key pair and, optionally, the peers it admits.
+struct Curve {
+    keys: KeyPair,
+    allow: Option<AllowList>,
+}
+
+impl Curve {
+    fn security(curve: Option<Curve>) -> zrpc_zmtp::Security {
+        let Some(curve) = curve else {
+            return zrpc_zmtp::Security::Null;
+        };
+        let mut server = zrpc_zmtp::curve::CurveServer::new(curve.keys);
+        if let Some(list) = curve.allow {
+            server = server.authorize(Arc::new(move |key: &[u8; 32]| list.contains(key)));
+        }
+        zrpc_zmtp::Security::CurveServer(Arc::new(server))
+    }
 }
 
 impl BrokerBuilder {
@@ -97,6 +120,20 @@ impl BrokerBuilder {
 
     /// Binds both endpoints (and connects the store) and starts brokering on a thread of its
     /// own. Returns once both sockets are bound.
+    /// Serves callers over CURVE with this key pair; with `allow`, only the clients whose public
+    /// key it lists (reloadable, see [`AllowList::reload`]).
+    pub fn frontend_curve(mut self, keys: KeyPair, allow: Option<AllowList>) -> Self {
+        self.frontend_curve = Some(Curve { keys, allow });
+        self
+    }
+
+    /// Accepts workers over CURVE with this key pair; with `allow`, only the workers whose public
+    /// key it lists, so only known workers ever see a call.
+    pub fn backend_curve(mut self, keys: KeyPair, allow: Option<AllowList>) -> Self {
+        self.backend_curve = Some(Curve { keys, allow });
+        self
+    }
+
     pub async fn start(self) -> Result<Broker, BrokerError> {
         let missing = |what: &str| BrokerError::Config(format!("no {what} endpoint"));
         let frontend = normalize(self.frontend.ok_or_else(|| missing("frontend"))?);
@@ -114,6 +151,10 @@ impl BrokerBuilder {
         let (done_tx, done_rx) = oneshot::channel();
         let config = self.config;
         let store = self.store;
+        let sides = io::Sides {
+            frontend: Curve::security(self.frontend_curve),
+            backend: Curve::security(self.backend_curve),
+        };
         std::thread::Builder::new()
             .name("zrpc-broker".into())
             .spawn(move || {
@@ -121,9 +162,9 @@ impl BrokerBuilder {
                     .enable_all()
                     .build()
                 {
-                    Ok(rt) => {
-                        rt.block_on(io::run(frontend, backend, config, store, ready_tx, stop_rx))
-                    }
+                    Ok(rt) => rt.block_on(io::run(
+                        frontend, backend, config, store, sides, ready_tx, stop_rx,
+                    )),
                     Err(e) => {
                         let _ = ready_tx.send(Err(BrokerError::Config(format!(
                             "cannot start the broker runtime: {e}"
@@ -145,7 +186,7 @@ impl BrokerBuilder {
     }
 }
 
-/// The libzmq wildcard `tcp://*:PORT` is `tcp://0.0.0.0:PORT` for the `zeromq` crate.
+/// The libzmq wildcard `tcp://*:PORT` is `tcp://0.0.0.0:PORT` for the ZMTP engine's binds.
 fn normalize(endpoint: String) -> String {
     match endpoint.strip_prefix("tcp://*:") {
         Some(port) => format!("tcp://0.0.0.0:{port}"),
@@ -168,6 +209,8 @@ impl Broker {
             backend: None,
             store: None,
             config: BrokerConfig::default(),
+            frontend_curve: None,
+            backend_curve: None,
         }
     }
 

@@ -22,7 +22,6 @@ use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 
 use crate::core::{ChannelKey, Out, Record};
-use crate::io::Input;
 use crate::BrokerError;
 
 const STREAM: &str = "ZRPC_CALLS";
@@ -64,7 +63,7 @@ impl Store {
     pub(crate) async fn connect(
         url: &str,
         queue_limit: usize,
-        inputs: mpsc::Sender<Input>,
+        inputs: mpsc::Sender<StoreEvent>,
     ) -> Result<Store, BrokerError> {
         let fail = |reason: String| BrokerError::Store {
             url: url.to_owned(),
@@ -152,7 +151,7 @@ struct Worker {
     js: jetstream::Context,
     consumer: PullConsumer,
     held: Held,
-    inputs: mpsc::Sender<Input>,
+    inputs: mpsc::Sender<StoreEvent>,
     next_handle: Arc<AtomicU64>,
 }
 
@@ -257,9 +256,7 @@ impl Worker {
                     )
                 }
             });
-            let _ = inputs
-                .send(Input::Store(StoreEvent::Stored(record, result)))
-                .await;
+            let _ = inputs.send(StoreEvent::Stored(record, result)).await;
         });
     }
 }
@@ -267,7 +264,7 @@ impl Worker {
 struct Puller {
     consumer: PullConsumer,
     held: Held,
-    inputs: mpsc::Sender<Input>,
+    inputs: mpsc::Sender<StoreEvent>,
     next_handle: Arc<AtomicU64>,
 }
 
@@ -303,7 +300,7 @@ impl Puller {
                     };
                     let handle = self.next_handle.fetch_add(1, Ordering::Relaxed);
                     lock(&self.held).insert(handle, message);
-                    let job = Input::Store(StoreEvent::Job(record, handle));
+                    let job = StoreEvent::Job(record, handle);
                     if self.inputs.send(job).await.is_err() {
                         return;
                     }
@@ -314,7 +311,7 @@ impl Puller {
                 tokio::time::sleep(PULL_WAIT).await;
             }
         }
-        let ended = Input::Store(StoreEvent::PullEnded(n.saturating_sub(delivered)));
+        let ended = StoreEvent::PullEnded(n.saturating_sub(delivered));
         let _ = self.inputs.send(ended).await;
     }
 }
@@ -333,13 +330,13 @@ async fn keep_alive(held: Held) {
 
 async fn listen(
     mut subscriber: async_nats::Subscriber,
-    inputs: mpsc::Sender<Input>,
+    inputs: mpsc::Sender<StoreEvent>,
     decode: fn(&[u8]) -> Option<StoreEvent>,
 ) {
     while let Some(message) = subscriber.next().await {
         match decode(&message.payload) {
             Some(event) => {
-                if inputs.send(Input::Store(event)).await.is_err() {
+                if inputs.send(event).await.is_err() {
                     return;
                 }
             }

@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use std::path::{Path, PathBuf};
+
 use clap::Args;
+use zrpc::curve::{AllowList, KeyPair};
 
 /// Run a broker: callers connect to the frontend (plain zerorpc), workers to the backend
 /// (`calculator-server --worker`, `zrpc::Worker`). Calls wait in order when every worker is
@@ -28,6 +31,33 @@ pub struct BrokerArgs {
     /// Heartbeat interval to callers, in seconds (callers must use the same; zerorpc's is 5).
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     heartbeat: f64,
+    /// CURVE key pair (a certificate written by `zrpc keygen`, PATH.key) for callers, and for
+    /// workers too unless --backend-curve-key is given.
+    #[arg(long, value_name = "PATH")]
+    curve_key: Option<PathBuf>,
+    /// Admit only the callers whose public keys FILE lists (Z85, one per line, `#` comments).
+    #[arg(long, value_name = "FILE", requires = "curve_key")]
+    curve_allow: Option<PathBuf>,
+    /// CURVE key pair for workers (default: --curve-key).
+    #[arg(long, value_name = "PATH")]
+    backend_curve_key: Option<PathBuf>,
+    /// Admit only the workers whose public keys FILE lists.
+    #[arg(long, value_name = "FILE")]
+    backend_curve_allow: Option<PathBuf>,
+}
+
+/// Loads `--FLAG` key pair and allow-list.
+fn load_curve(
+    key: &Path,
+    allow: Option<&Path>,
+    flags: (&str, &str),
+) -> Result<(KeyPair, Option<AllowList>), String> {
+    let keys = KeyPair::load(key).map_err(|e| format!("--{}: {e}", flags.0))?;
+    let allow = match allow {
+        Some(path) => Some(AllowList::load(path).map_err(|e| format!("--{}: {e}", flags.1))?),
+        None => None,
+    };
+    Ok((keys, allow))
 }
 
 pub fn run(args: BrokerArgs) -> ExitCode {
@@ -54,6 +84,22 @@ pub fn run(args: BrokerArgs) -> ExitCode {
             .heartbeat(Duration::from_secs_f64(args.heartbeat));
         if let Some(store) = &args.store {
             builder = builder.store(store);
+        }
+        match curve_sides(&args) {
+            Ok((front, back)) => {
+                if let Some((keys, allow)) = front {
+                    tracing::info!(public_key = %keys.public_z85(), "CURVE on the frontend");
+                    builder = builder.frontend_curve(keys, allow);
+                }
+                if let Some((keys, allow)) = back {
+                    tracing::info!(public_key = %keys.public_z85(), "CURVE on the backend");
+                    builder = builder.backend_curve(keys, allow);
+                }
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
         }
         let broker = match builder.start().await {
             Ok(broker) => broker,
@@ -92,4 +138,31 @@ async fn wait_for_signal() {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
+}
+
+type Side = Option<(KeyPair, Option<AllowList>)>;
+
+/// The CURVE settings of the frontend and the backend from the flags.
+fn curve_sides(args: &BrokerArgs) -> Result<(Side, Side), String> {
+    let front = match &args.curve_key {
+        Some(key) => Some(load_curve(
+            key,
+            args.curve_allow.as_deref(),
+            ("curve-key", "curve-allow"),
+        )?),
+        None => None,
+    };
+    let back_key = args.backend_curve_key.as_ref().or(args.curve_key.as_ref());
+    let back = match back_key {
+        Some(key) => Some(load_curve(
+            key,
+            args.backend_curve_allow.as_deref(),
+            ("backend-curve-key", "backend-curve-allow"),
+        )?),
+        None if args.backend_curve_allow.is_some() => {
+            return Err("--backend-curve-allow needs --backend-curve-key or --curve-key".into())
+        }
+        None => None,
+    };
+    Ok((front, back))
 }

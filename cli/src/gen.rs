@@ -4,16 +4,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use zrpc_codegen::GeneratedFile;
 use zrpc_idl::model::Schema;
 
 /// Generate a typed client from an IDL file, or from the model a running zrpc server serves.
 #[derive(Args)]
 pub struct GenArgs {
-    /// Target language.
-    #[arg(long, value_enum)]
-    lang: Lang,
+    /// Target language (rust: the server trait, typed client and types in one `.rs` file).
+    #[arg(long, value_parser = languages())]
+    lang: String,
     /// Output directory (created if missing); generated files are overwritten.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -28,13 +28,8 @@ pub struct GenArgs {
     timeout: f64,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Lang {
-    Python,
-    Ruby,
-    Php,
-    /// Server trait, typed client and types in one `.rs` file (as `zrpc_codegen::compile` writes).
-    Rust,
+fn languages() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(zrpc_codegen::BACKENDS.map(|b| b.language()))
 }
 
 pub fn run(args: GenArgs) -> ExitCode {
@@ -57,49 +52,29 @@ pub fn run(args: GenArgs) -> ExitCode {
 
 fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let schema = match (&args.file, &args.from) {
-        (Some(file), _) => zrpc_idl::load(file).map_err(|d| d.to_string())?.schema,
+        (Some(file), _) => match zrpc_idl::load(file) {
+            Ok(loaded) => loaded.schema,
+            Err(diagnostics) => {
+                // Each diagnostic carries its own `error:` line.
+                diagnostics.eprint();
+                return Err(format!("{} has errors; nothing generated", file.display()));
+            }
+        },
         (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
         (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
     };
-    let files = match args.lang {
-        Lang::Python => zrpc_codegen::python::generate(&schema),
-        Lang::Ruby => zrpc_codegen::ruby::generate(&schema).map(|mut files| {
-            let stem = args.file.as_deref().and_then(Path::file_stem);
-            if let Some(stem) = stem.and_then(|stem| stem.to_str()) {
-                files.extend(zrpc_codegen::ruby::entry_file(stem, &schema));
-            }
-            files
-        }),
-        Lang::Php => zrpc_codegen::php::generate(&schema),
-        Lang::Rust => zrpc_codegen::rust::generate(&schema)
-            .map(|contents| {
-                vec![GeneratedFile {
-                    path: rust_file_name(args.file.as_deref(), &schema),
-                    contents,
-                }]
-            })
-            .map_err(|e| zrpc_codegen::Error::Unsupported(e.to_string())),
-    }
-    .map_err(|e| format!("generating code: {e}"))?;
+    let options = zrpc_codegen::GenerateOptions {
+        idl_stem: args
+            .file
+            .as_deref()
+            .and_then(Path::file_stem)
+            .map(|stem| stem.to_string_lossy().into_owned())
+            // A server compiled from an IDL file serves its stem in the model.
+            .or_else(|| schema.file_stem.clone()),
+    };
+    let files = zrpc_codegen::generate(&args.lang, &schema, &options)
+        .map_err(|e| format!("generating code: {e}"))?;
     write_files(&args.out, &files)
-}
-
-/// `<IDL file stem>.rs` like `zrpc_codegen::compile`; from a server, the Rust namespace's last
-/// segment or the first service in snake case.
-fn rust_file_name(idl: Option<&Path>, schema: &Schema) -> PathBuf {
-    let stem = idl
-        .and_then(Path::file_stem)
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .or_else(|| {
-            let namespace = schema.namespaces.rust.as_deref()?;
-            namespace.rsplit("::").next().map(str::to_owned)
-        })
-        .or_else(|| {
-            let service = schema.services.first()?;
-            Some(zrpc_codegen::naming::snake_case(&service.name))
-        })
-        .unwrap_or_else(|| "schema".to_owned());
-    PathBuf::from(stem).with_extension("rs")
 }
 
 /// The model served by a zrpc server's built-in `_zrpc_model` method.

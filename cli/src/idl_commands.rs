@@ -9,7 +9,8 @@ use clap::Subcommand;
 pub enum IdlCommand {
     /// Validate IDL files and everything they import; silent when all are valid.
     Check {
-        /// The `.zrpc` files to check.
+        /// The `.zrpc` files to check; `-` reads standard input (named `<stdin>` in messages,
+        /// imports relative to the current directory).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -18,7 +19,7 @@ pub enum IdlCommand {
         /// Change nothing; list the files that would change and exit with status 1.
         #[arg(long)]
         check: bool,
-        /// The `.zrpc` files to format.
+        /// The `.zrpc` files to format; `-` formats standard input to standard output.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -39,8 +40,26 @@ pub fn run(command: IdlCommand) -> ExitCode {
     }
 }
 
+/// How standard input is named on the command line and in diagnostics.
+const STDIN: &str = "-";
+const STDIN_NAME: &str = "<stdin>";
+
+fn read_stdin() -> Result<String, ()> {
+    std::io::read_to_string(std::io::stdin()).map_err(|error| {
+        eprintln!("error: cannot read standard input: {error}");
+    })
+}
+
 fn check(file: &Path) -> bool {
-    match zrpc_idl::load(file) {
+    let result = if file == Path::new(STDIN) {
+        let Ok(source) = read_stdin() else {
+            return false;
+        };
+        zrpc_idl::parse_str(&source, STDIN_NAME).map(drop)
+    } else {
+        zrpc_idl::load(file).map(drop)
+    };
+    match result {
         Ok(_) => true,
         Err(diagnostics) => {
             diagnostics.eprint();
@@ -49,8 +68,29 @@ fn check(file: &Path) -> bool {
     }
 }
 
-/// Formats one file; false when it cannot be formatted or (with `--check`) would change.
+/// Formats one file (standard input to standard output for `-`); false when it cannot be
+/// formatted or (with `--check`) would change.
 fn format(file: &Path, check_only: bool) -> bool {
+    if file == Path::new(STDIN) {
+        let Ok(source) = read_stdin() else {
+            return false;
+        };
+        return match zrpc_idl::format_str(&source, STDIN_NAME) {
+            Ok(formatted) if check_only && formatted != source => {
+                println!("{STDIN_NAME}");
+                false
+            }
+            Ok(_) if check_only => true,
+            Ok(formatted) => {
+                print!("{formatted}");
+                true
+            }
+            Err(diagnostics) => {
+                diagnostics.eprint();
+                false
+            }
+        };
+    }
     let source = match std::fs::read_to_string(file) {
         Ok(source) => source,
         Err(error) => {

@@ -1,15 +1,22 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
 mod broker;
+mod completions;
+mod curve_flags;
+mod describe;
+mod events;
 mod gen;
 mod idl_commands;
 mod json;
+mod keygen;
 mod remote;
 
 use std::future::Future;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// zrpc: language-neutral RPC over ZeroMQ, compatible with zerorpc.
 #[derive(Parser)]
@@ -28,6 +35,16 @@ enum Command {
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
     Broker(broker::BrokerArgs),
+    Describe(describe::DescribeArgs),
+    Completions(completions::CompletionsArgs),
+    Keygen(keygen::KeygenArgs),
+    #[command(flatten)]
+    Events(events::EventsCommand),
+}
+
+/// Colour for a person at a terminal only, and never when `NO_COLOR` is set (no-color.org).
+pub fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn main() -> ExitCode {
@@ -38,6 +55,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(stderr_color())
         .init();
     match cli.command {
         Command::Idl(command) => idl_commands::run(command),
@@ -46,6 +64,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
         Command::Broker(args) => broker::run(args),
+        Command::Describe(args) => run_remote(describe::run(args)),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Events(command) => events::run(command),
     }
 }
 

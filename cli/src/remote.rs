@@ -8,6 +8,7 @@ use futures::StreamExt;
 use rmpv::Value;
 use zrpc::Client;
 
+use crate::curve_flags::CurveFlags;
 use crate::json;
 
 /// Where to connect and how patient to be.
@@ -21,6 +22,8 @@ pub struct Connection {
     /// Heartbeat interval in seconds (must match the server's; zerorpc's default is 5).
     #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
     pub heartbeat: f64,
+    #[command(flatten)]
+    pub curve: CurveFlags,
 }
 
 /// Calls a method and prints its result as JSON (a stream: one JSON value per line).
@@ -43,6 +46,9 @@ pub struct CallArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub connection: Connection,
+    /// Print `{"name": ..., "methods": [{"name", "args", "doc"}]}` as JSON instead.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Checks that a server answers (`_zerorpc_ping`) and prints its name and the round-trip time.
@@ -51,10 +57,15 @@ pub struct InspectArgs {
 pub struct PingArgs {
     #[command(flatten)]
     pub connection: Connection,
+    /// Print `{"name": ..., "endpoint": ..., "ms": ...}` as JSON instead.
+    #[arg(long)]
+    pub json: bool,
 }
 
-const EXIT_STATUS: &str = "Exit status: 0 success, 1 the server answered with an error, \
-    2 bad command line, 3 timed out, 4 lost the server, 5 anything else.";
+pub(crate) const EXIT_STATUS: &str =
+    "Exit status: 0 success, 1 the server answered with an error, \
+    2 bad command line, 3 timed out, 4 lost the server, 5 cannot connect (nothing reachable, \
+    or refused: CURVE keys) or anything else.";
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -90,7 +101,7 @@ impl Failure {
         })
     }
 
-    fn new(error: zrpc::Error, method: &str, connection: &Connection) -> Failure {
+    pub(crate) fn new(error: zrpc::Error, method: &str, connection: &Connection) -> Failure {
         let endpoint = &connection.endpoint;
         let (kind, message) = match error {
             zrpc::Error::Remote(remote) => (
@@ -103,6 +114,10 @@ impl Failure {
                     "timed out after {}s waiting for {method} on {endpoint}",
                     connection.timeout
                 ),
+            ),
+            zrpc::Error::Unreachable { reason, .. } => (
+                FailureKind::Other,
+                format!("cannot connect to {endpoint}: {reason}"),
             ),
             zrpc::Error::LostRemote(reason) => (
                 FailureKind::LostRemote,
@@ -123,16 +138,18 @@ impl std::fmt::Display for Failure {
     }
 }
 
-async fn connect(connection: &Connection) -> Result<Client, Failure> {
-    Client::builder(&connection.endpoint)
+pub(crate) async fn connect(connection: &Connection) -> Result<Client, Failure> {
+    let builder = Client::builder(&connection.endpoint)
         .timeout(Duration::from_secs_f64(connection.timeout))
-        .heartbeat(Duration::from_secs_f64(connection.heartbeat))
-        .connect()
-        .await
-        .map_err(|error| Failure {
-            kind: FailureKind::Other,
-            message: format!("cannot connect to {}: {error}", connection.endpoint),
-        })
+        .heartbeat(Duration::from_secs_f64(connection.heartbeat));
+    let builder = connection.curve.apply(builder).map_err(|message| Failure {
+        kind: FailureKind::Other,
+        message,
+    })?;
+    builder.connect().await.map_err(|error| Failure {
+        kind: FailureKind::Other,
+        message: format!("cannot connect to {}: {error}", connection.endpoint),
+    })
 }
 
 pub async fn call(args: CallArgs) -> Result<(), Failure> {
@@ -166,30 +183,56 @@ pub async fn ping(args: PingArgs) -> Result<(), Failure> {
         Value::Array(items) => items.get(1).and_then(Value::as_str).unwrap_or(""),
         _ => "",
     };
+    let ms = elapsed.as_secs_f64() * 1e3;
+    if args.json {
+        let out = serde_json::json!({"name": name, "endpoint": args.connection.endpoint, "ms": ms});
+        println!("{out}");
+        return Ok(());
+    }
     let name = if name.is_empty() { "(unnamed)" } else { name };
     println!(
-        "pong from {name} at {} in {:.3} ms",
-        args.connection.endpoint,
-        elapsed.as_secs_f64() * 1e3
+        "pong from {name} at {} in {ms:.3} ms",
+        args.connection.endpoint
     );
     Ok(())
 }
 
 /// One method as described by introspection.
 #[derive(Debug, Default, PartialEq)]
-struct MethodDoc {
-    name: String,
-    args: Option<Vec<String>>,
-    doc: Option<String>,
+pub(crate) struct MethodDoc {
+    pub(crate) name: String,
+    /// Argument names (`b=7` with a default); `None` when the server cannot tell.
+    pub(crate) args: Option<Vec<String>>,
+    pub(crate) doc: Option<String>,
 }
 
 pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
-    let fail = |method: &'static str| {
-        let connection = &args.connection;
-        move |error| Failure::new(error, method, connection)
-    };
-    let (name, methods) = match client.call("_zerorpc_inspect", vec![]).await {
+    let (name, methods) = introspect(&client, &args.connection).await?;
+    if args.json {
+        println!("{}", introspection_json(&name, &methods));
+    } else {
+        print!("{}", render(&name, &methods));
+    }
+    Ok(())
+}
+
+/// `{"name": ..., "methods": [{"name", "args" (null when unknown), "doc"}]}`.
+pub(crate) fn introspection_json(name: &str, methods: &[MethodDoc]) -> serde_json::Value {
+    let methods: Vec<serde_json::Value> = methods
+        .iter()
+        .map(|m| serde_json::json!({"name": m.name, "args": m.args, "doc": m.doc}))
+        .collect();
+    serde_json::json!({"name": name, "methods": methods})
+}
+
+/// The service name and methods, from `_zerorpc_inspect` or the older per-method built-ins.
+pub(crate) async fn introspect(
+    client: &Client,
+    connection: &Connection,
+) -> Result<(String, Vec<MethodDoc>), Failure> {
+    let fail = |method: &'static str| move |error| Failure::new(error, method, connection);
+    Ok(match client.call("_zerorpc_inspect", vec![]).await {
         Ok(reply) => parse_inspect(&reply),
         // Stock zerorpc 0.6.3 on CPython >= 3.11 answers AttributeError (no inspect.getargspec);
         // fall back to the older per-method built-ins, as the zerorpc CLI does.
@@ -230,9 +273,7 @@ pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
             (name.as_str().unwrap_or("").to_owned(), methods)
         }
         Err(error) => return Err(fail("_zerorpc_inspect")(error)),
-    };
-    print!("{}", render(&name, &methods));
-    Ok(())
+    })
 }
 
 /// Reads `{name, methods: {m: {args: [{name[, default]}], doc}}}`.

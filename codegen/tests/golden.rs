@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 fn check(idl: &Path, golden: &str) {
-    let loaded = zrpc_idl::load(idl).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let loaded = zrpc_codegen::load(idl).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     let generated = zrpc_codegen::rust::generate(&loaded.schema).unwrap();
     let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")

@@ -94,22 +94,27 @@ fn venv_tool(name: &str) -> Option<PathBuf> {
     None
 }
 
-/// mypy --strict and ruff check; with `formatted`, also `ruff format --check` (line length 100).
-fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
+/// mypy --strict, ruff check (a strict rule selection) and `ruff format --check` at its defaults.
+fn check_lints(name: &str, files: &[GeneratedFile]) {
     let (Some(mypy), Some(ruff)) = (venv_tool("mypy"), venv_tool("ruff")) else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("zrpc-python-lint-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     write_all(files, &dir);
-    let package_root = files[0]
+    let package_root = files
+        .iter()
+        .find(|file| file.path.extension().is_some_and(|ext| ext == "py"))
+        .expect("a Python module")
         .path
         .components()
         .next()
         .unwrap()
         .as_os_str()
         .to_owned();
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes/python/src");
     let mypy_out = Command::new(&mypy)
+        .env("MYPYPATH", &runtime)
         .args([
             "--strict",
             "--no-incremental",
@@ -134,8 +139,6 @@ fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
             "E4,E7,E9,F,W,B,I,UP,N,SIM,C4,RUF",
             "--ignore",
             "UP007",
-            "--line-length",
-            "100",
         ])
         .arg(&package_root)
         .current_dir(&dir)
@@ -147,27 +150,18 @@ fn check_lints(name: &str, files: &[GeneratedFile], formatted: bool) {
         String::from_utf8_lossy(&ruff_out.stdout),
         String::from_utf8_lossy(&ruff_out.stderr)
     );
-    if formatted {
-        let format_out = Command::new(&ruff)
-            .args([
-                "format",
-                "--check",
-                "--diff",
-                "--no-cache",
-                "--line-length",
-                "100",
-            ])
-            .arg(&package_root)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            format_out.status.success(),
-            "ruff format would change {name}:\n{}{}",
-            String::from_utf8_lossy(&format_out.stdout),
-            String::from_utf8_lossy(&format_out.stderr)
-        );
-    }
+    let format_out = Command::new(&ruff)
+        .args(["format", "--check", "--diff", "--no-cache"])
+        .arg(&package_root)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        format_out.status.success(),
+        "ruff format would change {name}:\n{}{}",
+        String::from_utf8_lossy(&format_out.stdout),
+        String::from_utf8_lossy(&format_out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -176,7 +170,6 @@ fn calculator_passes_mypy_strict_ruff_and_ruff_format() {
     check_lints(
         "calculator",
         &zrpc_codegen::python::generate(&calculator()).unwrap(),
-        true,
     );
 }
 
@@ -193,7 +186,6 @@ fn keyword_heavy_schema_passes_mypy_strict_and_ruff() {
     check_lints(
         "edge-cases",
         &zrpc_codegen::python::generate(&schemas::edge_cases()).unwrap(),
-        false,
     );
 }
 
@@ -233,9 +225,13 @@ assert MAX_ITEMS == 100 and GREETING == 'hi "you"\n'
 assert callable(LambdaClient.raise_) and callable(LambdaClient.close_)
 print("round trip ok")
 "#;
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes/python/src");
     let output = Command::new(&python)
         .args(["-c", script])
-        .env("PYTHONPATH", &dir)
+        .env(
+            "PYTHONPATH",
+            std::env::join_paths([dir.clone(), runtime]).unwrap(),
+        )
         .output()
         .unwrap();
     assert!(

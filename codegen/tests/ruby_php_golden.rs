@@ -74,7 +74,18 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Runs a linter; missing tools skip outside CI and fail under CI=true.
 fn lint(program: &str, args: &[&str], dir: &Path) {
-    let output = match Command::new(program).args(args).current_dir(dir).output() {
+    // The generated code loads the runtime of runtimes/ (Ruby: `require 'zrpc'`, PHP: autoload.php).
+    let runtimes = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes");
+    let mut command = Command::new(program);
+    if program == "ruby" {
+        command.arg("-I").arg(runtimes.join("ruby/lib"));
+    }
+    let output = match command
+        .args(args)
+        .env("ZRPC_PHP_RUNTIME", runtimes.join("php"))
+        .current_dir(dir)
+        .output()
+    {
         Ok(output) => output,
         Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("CI=true and `{program}` cannot run: {e}")
@@ -178,7 +189,18 @@ fn php_golden_files_pass_php_l_and_phpcs() {
 
 /// Runs a script with the interpreter; skips outside CI when it is missing.
 fn run_script(program: &str, args: &[&str], dir: &Path) -> Option<String> {
-    let output = match Command::new(program).args(args).current_dir(dir).output() {
+    // The generated code loads the runtime of runtimes/ (Ruby: `require 'zrpc'`, PHP: autoload.php).
+    let runtimes = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtimes");
+    let mut command = Command::new(program);
+    if program == "ruby" {
+        command.arg("-I").arg(runtimes.join("ruby/lib"));
+    }
+    let output = match command
+        .args(args)
+        .env("ZRPC_PHP_RUNTIME", runtimes.join("php"))
+        .current_dir(dir)
+        .output()
+    {
         Ok(output) => output,
         Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("CI=true and `{program}` cannot run: {e}")
@@ -235,7 +257,8 @@ fn php_edge_cases_round_trip_through_msgpack() {
     );
     let script = r##"declare(strict_types=1);
 require 'autoload.php';
-use Lambda\{ClassType, Color, Choice, Constants, EmptyType, Failure, Runtime\Wire};
+use Lambda\{ClassType, Color, Choice, Constants, EmptyType, Failure};
+use Zrpc\Wire;
 $full = new ClassType(type: 't', owner: 7, anything: ['k' => [1]], self: "\xff", list: [['a' => null]],
     fields: [3 => Color::Red], choice: new Choice\NestedChoice([null]));
 $bare = new ClassType(type: 't', owner: 7, anything: null);

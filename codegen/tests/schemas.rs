@@ -2,6 +2,13 @@
 
 use zrpc_idl::model::*;
 
+fn namespaces(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(lang, path)| (lang.to_string(), path.to_string()))
+        .collect()
+}
+
 fn doc(text: &str) -> Option<String> {
     Some(text.to_owned())
 }
@@ -76,13 +83,13 @@ pub fn calculator() -> Schema {
     );
     divide.throws = vec!["DivisionByZero".to_owned()];
     Schema {
+        file_stem: None,
         doc: doc("A calculator, used by the README, the examples and the cross-language tests."),
-        namespaces: Namespaces {
-            python: Some("calculator".to_owned()),
-            ruby: Some("Calculator".to_owned()),
-            php: Some("Example\\Calculator".to_owned()),
-            rust: None,
-        },
+        namespaces: namespaces(&[
+            ("python", "calculator"),
+            ("ruby", "Calculator"),
+            ("php", "Example\\Calculator"),
+        ]),
         consts: vec![],
         types: vec![
             TypeDef::Struct(Struct {
@@ -168,11 +175,9 @@ pub fn edge_cases() -> Schema {
         args: vec![Value::String("use lambda".to_owned())],
     }];
     Schema {
+        file_stem: None,
         doc: None,
-        namespaces: Namespaces {
-            python: Some("acme.def".to_owned()),
-            ..Namespaces::default()
-        },
+        namespaces: namespaces(&[("python", "acme.def")]),
         consts: vec![
             Const {
                 name: "max_items".to_owned(),

@@ -2,25 +2,31 @@
 //! is attached to the declaration or member it sits on top of (leading) or at the end of whose
 //! line it sits (trailing), and the printer puts it back there.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::ast::{Decl, File, Name, Span, Statement};
-use crate::diagnostics::{FileId, Problem};
+use crate::syntax::{self, Rule};
 
 /// Comments by the key of what they belong to (see [`statement_key`], [`member_key`] and
 /// [`end_key`]); each comment is its verbatim text.
+///
+/// Printing takes the comments out: when two items share a key (a duplicate declaration, which
+/// `zrpc check` rejects but `zrpc fmt` still formats), the first one printed gets them all, so
+/// no comment is printed twice and formatting stays idempotent.
 #[derive(Debug, Default)]
 pub(crate) struct Comments {
-    leading: HashMap<String, Vec<String>>,
-    trailing: HashMap<String, Vec<String>>,
+    leading: RefCell<HashMap<String, Vec<String>>>,
+    trailing: RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl Comments {
     /// Comment lines before the item, each indented.
     pub(crate) fn leading(&self, key: &str, indent: &str) -> String {
         self.leading
-            .get(key)
+            .borrow_mut()
+            .remove(key)
             .into_iter()
             .flatten()
             .map(|comment| format!("{indent}{comment}\n"))
@@ -30,7 +36,8 @@ impl Comments {
     /// Text to append to the item's last line.
     pub(crate) fn trailing(&self, key: &str) -> String {
         self.trailing
-            .get(key)
+            .borrow_mut()
+            .remove(key)
             .into_iter()
             .flatten()
             .map(|comment| format!(" {comment}"))
@@ -60,61 +67,35 @@ pub(crate) fn end_key(owner: Option<&str>) -> String {
     }
 }
 
-/// Spans of `//` and `/* */` comments (not `///` docs), skipping string literals.
+/// Spans of `//` and `/* */` comments (not `///` docs), skipping string literals. Comments,
+/// strings and docs are matched with the parser's own rules, so both always agree on where a
+/// comment ends (nested block comments, `\r` line ends).
 pub(crate) fn find(source: &str) -> Vec<Range<usize>> {
     let bytes = source.as_bytes();
     let mut spans = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
+        let rule = match bytes[i] {
+            b'"' => Rule::string,
+            b'/' if source[i..].starts_with("///") && !source[i..].starts_with("////") => {
+                Rule::doc_line
+            }
+            b'/' => Rule::comment_token,
+            _ => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
+                continue;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-                let is_doc = bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/');
-                if !is_doc {
-                    spans.push(i..source[..end].trim_end().len());
-                }
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = block_comment_end(source, i);
-                spans.push(i..end);
-                i = end;
-            }
-            _ => i += 1,
+        };
+        let Some(len) = syntax::match_len(rule, &source[i..]) else {
+            i += 1;
+            continue;
+        };
+        if rule == Rule::comment_token {
+            spans.push(i..i + source[i..i + len].trim_end().len());
         }
+        i += len.max(1);
     }
     spans
-}
-
-/// End of the (nesting) block comment starting at `start`.
-fn block_comment_end(source: &str, start: usize) -> usize {
-    let bytes = source.as_bytes();
-    let mut depth = 0;
-    let mut i = start;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    source.len()
 }
 
 /// Something a comment can belong to.
@@ -130,16 +111,16 @@ struct Anchor {
     container: Option<String>,
 }
 
-/// Attaches every comment in `source`; a comment inside a declaration or member (between its
-/// name and its end) has no place to go, and is reported.
-pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments, Vec<Problem>> {
+/// Attaches every comment in `source`. A comment inside a declaration or member (between its
+/// name and its end, e.g. between two arguments) has no place in the canonical layout; it
+/// moves to the lines before that item, so nothing is dropped.
+pub(crate) fn attach(source: &str, ast: &File) -> Comments {
     let spans = find(source);
+    let mut comments = Comments::default();
     if spans.is_empty() {
-        return Ok(Comments::default());
+        return comments;
     }
     let anchors = anchors(source, ast, &spans);
-    let mut comments = Comments::default();
-    let mut problems = Vec::new();
     // The item whose line the previous comment trailed, and where that comment ended.
     let mut trailing_run: Option<(String, usize)> = None;
     for span in &spans {
@@ -151,7 +132,12 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
         };
         if let Some((key, end)) = trailing_run.take() {
             if same_line(end) {
-                comments.trailing.entry(key.clone()).or_default().push(text);
+                comments
+                    .trailing
+                    .get_mut()
+                    .entry(key.clone())
+                    .or_default()
+                    .push(text);
                 trailing_run = Some((key, span.end));
                 continue;
             }
@@ -163,6 +149,7 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
         if let Some(anchor) = trailed {
             comments
                 .trailing
+                .get_mut()
                 .entry(anchor.key.clone())
                 .or_default()
                 .push(text);
@@ -174,15 +161,12 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
             a.body_start < span.end && span.start < body_end
         });
         if let Some(anchor) = inside {
-            problems.push(
-                Problem::new(
-                    file,
-                    span.clone(),
-                    "the formatter cannot keep this comment here",
-                )
-                .label(format!("inside `{}`", display_key(&anchor.key)))
-                .help("move it to its own line before or after the declaration or member"),
-            );
+            comments
+                .leading
+                .get_mut()
+                .entry(anchor.key.clone())
+                .or_default()
+                .push(text);
             continue;
         }
         let container = anchors
@@ -198,17 +182,14 @@ pub(crate) fn attach(source: &str, ast: &File, file: FileId) -> Result<Comments,
             Some(anchor) => anchor.key.clone(),
             None => end_key(container_key.as_deref()),
         };
-        comments.leading.entry(key).or_default().push(text);
+        comments
+            .leading
+            .get_mut()
+            .entry(key)
+            .or_default()
+            .push(text);
     }
-    if problems.is_empty() {
-        Ok(comments)
-    } else {
-        Err(problems)
-    }
-}
-
-fn display_key(key: &str) -> &str {
-    key.split_once(':').map_or(key, |(_, rest)| rest)
+    comments
 }
 
 fn anchors(source: &str, ast: &File, comments: &[Range<usize>]) -> Vec<Anchor> {

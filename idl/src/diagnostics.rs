@@ -115,9 +115,11 @@ impl Diagnostics {
             .map(|problem| problem.0.message.as_str())
     }
 
-    /// Writes every error to stderr, in colour when stderr is a terminal.
+    /// Writes every error to stderr, in colour when stderr is a terminal and `NO_COLOR` is not
+    /// set (no-color.org).
     pub fn eprint(&self) {
-        let choice = if std::io::stderr().is_terminal() {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let choice = if std::io::stderr().is_terminal() && !no_color {
             termcolor::ColorChoice::Auto
         } else {
             termcolor::ColorChoice::Never

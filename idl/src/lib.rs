@@ -16,7 +16,6 @@
 mod ast;
 mod comments;
 mod diagnostics;
-pub mod model;
 mod printer;
 mod syntax;
 mod validate;
@@ -25,7 +24,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use diagnostics::Diagnostics;
-pub use validate::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
+/// The validated service model this crate produces (the `zrpc-model` crate).
+pub use zrpc_model as model;
+pub use zrpc_model::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
 
 use diagnostics::{FileId, Problem, SourceMap};
 use model::Schema;
@@ -75,9 +76,9 @@ pub fn print(schema: &Schema) -> String {
 /// Formats one file's source canonically, keeping its imports as written (they are not read).
 ///
 /// Plain `//` and `/* */` comments stay with the declaration or member they precede or end
-/// the line of. Fails on syntax errors, and on a comment inside a declaration or member (e.g.
-/// between two arguments), which has no place in the canonical layout: the formatter never
-/// drops text silently.
+/// the line of; a comment inside a declaration or member (e.g. between two arguments) moves to
+/// the lines before it. Nothing is dropped, and formatting formatted text changes nothing.
+/// Fails on syntax errors.
 pub fn format_str(source: &str, file_name: &str) -> Result<String, Diagnostics> {
     let mut sources = SourceMap::default();
     let file = sources.add(file_name.to_owned(), source.to_owned());
@@ -85,13 +86,7 @@ pub fn format_str(source: &str, file_name: &str) -> Result<String, Diagnostics> 
     let Some(ast) = ast else {
         return Err(Diagnostics::new(sources, problems));
     };
-    let comments = match comments::attach(source, &ast, file) {
-        Ok(comments) => comments,
-        Err(more) => {
-            problems.extend(more);
-            comments::Comments::default()
-        }
-    };
+    let comments = comments::attach(source, &ast);
     let input = Input {
         file,
         ast: &ast,

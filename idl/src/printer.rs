@@ -13,29 +13,37 @@ use crate::model::{
 const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
+/// Namespaces in canonical order: the four languages of docs/idl.md in their documented order,
+/// then any others alphabetically.
+fn namespace_order(schema: &Schema) -> Vec<(&str, &str)> {
+    const ORDER: &[&str] = &["python", "ruby", "php", "rust"];
+    let mut namespaces: Vec<(&str, &str)> = schema
+        .namespaces
+        .iter()
+        .map(|(lang, path)| (lang.as_str(), path.as_str()))
+        .collect();
+    namespaces.sort_by_key(|(lang, _)| {
+        let rank = ORDER.iter().position(|known| known == lang);
+        (rank.unwrap_or(ORDER.len()), *lang)
+    });
+    namespaces
+}
+
 /// The canonical text of a schema: file doc, namespaces, then `imports`, consts, types and
 /// services in model order, with `comments` put back in place.
 pub(crate) fn print_file(schema: &Schema, imports: &[String], comments: &Comments) -> String {
     let mut sections: Vec<String> = Vec::new();
-    let ns = &schema.namespaces;
-    let namespaces: String = [
-        ("python", &ns.python),
-        ("ruby", &ns.ruby),
-        ("php", &ns.php),
-        ("rust", &ns.rust),
-    ]
-    .into_iter()
-    .filter_map(|(lang, path)| {
-        let key = format!("namespace:{lang}");
-        path.as_ref().map(|p| {
+    let namespaces: String = namespace_order(schema)
+        .into_iter()
+        .map(|(lang, path)| {
+            let key = format!("namespace:{lang}");
             format!(
-                "{}namespace {lang} {p}{}\n",
+                "{}namespace {lang} {path}{}\n",
                 comments.leading(&key, ""),
                 comments.trailing(&key)
             )
         })
-    })
-    .collect();
+        .collect();
     if !namespaces.is_empty() {
         sections.push(namespaces.clone());
     }

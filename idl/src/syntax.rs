@@ -15,29 +15,168 @@ use crate::validate::did_you_mean;
 #[grammar = "grammar.pest"]
 struct IdlParser;
 
-/// Parses one file. A syntax error stops parsing (what follows would be noise) and gives no
-/// tree; problems found while building the tree (literals, separators) come with the tree, so
-/// validation can still report everything else.
+/// How many bytes at the start of `text` `rule` matches, if any.
+pub(crate) fn match_len(rule: Rule, text: &str) -> Option<usize> {
+    let mut pairs = IdlParser::parse(rule, text).ok()?;
+    pairs.next().map(|pair| pair.as_str().len())
+}
+
+/// Parses one file. After a syntax error the parser resumes at the next line that starts a
+/// top-level declaration (blanking out what came before, so positions stay those of the whole
+/// file), so every syntax error of the file is reported. A file with syntax errors gives no tree
+/// (half a tree would only produce follow-up noise for validation), but the declarations that
+/// did parse still get the checks made while building the tree (literals, separators).
 pub(crate) fn parse(source: &str, file: FileId) -> (Option<File>, Vec<Problem>) {
-    let mut pairs = match IdlParser::parse(Rule::file, source) {
-        Ok(pairs) => pairs,
-        Err(error) => return (None, vec![syntax_error(&error, source, file)]),
-    };
+    let mut problems = Vec::new();
+    let mut syntax_errors = 0;
+    let mut offset = 0;
+    loop {
+        let text = masked(source, offset..source.len());
+        let error = match IdlParser::parse(Rule::file, &text) {
+            Ok(pairs) => {
+                let (ast, more) = build(pairs, &text, file);
+                problems.extend(more);
+                return ((syntax_errors == 0).then_some(ast), problems);
+            }
+            Err(error) => error,
+        };
+        let position = match error.location {
+            pest::error::InputLocation::Pos(pos) => pos,
+            pest::error::InputLocation::Span((start, _)) => start,
+        };
+        problems.push(syntax_error(&error, source, position, file));
+        syntax_errors += 1;
+        // The declarations before the one that failed still get their tree-level checks.
+        let failed = declaration_lines(source, offset)
+            .take_while(|&start| start <= position)
+            .last()
+            .unwrap_or(offset);
+        if failed > offset {
+            let before = masked(source, offset..failed);
+            if let Ok(pairs) = IdlParser::parse(Rule::file, &before) {
+                problems.extend(build(pairs, &before, file).1);
+            }
+        }
+        let after_error = source[position..].find('\n').map(|n| position + n + 1);
+        let Some(next) = after_error.and_then(|from| declaration_lines(source, from).next()) else {
+            return (None, problems);
+        };
+        if syntax_errors == MAX_SYNTAX_ERRORS {
+            problems.push(
+                Problem::new(file, next..next, "too many syntax errors")
+                    .label("the rest of the file was not checked")
+                    .help("fix the errors above and check again"),
+            );
+            return (None, problems);
+        }
+        offset = next;
+    }
+}
+
+/// Builds the tree of a successful parse of `text`.
+fn build(mut pairs: Pairs<'_, Rule>, text: &str, file: FileId) -> (File, Vec<Problem>) {
     let mut builder = Builder {
         file,
-        source,
+        source: text,
         problems: Vec::new(),
         depth: 0,
     };
     let ast = builder.file(pairs.next().map(Pair::into_inner));
-    (Some(ast), builder.problems)
+    (ast, builder.problems)
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, source: &str, file: FileId) -> Problem {
-    let position = match error.location {
-        pest::error::InputLocation::Pos(pos) => pos,
-        pest::error::InputLocation::Span((start, _)) => start,
+/// `source` cut at `range.end`, with every byte before `range.start` but newlines turned into
+/// spaces: parsing it gives byte offsets, lines and columns of the whole file. Both ends are
+/// line starts, so the text stays valid UTF-8.
+fn masked(source: &str, range: std::ops::Range<usize>) -> String {
+    let mut text = String::with_capacity(range.end);
+    text.extend(
+        source.as_bytes()[..range.start]
+            .iter()
+            .map(|&b| if b == b'\n' { '\n' } else { ' ' }),
+    );
+    text.push_str(&source[range]);
+    text
+}
+
+/// Syntax errors reported per file before giving up on the rest (each restart re-parses the
+/// remainder, so this also bounds the work on pathological input).
+const MAX_SYNTAX_ERRORS: usize = 50;
+
+/// Where declarations start, from the line starting at `from` on: lines that begin (after
+/// indentation) with a declaration keyword followed by a name (or, for `import`, a string), or
+/// at column 0 with two words and a `{` (a misspelt keyword: `servce Shapes {`); each moved up
+/// over the `///` doc and `@annotation` lines right above it. Parsing resumes there after a
+/// syntax error.
+fn declaration_lines(source: &str, from: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut starts = vec![from];
+    starts.extend(
+        source[from..]
+            .match_indices('\n')
+            .map(|(n, _)| from + n + 1)
+            .filter(|&start| start < source.len()),
+    );
+    let lines: Vec<(usize, &str)> = starts
+        .iter()
+        .map(|&start| {
+            let end = source[start..]
+                .find('\n')
+                .map_or(source.len(), |n| start + n);
+            (start, &source[start..end])
+        })
+        .collect();
+    (0..lines.len()).filter_map(move |i| {
+        if !starts_declaration(lines[i].1) {
+            return None;
+        }
+        let mut first = i;
+        while first > 0 {
+            let above = lines[first - 1].1.trim_start();
+            if above.starts_with("///") || above.starts_with('@') {
+                first -= 1;
+            } else {
+                break;
+            }
+        }
+        Some(lines[first].0)
+    })
+}
+
+fn starts_declaration(line: &str) -> bool {
+    let text = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+    let word = |text: &str| -> usize {
+        if text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(text.len())
+        } else {
+            0
+        }
     };
+    let first = word(text);
+    if first == 0 {
+        return false;
+    }
+    let rest = &text[first..];
+    let after = rest.trim_start_matches([' ', '\t']);
+    if after.len() == rest.len() {
+        return false;
+    }
+    let keyword = &text[..first];
+    if KEYWORDS.contains(&keyword) {
+        return word(after) > 0 || (keyword == "import" && after.starts_with('"'));
+    }
+    let second = word(after);
+    line.len() == text.len() && second > 0 && after[second..].trim_start().starts_with('{')
+}
+
+/// The problem for a pest error found at `position` (in `source`; pest parsed a suffix of it
+/// that starts at a line start, so its line and column texts hold for the whole file).
+fn syntax_error(
+    error: &pest::error::Error<Rule>,
+    source: &str,
+    position: usize,
+    file: FileId,
+) -> Problem {
     let found = found_at(error.line(), error.line_col.clone());
     let rest_of_line = source[position..].split('\n').next().unwrap_or_default();
     let width = rest_of_line.chars().next().map_or(0, char::len_utf8);

@@ -2,22 +2,25 @@
 //! first: unknown or duplicate names, defaults that do not fit, bad map keys, recursion without
 //! a break, names the generators reserve.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ast::{self, Decl, Span, TypeExpr, TypeKind, ValueExpr, ValueKind};
 use crate::diagnostics::{FileId, Problem};
 use crate::model::{
-    Alias, Annotation, Arg, Const, Enum, EnumVariant, Field, Method, Namespaces, Returns, Schema,
-    Service, Struct, Type, TypeDef, Union, UnionVariant, Value,
+    Alias, Annotation, Arg, Const, Enum, EnumVariant, Field, Method, Returns, Schema, Service,
+    Struct, Type, TypeDef, Union, UnionVariant, Value,
 };
 use crate::printer::type_to_string;
+use zrpc_model::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
 
-/// Method names the generated clients use for their own members (see docs/idl.md).
-pub const RESERVED_METHOD_NAMES: &[&str] = &["builder", "close", "connect", "new"];
-/// Prefixes of the built-in methods every server answers (`_zerorpc_inspect`, `_zrpc_model`).
-pub const RESERVED_METHOD_PREFIXES: &[&str] = &["_zerorpc_", "_zrpc_"];
-/// Generated code names its own locals and helpers with this prefix; no IDL name may use it.
-pub const RESERVED_PREFIX: &str = "_zpc";
+/// The languages a `namespace` line may name: the separator of their namespace parts and an
+/// example. A new back end adds a row here; the model keys namespaces by these names.
+const NAMESPACE_LANGUAGES: &[(&str, &str, &str)] = &[
+    ("python", ".", "acme.calc"),
+    ("ruby", "::", "Acme::Calc"),
+    ("php", "\\", "Acme\\Calc"),
+    ("rust", "::", "acme::calc"),
+];
 
 /// Names that are part of the type syntax and cannot be declared.
 const TYPE_KEYWORDS: &[&str] = &["list", "map", "stream"];
@@ -355,26 +358,31 @@ impl<'a> Validator<'a> {
         file: FileId,
         lang: &ast::Name,
         path: &ast::Name,
-        namespaces: &mut Namespaces,
+        namespaces: &mut BTreeMap<String, String>,
     ) {
-        let (slot, separator, example) = match lang.text.as_str() {
-            "python" => (&mut namespaces.python, ".", "acme.calc"),
-            "ruby" => (&mut namespaces.ruby, "::", "Acme::Calc"),
-            "php" => (&mut namespaces.php, "\\", "Acme\\Calc"),
-            "rust" => (&mut namespaces.rust, "::", "acme::calc"),
-            other => {
-                let problem = Problem::new(
-                    file,
-                    lang.span.clone(),
-                    format!("unknown namespace language `{other}`"),
-                )
-                .label("not a target language")
-                .help("namespaces are set for `python`, `ruby`, `php` and `rust`");
-                self.structural(problem);
-                return;
-            }
+        let known = NAMESPACE_LANGUAGES
+            .iter()
+            .find(|(known, ..)| *known == lang.text);
+        let Some(&(_, separator, example)) = known else {
+            let mut languages: Vec<String> = NAMESPACE_LANGUAGES
+                .iter()
+                .map(|(known, ..)| format!("`{known}`"))
+                .collect();
+            let last = languages.pop().unwrap_or_default();
+            let problem = Problem::new(
+                file,
+                lang.span.clone(),
+                format!("unknown namespace language `{}`", lang.text),
+            )
+            .label("not a target language")
+            .help(format!(
+                "namespaces are set for {} and {last}",
+                languages.join(", ")
+            ));
+            self.structural(problem);
+            return;
         };
-        if slot.is_some() {
+        if namespaces.contains_key(&lang.text) {
             self.semantic(
                 Problem::new(
                     file,
@@ -386,7 +394,7 @@ impl<'a> Validator<'a> {
             );
             return;
         }
-        *slot = Some(path.text.clone());
+        namespaces.insert(lang.text.clone(), path.text.clone());
         let others = ["::", ".", "\\"].into_iter().filter(|s| *s != separator);
         let mut problem = None;
         for other in others {
@@ -726,6 +734,18 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Optional directly or through aliases (`type Note = string?`).
+    fn is_optional(&self, ty: &Type) -> bool {
+        matches!(
+            self.resolve_alias(ty),
+            Some(ResolvedType::Model(Type::Optional(_)))
+                | Some(ResolvedType::Ast(TypeExpr {
+                    kind: TypeKind::Optional(_),
+                    ..
+                }))
+        )
+    }
+
     /// Follows aliases by name; `None` for unknown names and alias cycles.
     fn resolve_alias<'t>(&self, ty: &'t Type) -> Option<ResolvedType<'t, 'a>> {
         let mut current = ResolvedType::Model(ty);
@@ -923,7 +943,7 @@ impl<'a> Validator<'a> {
                     }
                     let missing = fields.iter().find(|f| {
                         f.default.is_none()
-                            && !matches!(f.ty.kind, TypeKind::Optional(_))
+                            && !self.is_optional(&syntactic_type(&f.ty))
                             && !entries.iter().any(|(k, _)| matches!(&k.kind, ValueKind::Ident(n) | ValueKind::String(n) if *n == f.name.text))
                     });
                     missing.and_then(|f| here(format!("missing required field `{}`", f.name.text)))

@@ -16,13 +16,10 @@ fn calculator_file_doc_and_namespaces() {
         schema.doc.as_deref(),
         Some("A calculator, used by the README, the examples and the cross-language tests.")
     );
-    assert_eq!(schema.namespaces.python.as_deref(), Some("calculator"));
-    assert_eq!(schema.namespaces.ruby.as_deref(), Some("Calculator"));
-    assert_eq!(
-        schema.namespaces.php.as_deref(),
-        Some("Example\\Calculator")
-    );
-    assert_eq!(schema.namespaces.rust, None);
+    assert_eq!(schema.namespace("python"), Some("calculator"));
+    assert_eq!(schema.namespace("ruby"), Some("Calculator"));
+    assert_eq!(schema.namespace("php"), Some("Example\\Calculator"));
+    assert_eq!(schema.namespace("rust"), None);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use zrpc_idl::model::{
-    Alias, Annotation, Arg, Const, Enum, EnumVariant, Field, Method, Namespaces, Returns, Schema,
-    Service, Struct, Type, TypeDef, Union, UnionVariant, Value,
+    Alias, Annotation, Arg, Const, Enum, EnumVariant, Field, Method, Returns, Schema, Service,
+    Struct, Type, TypeDef, Union, UnionVariant, Value,
 };
 
 /// Fragments that steer random text into the grammar's corners.
@@ -545,11 +545,13 @@ fn build(recipe: &Recipe) -> Schema {
         })
         .collect();
     Schema {
+        file_stem: None,
         doc: recipe.doc.clone(),
-        namespaces: Namespaces {
-            python: recipe.python.clone(),
-            ..Namespaces::default()
-        },
+        namespaces: recipe
+            .python
+            .iter()
+            .map(|path| ("python".to_owned(), path.clone()))
+            .collect(),
         consts,
         types,
         services,

@@ -1,5 +1,5 @@
-//! The client: a DEALER owned by an actor on the client I/O thread, which reconnects by itself,
-//! heartbeats open channels and routes replies to waiting calls.
+//! The client: a DEALER owned by an actor, which follows the connection (the engine reconnects
+//! by itself), heartbeats each open channel and routes replies to waiting calls.
 
 use std::collections::{HashMap, VecDeque};
 use std::marker::PhantomData;
@@ -13,27 +13,33 @@ use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, warn};
-use zeromq::{
-    DealerRecvHalf, DealerSendHalf, DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv,
-    SocketSend, ZmqError, ZmqMessage,
-};
 
-use crate::codec::{array_spans, Event, EventWriter};
+use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
-use crate::transport::{client_io, dealer_message, normalize_endpoint};
+use crate::liveness::PeerBeats;
+use crate::log_limit::{suppressed_note, LogLimit};
+use crate::transport::curve::{decode_key, ClientCurve, KeyPair};
+use crate::transport::{
+    client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Options,
+};
 
 /// Tunables of a client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    /// How long a call waits for its first reply (later stream items have no timeout).
+    /// How long a call waits for its first reply, and [`Client::call`] for each later event
+    /// of a stream it collects ([`Client::stream`] items have no timeout). With nothing
+    /// connected by then, the call fails with [`Error::Unreachable`].
     pub timeout: Duration,
-    /// Interval of `_zpc_hb` on open channels; a server silent for more than two is lost.
+    /// Interval of `_zpc_hb` on each open channel, the first one interval after it opens; a
+    /// server is lost after twice the larger of this and its observed interval.
     pub heartbeat: Duration,
     /// Calls that may wait for the connection; more fail at once with [`Error::QueueFull`].
     pub max_queued: usize,
+    /// Largest reply accepted, checked from frame headers before it is read (a larger one
+    /// closes the connection); also the most a collected stream may add up to. 16 MiB.
+    pub max_reply_size: usize,
 }
 
 impl Default for ClientConfig {
@@ -42,6 +48,7 @@ impl Default for ClientConfig {
             timeout: Duration::from_secs(30),
             heartbeat: Duration::from_secs(5),
             max_queued: 1000,
+            max_reply_size: 16 * 1024 * 1024,
         }
     }
 }
@@ -50,6 +57,7 @@ impl Default for ClientConfig {
 pub struct ClientBuilder {
     endpoint: String,
     config: ClientConfig,
+    curve: Option<ClientCurve>,
 }
 
 impl ClientBuilder {
@@ -68,6 +76,21 @@ impl ClientBuilder {
         self
     }
 
+    /// See [`ClientConfig::max_reply_size`].
+    pub fn max_reply_size(mut self, bytes: usize) -> Self {
+        self.config.max_reply_size = bytes;
+        self
+    }
+
+    /// Talks CURVE to a server whose public key is `server_key` (40 Z85 characters), as
+    /// `keys` (see [`KeyPair::generate`], [`KeyPair::load`]).
+    pub fn curve(mut self, server_key: &str, keys: KeyPair) -> Result<Self, Error> {
+        let server_key =
+            decode_key(server_key).map_err(|e| Error::Curve(format!("server key: {e}")))?;
+        self.curve = Some(ClientCurve { server_key, keys });
+        Ok(self)
+    }
+
     /// Returns at once; the connection is made (and remade) in the background.
     pub async fn connect(self) -> Result<Client, Error> {
         let endpoint = normalize_endpoint(&self.endpoint)?;
@@ -76,22 +99,50 @@ impl ClientBuilder {
                 "heartbeat interval must be positive".into(),
             ));
         }
+        let options = Options {
+            max_message_size: self.config.max_reply_size,
+            send_hwm: self.config.max_queued.max(1),
+            security: match &self.curve {
+                Some(curve) => curve.security(),
+                None => zrpc_zmtp::Security::Null,
+            },
+            ..Options::default()
+        };
         let config = Arc::new(self.config);
         let (commands, commands_rx) = mpsc::unbounded_channel();
+        let (link_tx, link) = oneshot::channel();
         let actor = Actor {
-            endpoint,
+            endpoint: endpoint.clone(),
             config: config.clone(),
             channels: HashMap::new(),
             pending: VecDeque::new(),
-            broken: None,
+            link: Link::default(),
+            bad_input: LogLimit::default(),
         };
         // The actor (and so the socket I/O) runs on the caller's runtime: no thread hop per
         // call. Outside any runtime, a shared I/O thread hosts it.
-        match Handle::try_current() {
-            Ok(runtime) => runtime.spawn(actor.run(commands_rx)),
-            Err(_) => client_io()?.spawn(actor.run(commands_rx)),
+        let run = async move {
+            match Dealer::connect(&endpoint, options) {
+                Ok(dealer) => {
+                    let _ = link_tx.send(Ok(dealer.link()));
+                    actor.run(dealer, commands_rx).await;
+                }
+                Err(e) => {
+                    let _ = link_tx.send(Err(Error::Transport(e.to_string())));
+                }
+            }
         };
-        Ok(Client { commands, config })
+        match Handle::try_current() {
+            Ok(runtime) => runtime.spawn(run),
+            Err(_) => client_io()?.spawn(run),
+        };
+        let link = link.await.map_err(|_| Error::Closed)??;
+        Ok(Client {
+            commands,
+            config,
+            link,
+            endpoint: self.endpoint,
+        })
     }
 }
 
@@ -101,6 +152,8 @@ impl ClientBuilder {
 pub struct Client {
     commands: mpsc::UnboundedSender<Command>,
     config: Arc<ClientConfig>,
+    link: watch::Receiver<Link>,
+    endpoint: String,
 }
 
 impl std::fmt::Debug for Client {
@@ -116,12 +169,18 @@ impl Client {
         ClientBuilder {
             endpoint: endpoint.into(),
             config: ClientConfig::default(),
+            curve: None,
         }
     }
 
     /// Connects with the default configuration (30 s timeout, 5 s heartbeat).
     pub async fn connect(endpoint: &str) -> Result<Client, Error> {
         Client::builder(endpoint).connect().await
+    }
+
+    /// Closes the connection (for every clone); later calls fail with [`Error::Closed`].
+    pub fn close(&self) {
+        let _ = self.commands.send(Command::Close);
     }
 
     /// Calls `method` with untyped args. A streaming method's items are collected into an array.
@@ -150,10 +209,21 @@ impl Client {
             "ERR" => Err(Error::Remote(remote_error(&first))),
             "STREAM" | "STREAM_DONE" => {
                 let mut items = Vec::new();
+                let mut size = 0usize;
                 let mut event = first;
                 loop {
                     match event.name() {
-                        "STREAM" => items.push(event.args_bytes()),
+                        "STREAM" => {
+                            let item = event.args_bytes();
+                            size += item.len();
+                            if size > self.config.max_reply_size {
+                                return Err(Error::Protocol(format!(
+                                    "the stream answering {method} exceeds the reply limit of {} bytes",
+                                    self.config.max_reply_size
+                                )));
+                            }
+                            items.push(item);
+                        }
                         "STREAM_DONE" => break,
                         "ERR" => return Err(Error::Remote(remote_error(&event))),
                         other => {
@@ -162,6 +232,9 @@ impl Client {
                             )))
                         }
                     }
+                    // Each event of a collected stream gets the call's timeout, so a server
+                    // that answers with one item and then only heartbeats cannot hang it.
+                    call.every_event_timed = true;
                     event = call.next_event().await?;
                 }
                 let mut array = Vec::new();
@@ -226,7 +299,10 @@ impl Client {
         request.extend_from_slice(args);
         let (ack, acked) = oneshot::channel();
         self.commands
-            .send(Command::Oneway { request, ack })
+            .send(Command::Oneway {
+                request: dealer_message(request),
+                ack,
+            })
             .map_err(|_| Error::Closed)?;
         acked.await.map_err(|_| Error::Closed)?
     }
@@ -237,19 +313,25 @@ impl Client {
         request.extend_from_slice(args);
         // futures' channel allocates per message, tokio's a 32-slot block per channel.
         let (events_tx, events) = futures::channel::mpsc::unbounded();
+        let link = self.link.borrow().clone();
         self.commands
             .send(Command::Open {
                 id,
-                request,
+                request: dealer_message(request),
                 events: events_tx,
             })
             .map_err(|_| Error::Closed)?;
         Ok(OpenCall {
+            link: self.link.clone(),
+            down_at_open: (!link.up).then_some(link.generation),
+            endpoint: self.endpoint.clone(),
             commands: self.commands.clone(),
             id,
             events,
             open: true,
             first: true,
+            first_seen: false,
+            every_event_timed: false,
             reserved: 1,
             timeout: self.config.timeout,
             method: method.to_owned(),
@@ -321,12 +403,20 @@ fn remote_error(event: &Event) -> RemoteError {
 
 /// The caller's end of one open channel.
 struct OpenCall {
+    link: watch::Receiver<Link>,
+    /// The connection generation when the call was made while nothing was connected.
+    down_at_open: Option<u64>,
+    endpoint: String,
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
     events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
+    /// An event has arrived.
+    first_seen: bool,
+    /// Every event (not only the first) must come within the timeout.
+    every_event_timed: bool,
     /// Credit granted to the server and not used yet (the request itself grants one).
     reserved: usize,
     timeout: Duration,
@@ -337,11 +427,42 @@ struct OpenCall {
 const WINDOW: usize = 100;
 
 impl OpenCall {
+    /// Unreachable when nothing got connected since the call was made, else a timeout.
+    fn timed_out(&self) -> Error {
+        let link = self.link.borrow();
+        match self.down_at_open {
+            Some(generation) if !link.up && link.generation == generation => Error::Unreachable {
+                endpoint: self.endpoint.clone(),
+                reason: match &link.failure {
+                    Some(failure) => failure.to_string(),
+                    None => format!("nothing connected within {:?}", self.timeout),
+                },
+            },
+            _ => Error::Timeout {
+                method: self.method.clone(),
+                after: self.timeout,
+            },
+        }
+    }
+
     async fn next_event(&mut self) -> Result<Event, Error> {
-        let incoming = if self.first {
-            self.first = false;
+        if !self.first && self.open && self.reserved < WINDOW / 2 {
+            let grant = WINDOW - self.reserved;
+            self.reserved = WINDOW;
+            let mut more = Vec::with_capacity(96);
+            EventWriter::begin(&mut more, Some(&response_to(&self.id)), None, "_zpc_more");
+            let _ = rmp::encode::write_array_len(&mut more, 1);
+            let _ = rmp::encode::write_uint(&mut more, grant as u64);
+            let _ = self.commands.send(Command::Credit {
+                event: dealer_message(more),
+            });
+        }
+        let timed = self.first || self.every_event_timed;
+        self.first = false;
+        let incoming = if timed {
             match tokio::time::timeout(self.timeout, self.events.next()).await {
                 Ok(incoming) => incoming,
+                Err(_) if !self.first_seen => return Err(self.timed_out()),
                 Err(_) => {
                     return Err(Error::Timeout {
                         method: self.method.clone(),
@@ -350,17 +471,9 @@ impl OpenCall {
                 }
             }
         } else {
-            if self.open && self.reserved < WINDOW / 2 {
-                let grant = WINDOW - self.reserved;
-                self.reserved = WINDOW;
-                let mut more = Vec::with_capacity(96);
-                EventWriter::begin(&mut more, Some(&response_to(&self.id)), None, "_zpc_more");
-                let _ = rmp::encode::write_array_len(&mut more, 1);
-                let _ = rmp::encode::write_uint(&mut more, grant as u64);
-                let _ = self.commands.send(Command::Credit { event: more });
-            }
             self.events.next().await
         };
+        self.first_seen = true;
         match incoming {
             Some(Incoming::Event(event)) => {
                 self.reserved = self.reserved.saturating_sub(1);
@@ -446,19 +559,20 @@ fn response_to(id: &[u8; 32]) -> [u8; 34] {
 enum Command {
     Open {
         id: [u8; 32],
-        request: Vec<u8>,
+        request: Vec<Bytes>,
         events: futures::channel::mpsc::UnboundedSender<Incoming>,
     },
     Oneway {
-        request: Vec<u8>,
+        request: Vec<Bytes>,
         ack: oneshot::Sender<Result<(), Error>>,
     },
     Credit {
-        event: Vec<u8>,
+        event: Vec<Bytes>,
     },
     Forget {
         id: [u8; 32],
     },
+    Close,
 }
 
 enum Incoming {
@@ -468,25 +582,15 @@ enum Incoming {
 
 struct ClientChannel {
     events: futures::channel::mpsc::UnboundedSender<Incoming>,
-    last_heartbeat: Option<Instant>,
+    beats: PeerBeats,
+    next_beat: Instant,
     /// Sent on the current connection (otherwise still queued).
     sent: bool,
 }
 
 struct Queued {
     channel: Option<[u8; 32]>,
-    message: ZmqMessage,
-}
-
-type Connected = (DealerSocket, futures::channel::mpsc::Receiver<SocketEvent>);
-type Received = Pin<Box<dyn Stream<Item = Result<ZmqMessage, ZmqError>> + Send>>;
-
-/// The receive half as a stream, so the pending receive survives `select!` iterations.
-fn incoming_stream(recv: DealerRecvHalf) -> Received {
-    Box::pin(futures::stream::unfold(recv, |mut recv| async move {
-        let message = recv.recv().await;
-        Some((message, recv))
-    }))
+    message: Vec<Bytes>,
 }
 
 struct Actor {
@@ -494,80 +598,100 @@ struct Actor {
     config: Arc<ClientConfig>,
     channels: HashMap<[u8; 32], ClientChannel>,
     pending: VecDeque<Queued>,
-    /// Set when a send fails: the connection is then replaced.
-    broken: Option<String>,
+    /// The connection as last seen.
+    link: Link,
+    bad_input: LogLimit,
 }
 
 impl Actor {
-    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let mut socket: Option<DealerSendHalf> = None;
-        let mut incoming: Option<Received> = None;
-        let mut monitor: Option<futures::channel::mpsc::Receiver<SocketEvent>> = None;
-        let mut connecting: Option<JoinHandle<Connected>> =
-            Some(tokio::spawn(connect(self.endpoint.clone())));
-        let heartbeat = self.config.heartbeat;
-        let mut ticker =
-            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+    async fn run(mut self, mut dealer: Dealer, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let sender = dealer.sender();
+        let mut link = dealer.link();
+        // Channels are scanned on a tick of a tenth of the interval (at most 100 ms): each
+        // keeps its own schedule within one tick, at no cost per call.
+        let tick = (self.config.heartbeat / 10)
+            .clamp(Duration::from_millis(1), Duration::from_millis(100));
+        let mut ticker = tokio::time::interval(tick);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 command = commands.recv() => match command {
-                    Some(command) => self.on_command(command, &mut socket).await,
+                    Some(Command::Close) | None => break,
+                    Some(command) => self.on_command(command, &sender).await,
+                },
+                message = dealer.recv_message() => match message {
+                    Some(message) if message.oversized.is_some() => self.on_oversized(message),
+                    Some(message) => self.on_message(message.frames),
                     None => break,
                 },
-                message = next_message(&mut incoming) => match message {
-                    Some(Ok(message)) => self.on_message(message),
-                    Some(Err(e)) => self.broken = Some(format!("receive failed: {e}")),
-                    None => self.broken = Some("the receive stream ended".into()),
-                },
-                event = next_socket_event(&mut monitor) => {
-                    if matches!(event, Some(SocketEvent::Disconnected(_)) | None) {
-                        self.broken = Some("the server closed the connection".into());
+                changed = link.changed() => {
+                    if changed.is_err() {
+                        break;
                     }
+                    let now = link.borrow_and_update().clone();
+                    self.on_link(now, &sender).await;
                 },
-                joined = join(&mut connecting), if connecting.is_some() => {
-                    connecting = None;
-                    match joined {
-                        Ok((connected, events)) => {
-                            let (send, recv) = connected.split();
-                            socket = Some(send);
-                            incoming = Some(incoming_stream(recv));
-                            monitor = Some(events);
-                            self.flush(&mut socket).await;
-                        }
-                        Err(e) => self.broken = Some(format!("connect task failed: {e}")),
-                    }
-                },
-                _ = ticker.tick() => self.on_tick(&mut socket).await,
-            }
-            if let Some(reason) = self.broken.take() {
-                debug!(
-                    "zrpc client: connection to {} lost ({reason}), reconnecting",
-                    self.endpoint
-                );
-                socket = None;
-                incoming = None;
-                monitor = None;
-                self.fail_sent(&reason);
-                if connecting.is_none() {
-                    connecting = Some(tokio::spawn(connect(self.endpoint.clone())));
-                }
+                _ = ticker.tick() => self.on_beats(&sender).await,
             }
         }
-        if let Some(task) = connecting {
-            task.abort();
+        for (_, channel) in self.channels.drain() {
+            let _ = channel
+                .events
+                .unbounded_send(Incoming::Failed(Error::Closed));
         }
     }
 
-    async fn on_command(&mut self, command: Command, socket: &mut Option<DealerSendHalf>) {
+    fn connected(&self) -> bool {
+        self.link.up
+    }
+
+    async fn on_link(&mut self, link: Link, sender: &DealerSender) {
+        let was = std::mem::replace(&mut self.link, link);
+        if self.link.up && self.link.generation != was.generation {
+            if was.up {
+                self.fail_sent("the connection to the server was lost");
+            }
+            self.flush(sender).await;
+            return;
+        }
+        if !self.link.up && was.up {
+            let reason = match &self.link.failure {
+                Some(failure) => failure.to_string(),
+                None => "the connection to the server was lost".to_owned(),
+            };
+            debug!("zrpc client: {} ({reason}), reconnecting", self.endpoint);
+            self.fail_sent(&reason);
+        }
+        // A server that refuses us (CURVE key not allowed, wrong server key, no CURVE) will
+        // not change its mind by itself: the calls waiting for it fail now.
+        if let Some(failure @ (Failure::Refused(_) | Failure::Handshake(_))) = &self.link.failure {
+            if !self.link.up {
+                let reason = failure.to_string();
+                let endpoint = self.endpoint.clone();
+                for queued in self.pending.drain(..) {
+                    if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
+                        let _ =
+                            channel
+                                .events
+                                .unbounded_send(Incoming::Failed(Error::Unreachable {
+                                    endpoint: endpoint.clone(),
+                                    reason: reason.clone(),
+                                }));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn on_command(&mut self, command: Command, sender: &DealerSender) {
         match command {
             Command::Open {
                 id,
                 request,
                 events,
             } => {
-                let connected = socket.is_some() && self.pending.is_empty();
+                let connected = self.connected() && self.pending.is_empty();
                 if !connected && self.pending.len() >= self.config.max_queued {
                     let _ = events
                         .unbounded_send(Incoming::Failed(Error::QueueFull(self.pending.len())));
@@ -577,16 +701,17 @@ impl Actor {
                     id,
                     ClientChannel {
                         events,
-                        last_heartbeat: None,
-                        sent: connected,
+                        beats: PeerBeats::new(Instant::now()),
+                        next_beat: Instant::now() + self.config.heartbeat,
+                        sent: false,
                     },
                 );
                 let queued = Queued {
                     channel: Some(id),
-                    message: dealer_message(request),
+                    message: request,
                 };
                 if connected {
-                    self.send(socket, queued).await;
+                    self.send(sender, queued).await;
                 } else {
                     self.pending.push_back(queued);
                 }
@@ -594,10 +719,10 @@ impl Actor {
             Command::Oneway { request, ack } => {
                 let queued = Queued {
                     channel: None,
-                    message: dealer_message(request),
+                    message: request,
                 };
-                if socket.is_some() && self.pending.is_empty() {
-                    self.send(socket, queued).await;
+                if self.connected() && self.pending.is_empty() {
+                    self.send(sender, queued).await;
                     let _ = ack.send(Ok(()));
                 } else if self.pending.len() >= self.config.max_queued {
                     let _ = ack.send(Err(Error::QueueFull(self.pending.len())));
@@ -607,67 +732,41 @@ impl Actor {
                 }
             }
             Command::Credit { event } => {
-                if socket.is_some() {
-                    let queued = Queued {
-                        channel: None,
-                        message: dealer_message(event),
-                    };
-                    self.send(socket, queued).await;
+                if self.connected() {
+                    let _ = sender.send(event).await;
                 }
             }
             Command::Forget { id } => {
                 self.channels.remove(&id);
                 self.pending.retain(|q| q.channel != Some(id));
             }
+            Command::Close => {}
         }
     }
 
-    /// Sends on the current connection; on failure the message goes back to the queue (when
-    /// the socket hands it back) and the connection is replaced.
-    async fn send(&mut self, socket: &mut Option<DealerSendHalf>, queued: Queued) {
-        let Some(s) = socket.as_mut() else {
-            self.pending.push_front(queued);
-            return;
-        };
-        match s.send(queued.message).await {
-            Ok(()) => {}
-            Err(ZmqError::ReturnToSender { message, reason }) => {
-                self.unsend(queued.channel);
-                self.pending.push_front(Queued {
-                    channel: queued.channel,
-                    message,
-                });
-                self.broken = Some(reason.to_owned());
-            }
-            Err(e) => {
-                if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                    let _ = channel
-                        .events
-                        .unbounded_send(Incoming::Failed(Error::Transport(format!(
-                            "send failed: {e}"
-                        ))));
-                }
-                self.broken = Some(format!("send failed: {e}"));
-            }
-        }
-    }
-
-    fn unsend(&mut self, channel: Option<[u8; 32]>) {
-        if let Some(channel) = channel.and_then(|id| self.channels.get_mut(&id)) {
-            channel.sent = false;
-        }
-    }
-
-    async fn flush(&mut self, socket: &mut Option<DealerSendHalf>) {
-        while self.broken.is_none() {
-            let Some(queued) = self.pending.pop_front() else {
-                break;
-            };
-            if let Some(channel) = queued.channel.and_then(|id| self.channels.get_mut(&id)) {
+    /// Hands a message to the socket (waiting while its queue is full) and starts the
+    /// channel's heartbeats.
+    async fn send(&mut self, sender: &DealerSender, queued: Queued) {
+        if let Some(id) = queued.channel {
+            if let Some(channel) = self.channels.get_mut(&id) {
+                let now = Instant::now();
                 channel.sent = true;
-                channel.last_heartbeat = None;
+                channel.beats = PeerBeats::new(now);
+                channel.next_beat = now + self.config.heartbeat;
             }
-            self.send(socket, queued).await;
+        }
+        if sender.send(queued.message).await.is_err() {
+            if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
+                let _ = channel
+                    .events
+                    .unbounded_send(Incoming::Failed(Error::Closed));
+            }
+        }
+    }
+
+    async fn flush(&mut self, sender: &DealerSender) {
+        while let Some(queued) = self.pending.pop_front() {
+            self.send(sender, queued).await;
         }
     }
 
@@ -683,14 +782,49 @@ impl Actor {
         });
     }
 
-    fn on_message(&mut self, message: ZmqMessage) {
-        let Some(payload) = message.into_vec().pop() else {
+    /// A reply over the client's limit: its first bytes name the call, which fails.
+    fn on_oversized(&mut self, message: zrpc_zmtp::Received) {
+        let size = message.oversized.unwrap_or_default();
+        let call = message
+            .frames
+            .last()
+            .and_then(|prefix| header_field_in_prefix(prefix, "response_to"))
+            .and_then(|raw| match raw.as_slice() {
+                [0xc4, 32, rest @ ..] => <[u8; 32]>::try_from(rest).ok(),
+                _ => None,
+            });
+        let error = Error::Protocol(format!(
+            "a reply of {size} bytes exceeds the client limit of {} bytes",
+            self.config.max_reply_size
+        ));
+        match call.and_then(|id| self.channels.remove(&id)) {
+            Some(channel) => {
+                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+            }
+            None => {
+                if let Some(suppressed) = self.bad_input.allow() {
+                    warn!(
+                        "zrpc client: dropped {error}{}",
+                        suppressed_note(suppressed)
+                    );
+                }
+            }
+        }
+    }
+
+    fn on_message(&mut self, mut message: Vec<Bytes>) {
+        let Some(payload) = message.pop() else {
             return;
         };
         let event = match Event::decode(payload) {
             Ok(event) => event,
             Err(e) => {
-                warn!("zrpc client: dropping an undecodable event: {e}");
+                if let Some(suppressed) = self.bad_input.allow() {
+                    warn!(
+                        "zrpc client: dropping an undecodable event: {e}{}",
+                        suppressed_note(suppressed)
+                    );
+                }
                 return;
             }
         };
@@ -712,7 +846,7 @@ impl Actor {
             return;
         };
         match event.name() {
-            "_zpc_hb" => channel.last_heartbeat = Some(Instant::now()),
+            "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
                 if channel
@@ -731,28 +865,25 @@ impl Actor {
         }
     }
 
-    async fn on_tick(&mut self, socket: &mut Option<DealerSendHalf>) {
-        if socket.is_none() {
+    /// Heartbeats (and liveness checks) of the channels that are due.
+    async fn on_beats(&mut self, sender: &DealerSender) {
+        if !self.link.up {
             return;
         }
         let now = Instant::now();
-        let lost_after = 2 * self.config.heartbeat;
+        let own = self.config.heartbeat;
         let mut beats = Vec::new();
         self.channels.retain(|id, channel| {
-            if !channel.sent {
+            if !channel.sent || channel.next_beat > now {
                 return true;
             }
-            match channel.last_heartbeat {
-                None => channel.last_heartbeat = Some(now),
-                Some(last) if now.duration_since(last) > lost_after => {
-                    let error = Error::LostRemote(format!(
-                        "no heartbeat from the server for {lost_after:?}"
-                    ));
-                    let _ = channel.events.unbounded_send(Incoming::Failed(error));
-                    return false;
-                }
-                Some(_) => {}
+            if let Some(silent) = channel.beats.lost(now, own) {
+                let error =
+                    Error::LostRemote(format!("no heartbeat from the server for {silent:?}"));
+                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+                return false;
             }
+            channel.next_beat = (channel.next_beat + own).max(now);
             beats.push(EventWriter::event(
                 Some(&response_to(id)),
                 "_zpc_hb",
@@ -761,56 +892,7 @@ impl Actor {
             true
         });
         for beat in beats {
-            self.send(
-                socket,
-                Queued {
-                    channel: None,
-                    message: dealer_message(beat),
-                },
-            )
-            .await;
+            let _ = sender.send(dealer_message(beat)).await;
         }
-    }
-}
-
-async fn next_message(incoming: &mut Option<Received>) -> Option<Result<ZmqMessage, ZmqError>> {
-    match incoming {
-        Some(incoming) => incoming.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn next_socket_event(
-    monitor: &mut Option<futures::channel::mpsc::Receiver<SocketEvent>>,
-) -> Option<SocketEvent> {
-    match monitor {
-        Some(monitor) => monitor.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn join(
-    task: &mut Option<JoinHandle<Connected>>,
-) -> Result<Connected, tokio::task::JoinError> {
-    match task {
-        Some(task) => task.await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Connects a fresh DEALER, retrying with backoff until the server is reachable.
-async fn connect(endpoint: String) -> Connected {
-    let mut delay = Duration::from_millis(20);
-    loop {
-        let mut options = SocketOptions::default();
-        options.connect_timeout(Duration::from_secs(1));
-        let mut socket = DealerSocket::with_options(options);
-        let events = socket.monitor();
-        match socket.connect(&endpoint).await {
-            Ok(()) => return (socket, events),
-            Err(e) => debug!("zrpc client: connect to {endpoint} failed: {e}"),
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(1));
     }
 }

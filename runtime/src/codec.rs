@@ -342,6 +342,25 @@ impl EventWriter {
     }
 }
 
+/// A header field (as raw msgpack) read from the first bytes of an event that was cut short:
+/// the transport keeps only the front of an oversized message, and the header comes first.
+pub(crate) fn header_field_in_prefix(prefix: &[u8], key: &str) -> Option<Vec<u8>> {
+    let mut cursor = prefix;
+    if rmp::decode::read_array_len(&mut cursor).ok()? < 3 {
+        return None;
+    }
+    let header = rmpv::decode::read_value(&mut cursor).ok()?;
+    let value = header
+        .as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))?
+        .1
+        .clone();
+    let mut raw = Vec::new();
+    rmpv::encode::write_value(&mut raw, &value).ok()?;
+    Some(raw)
+}
+
 pub(crate) fn write_str(buf: &mut Vec<u8>, s: &str) {
     // Writing into a Vec cannot fail.
     let _ = rmp::encode::write_str(buf, s);

@@ -91,6 +91,10 @@ pub enum Error {
     /// No first reply within the call's timeout.
     #[error("timeout after {after:?} waiting for the reply to `{method}`")]
     Timeout { method: String, after: Duration },
+    /// Nothing could be reached before the call's deadline: no server listening, or the
+    /// connection was refused at the handshake (e.g. a CURVE key the server does not allow).
+    #[error("cannot reach {endpoint}: {reason}")]
+    Unreachable { endpoint: String, reason: String },
     /// The peer stopped heartbeating or the connection dropped during the call.
     #[error("lost remote: {0}")]
     LostRemote(String),
@@ -112,8 +116,11 @@ pub enum Error {
     /// Too many calls are waiting for the connection; the call was not sent.
     #[error("send queue full ({0} calls waiting for the server)")]
     QueueFull(usize),
-    /// The client or server was shut down.
-    #[error("closed")]
+    /// CURVE key material or an allow-list is unusable.
+    #[error("CURVE: {0}")]
+    Curve(String),
+    /// The client or server was shut down (or a call was made on a closed client).
+    #[error("the client or server is closed")]
     Closed,
 }
 

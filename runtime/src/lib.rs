@@ -1,5 +1,5 @@
-//! The zrpc runtime: zerorpc protocol v3 servers and clients over ZeroMQ (the pure-Rust
-//! `zeromq` crate), byte-compatible with stock zerorpc peers.
+//! The zrpc runtime: zerorpc protocol v3 servers and clients over ZeroMQ (our pure-Rust ZMTP
+//! engine, `zrpc-zmtp`, with CURVE), byte-compatible with stock zerorpc peers.
 //!
 //! A [`Service`] maps method names to async handlers over positional [`Args`]; a [`Server`]
 //! serves it on a ROUTER socket; a [`Client`] calls it over a DEALER socket.
@@ -56,7 +56,7 @@
 //! # }
 //! ```
 //!
-//! Threads: a server's accept loop, socket writers and heartbeats run on a dedicated I/O
+//! Threads: a server's accept loops, connections and heartbeats run on a dedicated I/O
 //! thread; requests are dispatched and handlers run on the runtime that called
 //! [`ServerBuilder::start`]. A client's socket actor runs on the runtime that called
 //! [`ClientBuilder::connect`] (or on a shared I/O thread outside any runtime).
@@ -64,15 +64,21 @@
 mod client;
 mod codec;
 mod error;
+mod events;
+mod liveness;
+mod log_limit;
 mod server;
 mod service;
 mod transport;
 pub mod typed;
 mod worker;
 
+pub use transport::curve;
+
 pub use client::{CallStream, Client, ClientBuilder, ClientConfig};
 pub use codec::{DecodeError, Event};
 pub use error::{Error, RemoteError};
+pub use events::{EventMessage, Publisher, Puller, Pusher, Subscriber};
 pub use server::{Server, ServerBuilder, ServerConfig};
 pub use service::{Args, MethodInfo, MethodKind, Reply, Service, ServiceBuilder};
 pub use typed::{Any, Bytes, CallError, Describe, ServiceError, Streaming};
@@ -81,3 +87,5 @@ pub use zrpc_macros::{rpc_service, Type};
 
 /// Re-exported so users name the same version as the runtime.
 pub use rmpv;
+/// The ZMTP engine under events (its `Options` carry limits, high-water marks and CURVE).
+pub use zrpc_zmtp as zmtp;

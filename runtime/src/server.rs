@@ -1,10 +1,7 @@
-//! The server: a ROUTER whose accept loop, socket reads and writes and heartbeats run on a
-//! dedicated thread, while requests are dispatched to handlers on the caller's tokio runtime.
-//!
-//! Every operation on the ROUTER stays on that one thread: the `zeromq` crate takes a blocking
-//! lock on its peer table when a peer disconnects (inside `recv`), and hands that lock over to
-//! waiting async senders. A sender on another runtime's worker could then own the lock while
-//! that very worker is blocked waiting for it, freezing every call (seen under CPU load).
+//! The server: a ROUTER whose connections (reads, writes, handshakes) and heartbeats run on a
+//! dedicated I/O thread, while requests are dispatched to handlers on the caller's tokio
+//! runtime. Replies are queued from any thread without waiting: each peer has its own bounded
+//! queue and writer, so a peer that stops reading never delays another.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -17,26 +14,34 @@ use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 use tokio::task::AbortHandle;
 use tracing::{debug, warn};
-use zeromq::{
-    RouterRecvHalf, RouterSendHalf, RouterSocket, Socket, SocketRecv, SocketSend, ZmqError,
-    ZmqMessage,
-};
 
-use crate::codec::{array_spans, Event, EventWriter};
+use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
+use crate::liveness::PeerBeats;
+use crate::log_limit::{suppressed_note, LogLimit};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
-use crate::transport::{normalize_endpoint, routed_message};
-use crate::worker::Link;
+use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
+use crate::transport::{
+    normalize_endpoint, routed_message, Dealer, DealerSender, Options, Received, Router,
+    RouterSender, SendError,
+};
+use crate::worker::WorkerLink;
 
 /// Tunables of a server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Interval of `_zpc_hb` on open channels; a client silent for more than two is lost.
+    /// Interval of `_zpc_hb` on each open channel, the first one interval after it opens.
+    /// A client is lost after twice the larger of this and its own observed interval (see
+    /// the liveness rule in docs/protocol.md).
     pub heartbeat: Duration,
-    /// Larger events are refused (answered with `ERR MessageTooLarge` when possible).
+    /// Larger messages are refused from their frame headers, before they are read: the
+    /// connection of a peer that sends one is closed.
     pub max_message_size: usize,
+    /// Events queued for one client; beyond it replies to that client are dropped (a client
+    /// that stops reading only hurts itself) and streams wait.
+    pub send_queue_per_peer: usize,
     /// Open calls per peer; more are answered with `ERR ServerBusy`.
     pub max_in_flight_per_peer: usize,
     /// Run the dispatcher and the handlers on the server's I/O thread instead of the caller's
@@ -50,6 +55,7 @@ impl Default for ServerConfig {
         ServerConfig {
             heartbeat: Duration::from_secs(5),
             max_message_size: 16 * 1024 * 1024,
+            send_queue_per_peer: 10_000,
             max_in_flight_per_peer: 1024,
             handlers_on_io_thread: false,
         }
@@ -61,14 +67,15 @@ pub struct ServerBuilder {
     service: Service,
     endpoints: Vec<String>,
     config: ServerConfig,
+    curve: Option<ServerCurve>,
     /// Set for a [`crate::Worker`]: connect to a broker instead of binding.
-    worker: Option<Link>,
+    worker: Option<WorkerLink>,
 }
 
 impl ServerBuilder {
     /// A worker's server: serves over the broker connection of `link`. Its callers' liveness is
     /// the broker's business (a call runs to its end even when its caller is gone).
-    pub(crate) fn for_worker(service: Service, link: Link, heartbeat: Duration) -> Self {
+    pub(crate) fn for_worker(service: Service, link: WorkerLink, heartbeat: Duration) -> Self {
         ServerBuilder {
             service,
             endpoints: Vec::new(),
@@ -76,6 +83,7 @@ impl ServerBuilder {
                 heartbeat,
                 ..ServerConfig::default()
             },
+            curve: None,
             worker: Some(link),
         }
     }
@@ -99,6 +107,44 @@ impl ServerBuilder {
 
     pub fn max_in_flight_per_peer(mut self, calls: usize) -> Self {
         self.config.max_in_flight_per_peer = calls;
+        self
+    }
+
+    /// Serves over CURVE with this key pair. Without [`ServerBuilder::curve_allow`] or
+    /// [`ServerBuilder::curve_authorize`] every client completing the handshake is served
+    /// (encrypted, anonymous); plain clients never are.
+    pub fn curve(mut self, keys: KeyPair) -> Self {
+        self.curve = Some(ServerCurve {
+            keys,
+            admission: Admission::Anyone,
+        });
+        self
+    }
+
+    /// Admits only the clients whose public key is in `list` (reloadable, see
+    /// [`AllowList::reload`]). Needs [`ServerBuilder::curve`].
+    pub fn curve_allow(mut self, list: AllowList) -> Self {
+        if let Some(curve) = &mut self.curve {
+            curve.admission = Admission::List(list);
+        }
+        self
+    }
+
+    /// Admits the clients whose long-term public key `authorize` accepts (called once per
+    /// connection, on the I/O thread: keep it quick). Needs [`ServerBuilder::curve`].
+    pub fn curve_authorize(
+        mut self,
+        authorize: impl Fn(&[u8; 32]) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        if let Some(curve) = &mut self.curve {
+            curve.admission = Admission::Callback(Arc::new(authorize));
+        }
+        self
+    }
+
+    /// See [`ServerConfig::send_queue_per_peer`].
+    pub fn send_queue_per_peer(mut self, events: usize) -> Self {
+        self.config.send_queue_per_peer = events;
         self
     }
 
@@ -132,6 +178,16 @@ impl ServerBuilder {
             .iter()
             .map(|e| normalize_endpoint(e))
             .collect::<Result<Vec<_>, _>>()?;
+        let options = Options {
+            max_message_size: self.config.max_message_size,
+            send_hwm: self.config.send_queue_per_peer,
+            security: match (&self.worker, &self.curve) {
+                (Some(link), _) => link.security(),
+                (None, Some(curve)) => curve.security(),
+                (None, None) => zrpc_zmtp::Security::Null,
+            },
+            ..Options::default()
+        };
         let table = Arc::new(Mutex::new(Table::default()));
         let (ready_tx, ready_rx) = oneshot::channel();
         let (io_stop_tx, io_stop_rx) = oneshot::channel();
@@ -157,42 +213,46 @@ impl ServerBuilder {
                     }
                 };
                 rt.block_on(async move {
-                    let (outlet, outgoing) = Outlet::new();
-                    let (incoming_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
-                    let io = Handle::current();
                     if let Some(link) = worker {
+                        let dealer = match Dealer::connect(link.endpoint(), options) {
+                            Ok(dealer) => dealer,
+                            Err(e) => {
+                                let _ = ready_tx.send(Err(Error::Transport(e.to_string())));
+                                return;
+                            }
+                        };
                         let bound = vec![link.endpoint().to_owned()];
-                        tokio::spawn(link.run(outgoing, incoming_tx));
-                        let _ = ready_tx.send(Ok((bound, outlet.clone(), incoming, io)));
+                        let outlet = Outlet::new(Sink::Broker(dealer.sender()));
+                        tokio::spawn(link.announce(dealer.sender(), dealer.link()));
+                        let io = Handle::current();
+                        let inbox = Inbox::Broker(dealer);
+                        let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
                         heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                         return;
                     }
-                    // Bound here, so the accept loop and every peer's writer task run on
-                    // this thread.
-                    let mut socket = RouterSocket::new();
+                    // Bound here, so the accept loops and every connection run on this thread.
+                    let mut router = Router::new(options);
                     let mut bound = Vec::new();
                     for endpoint in &endpoints {
-                        match socket.bind(endpoint).await {
-                            Ok(actual) => bound.push(actual.to_string()),
+                        match router.bind(endpoint).await {
+                            Ok(actual) => bound.push(actual),
                             Err(e) => {
-                                let _ = ready_tx.send(Err(Error::Transport(format!(
-                                    "cannot bind {endpoint}: {e}"
-                                ))));
+                                let _ = ready_tx.send(Err(Error::Transport(e.to_string())));
                                 return;
                             }
                         }
                     }
-                    let (send, recv) = socket.split();
-                    tokio::spawn(write_messages(send, outgoing));
-                    tokio::spawn(read_messages(recv, incoming_tx));
-                    let _ = ready_tx.send(Ok((bound, outlet.clone(), incoming, io)));
+                    let outlet = Outlet::new(Sink::Clients(router.sender()));
+                    let io = Handle::current();
+                    let inbox = Inbox::Clients(router);
+                    let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
                     heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                 });
                 drop(rt);
                 let _ = io_done_tx.send(());
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
-        let (endpoints, outlet, incoming, io) = ready_rx.await.map_err(|_| Error::Closed)??;
+        let (endpoints, outlet, inbox, io) = ready_rx.await.map_err(|_| Error::Closed)??;
         let runtime = match caller {
             Ok(caller) if !self.config.handlers_on_io_thread => caller,
             _ => io,
@@ -205,11 +265,12 @@ impl ServerBuilder {
             table,
             check_clients,
             stopping: false,
+            bad_input: LogLimit::default(),
             io_stop: Some(io_stop_tx),
             io_done: Some(io_done_rx),
             done: Some(done_tx),
         };
-        runtime.spawn(dispatcher.run(incoming, stop_rx));
+        runtime.spawn(dispatcher.run(inbox, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -237,6 +298,7 @@ impl Server {
             service,
             endpoints: Vec::new(),
             config: ServerConfig::default(),
+            curve: None,
             worker: None,
         }
     }
@@ -297,7 +359,8 @@ struct ChannelKey {
 
 struct Channel {
     envelope: Vec<Bytes>,
-    last_heartbeat: Option<Instant>,
+    beats: PeerBeats,
+    next_beat: Instant,
     task: Option<AbortHandle>,
     credit: Option<Arc<Semaphore>>,
 }
@@ -333,32 +396,33 @@ fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
 /// Upper bound of a stream's credit, so `_zpc_more` with a huge count cannot overflow it.
 const MAX_CREDIT: usize = 1 << 20;
 
-/// Sends `_zpc_hb` on every open channel every interval, from the I/O thread.
+/// Sends `_zpc_hb` on each open channel one interval after it opened, then every interval,
+/// from the I/O thread. The channels are scanned on a tick of a tenth of the interval (at most
+/// 100 ms): no work per call, and each channel keeps its own schedule within one tick.
 async fn heartbeats(
     outlet: Outlet,
     table: SharedTable,
     interval: Duration,
     mut stop: oneshot::Receiver<Stop>,
 ) {
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    let tick = (interval / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
+    let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            how = &mut stop => {
-                if how == Ok(Stop::Graceful) {
-                    // The zeromq crate has no linger: give the writer tasks a moment to flush
-                    // the last replies before the runtime (and the sockets) go away.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                return;
-            }
+            _ = &mut stop => return,
             _ = ticker.tick() => {
-                let beats: Vec<_> = lock(&table)
+                let now = Instant::now();
+                let due: Vec<(Vec<Bytes>, Bytes)> = lock(&table)
                     .channels
-                    .iter()
-                    .map(|(key, channel)| (channel.envelope.clone(), key.id.clone()))
+                    .iter_mut()
+                    .filter(|(_, channel)| channel.next_beat <= now)
+                    .map(|(key, channel)| {
+                        channel.next_beat = (channel.next_beat + interval).max(now);
+                        (channel.envelope.clone(), key.id.clone())
+                    })
                     .collect();
-                for (envelope, id) in beats {
+                for (envelope, id) in due {
                     let event = EventWriter::event(Some(&id), "_zpc_hb", &[0x91, 0x00]);
                     outlet.send(envelope, event);
                 }
@@ -367,55 +431,89 @@ async fn heartbeats(
     }
 }
 
-/// Messages received on the ROUTER, waiting for the dispatcher.
-const INCOMING_QUEUE: usize = 1024;
+/// Where the server's messages come from: its clients' ROUTER, or a worker's broker connection.
+enum Inbox {
+    Clients(Router),
+    Broker(Dealer),
+}
 
-pub(crate) type Incoming = Result<ZmqMessage, ZmqError>;
+impl Inbox {
+    async fn recv(&mut self) -> Option<Received> {
+        match self {
+            Inbox::Clients(router) => router.recv().await,
+            Inbox::Broker(dealer) => dealer.recv_message().await,
+        }
+    }
 
-/// Reads the ROUTER on the I/O thread and hands the messages to the dispatcher; ends with the
-/// first receive error (the socket is then unusable).
-async fn read_messages(mut recv: RouterRecvHalf, incoming: mpsc::Sender<Incoming>) {
-    loop {
-        let message = recv.recv().await;
-        let failed = message.is_err();
-        if incoming.send(message).await.is_err() || failed {
-            return;
+    /// Flushes the last replies (for at most the linger time) and removes ipc files.
+    async fn close(self) {
+        match self {
+            Inbox::Clients(router) => router.close().await,
+            // The broker re-routes whatever a worker leaves unanswered.
+            Inbox::Broker(dealer) => drop(dealer),
         }
     }
 }
 
-/// Writes every outgoing event on the I/O thread, in order. A send waits only when a peer has
-/// left the socket's whole per-peer queue (100,000 events) unread.
-async fn write_messages(
-    mut send: RouterSendHalf,
-    mut outgoing: mpsc::UnboundedReceiver<ZmqMessage>,
-) {
-    while let Some(message) = outgoing.recv().await {
-        if let Err(e) = send.send(message).await {
-            // A peer that left: its calls are dropped by the liveness check.
-            debug!("zrpc server: event not delivered: {e}");
+/// Where replies go. A broker connection's messages carry no routing id of their own (the
+/// envelope's first frame is the DEALER's empty peer id), and they never wait either.
+#[derive(Clone)]
+enum Sink {
+    Clients(RouterSender),
+    Broker(DealerSender),
+}
+
+impl Sink {
+    fn send(&self, mut frames: Vec<Bytes>) -> Result<(), SendError> {
+        match self {
+            Sink::Clients(sender) => sender.send(frames),
+            Sink::Broker(sender) => {
+                if frames.is_empty() {
+                    return Err(SendError::NoRoutingId);
+                }
+                frames.remove(0);
+                sender.try_send(frames).map_err(|_| SendError::Full)
+            }
         }
     }
 }
 
-/// Queues events for the I/O thread's writer, from the dispatcher, the handler tasks and the
-/// heartbeat task. Never waits, and never touches the socket from another thread.
+/// Queues events for the clients' writers, from the dispatcher, the handler tasks and the
+/// heartbeat task. Never waits, from any thread.
 #[derive(Clone)]
 struct Outlet {
-    outgoing: mpsc::UnboundedSender<ZmqMessage>,
+    sender: Sink,
+    dropped: Arc<Mutex<LogLimit>>,
 }
 
 impl Outlet {
-    fn new() -> (Self, mpsc::UnboundedReceiver<ZmqMessage>) {
-        let (outgoing, receiver) = mpsc::unbounded_channel();
-        (Outlet { outgoing }, receiver)
+    fn new(sender: Sink) -> Self {
+        Outlet {
+            sender,
+            dropped: Arc::default(),
+        }
     }
 
-    /// False once the server's I/O thread is gone.
-    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) -> bool {
-        match routed_message(envelope, event) {
-            Some(message) => self.outgoing.send(message).is_ok(),
-            None => false,
+    /// Queues an event; `Err(Full)` when that client's queue is full (the event is dropped).
+    fn try_send(&self, envelope: Vec<Bytes>, event: Vec<u8>) -> Result<(), SendError> {
+        self.sender.send(routed_message(envelope, event))
+    }
+
+    /// Queues an event, dropping it (with a rate-limited log line) if the client's queue is
+    /// full or the client left.
+    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) {
+        if let Err(e) = self.try_send(envelope, event) {
+            let allowed = self
+                .dropped
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .allow();
+            if let Some(suppressed) = allowed {
+                debug!(
+                    "zrpc server: event to a client dropped: {e}{}",
+                    suppressed_note(suppressed)
+                );
+            }
         }
     }
 }
@@ -429,6 +527,7 @@ struct Dispatcher {
     /// False for a worker, whose calls come from a broker.
     check_clients: bool,
     stopping: bool,
+    bad_input: LogLimit,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
     io_stop: Option<oneshot::Sender<Stop>>,
     io_done: Option<oneshot::Receiver<()>>,
@@ -437,11 +536,7 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
-    async fn run(
-        mut self,
-        mut incoming: mpsc::Receiver<Incoming>,
-        mut stop: mpsc::UnboundedReceiver<Stop>,
-    ) {
+    async fn run(mut self, mut inbox: Inbox, mut stop: mpsc::UnboundedReceiver<Stop>) {
         let interval = self.config.heartbeat;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -452,12 +547,8 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                message = incoming.recv() => match message {
-                    Some(Ok(message)) => self.on_message(message),
-                    Some(Err(e)) => {
-                        warn!("zrpc server: socket receive failed, stopping: {e}");
-                        break Stop::Abort;
-                    }
+                message = inbox.recv() => match message {
+                    Some(message) => self.on_message(message),
                     None => break Stop::Abort,
                 },
                 // After the messages already received, so a stalled runtime does not make
@@ -473,6 +564,12 @@ impl Dispatcher {
                 task.abort();
             }
         }
+        if how == Stop::Graceful {
+            // Flushes the last replies (for at most the linger time) and removes ipc files.
+            inbox.close().await;
+        } else {
+            drop(inbox);
+        }
         if let Some(io_stop) = self.io_stop.take() {
             let _ = io_stop.send(how);
         }
@@ -485,25 +582,34 @@ impl Dispatcher {
         }
     }
 
-    fn on_message(&mut self, message: ZmqMessage) {
-        let mut frames = message.into_vec();
-        // The ROUTER puts the peer id first: [peer, (delimiter,) event] at least two frames.
+    fn on_message(&mut self, message: Received) {
+        let Received {
+            peer,
+            mut frames,
+            oversized,
+        } = message;
+        // [(routing frames..., delimiter,) event]
         let Some(payload) = frames.pop() else {
             return;
         };
-        if frames.len() >= 2 {
-            frames.pop();
-        }
-        if frames.is_empty() {
-            warn!("zrpc server: dropping a message without a routing id");
+        frames.pop();
+        let mut envelope = Vec::with_capacity(1 + frames.len());
+        envelope.push(peer.id.clone());
+        envelope.extend(frames);
+        if let Some(size) = oversized {
+            self.refuse_oversized(envelope, &payload, size);
             return;
         }
-        let envelope = frames;
         let size = payload.len();
         let event = match Event::decode(payload) {
             Ok(event) => event,
             Err(e) => {
-                warn!("zrpc server: dropping an undecodable event ({size} bytes): {e}");
+                if let Some(suppressed) = self.bad_input.allow() {
+                    warn!(
+                        "zrpc server: dropping an undecodable event ({size} bytes): {e}{}",
+                        suppressed_note(suppressed)
+                    );
+                }
                 return;
             }
         };
@@ -515,22 +621,27 @@ impl Dispatcher {
             self.on_channel_event(&key, &event);
             return;
         }
-        if size > self.config.max_message_size {
+        self.on_request(envelope, event, peer.public_key);
+    }
+
+    /// A request over the size limit: the transport skipped all but its first bytes, which
+    /// still name the call to answer with `ERR MessageTooLarge`.
+    fn refuse_oversized(&mut self, envelope: Vec<Bytes>, prefix: &[u8], size: u64) {
+        let limit = self.config.max_message_size;
+        if let Some(suppressed) = self.bad_input.allow() {
             warn!(
-                "zrpc server: refusing a {size}-byte request (limit {})",
-                self.config.max_message_size
+                "zrpc server: refusing a {size}-byte message (limit {limit}){}",
+                suppressed_note(suppressed)
             );
+        }
+        let is_request = header_field_in_prefix(prefix, "response_to").is_none();
+        if let (Some(id), true) = (header_field_in_prefix(prefix, "message_id"), is_request) {
             let error = RemoteError::new(
                 "MessageTooLarge",
-                format!(
-                    "request of {size} bytes exceeds the server limit of {} bytes",
-                    self.config.max_message_size
-                ),
+                format!("request of {size} bytes exceeds the server limit of {limit} bytes"),
             );
-            self.reply_now(envelope, &event, Err(error));
-            return;
+            self.outlet.send(envelope, err_event(&id, &error));
         }
-        self.on_request(envelope, event);
     }
 
     fn on_channel_event(&mut self, key: &ChannelKey, event: &Event) {
@@ -543,7 +654,7 @@ impl Dispatcher {
             return;
         };
         match event.name() {
-            "_zpc_hb" => channel.last_heartbeat = Some(Instant::now()),
+            "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {
                 let grant = array_spans(event.args())
                     .ok()
@@ -564,7 +675,7 @@ impl Dispatcher {
         }
     }
 
-    fn on_request(&mut self, envelope: Vec<Bytes>, event: Event) {
+    fn on_request(&mut self, envelope: Vec<Bytes>, event: Event, peer_key: Option<[u8; 32]>) {
         let name = event.name();
         if self.stopping {
             let error = RemoteError::new("ServerShuttingDown", "the server is shutting down");
@@ -587,7 +698,7 @@ impl Dispatcher {
             return;
         };
         let args = match Args::parse(method.name.clone(), event.args_bytes()) {
-            Ok(args) if args.len() == method.info.args.len() => args,
+            Ok(args) if args.len() == method.info.args.len() => args.with_peer_key(peer_key),
             Ok(args) => {
                 let expected = method.info.args.len();
                 let error = RemoteError::type_error(format!(
@@ -653,11 +764,13 @@ impl Dispatcher {
         // Spawned while the table is locked, so the task cannot finish (and close its
         // channel) before the channel exists.
         let task = tokio::spawn(call.run(future, credit.clone()));
+        let now = Instant::now();
         table.channels.insert(
             key,
             Channel {
                 envelope,
-                last_heartbeat: None,
+                beats: PeerBeats::new(now),
+                next_beat: now + self.config.heartbeat,
                 task: Some(task.abort_handle()),
                 credit,
             },
@@ -678,23 +791,21 @@ impl Dispatcher {
         self.outlet.send(envelope, event);
     }
 
-    /// Cancels the calls of clients silent for more than two intervals (Python's rule: the
-    /// first check without any heartbeat only sets the baseline).
+    /// Cancels the calls of clients silent for too long (the rule in `liveness`).
     fn check_liveness(&mut self) {
         let now = Instant::now();
-        let lost_after = 2 * self.config.heartbeat;
+        let own = self.config.heartbeat;
         let mut table = lock(&self.table);
-        let mut lost = Vec::new();
-        for (key, channel) in &mut table.channels {
-            match channel.last_heartbeat {
-                None => channel.last_heartbeat = Some(now),
-                Some(last) if now.duration_since(last) > lost_after => lost.push(key.clone()),
-                Some(_) => {}
-            }
-        }
-        for key in lost {
+        let lost: Vec<(ChannelKey, Duration)> = table
+            .channels
+            .iter()
+            .filter_map(|(key, channel)| Some((key.clone(), channel.beats.lost(now, own)?)))
+            .collect();
+        for (key, silent) in lost {
             if let Some(channel) = table.close(&key) {
-                warn!("zrpc server: lost remote (no heartbeat for {lost_after:?}), cancelling its call");
+                warn!(
+                    "zrpc server: lost remote (no heartbeat for {silent:?}), cancelling its call"
+                );
                 if let Some(task) = channel.task {
                     task.abort();
                 }
@@ -776,7 +887,7 @@ impl Call {
                     let mut buf = Vec::with_capacity(80 + item.len());
                     EventWriter::begin(&mut buf, Some(&self.key.id), None, "STREAM");
                     buf.extend_from_slice(&item);
-                    if !self.outlet.send(self.envelope.clone(), buf) {
+                    if !self.send_item(buf).await {
                         return;
                     }
                     continue;
@@ -789,6 +900,23 @@ impl Call {
                 ),
             };
             return self.finish(event);
+        }
+    }
+
+    /// Queues a stream item, waiting while the client's queue is full: a client that does not
+    /// read holds at most its queue's worth of items in memory. False once the client left.
+    async fn send_item(&self, event: Vec<u8>) -> bool {
+        let frames = routed_message(self.envelope.clone(), event);
+        let mut delay = Duration::from_millis(1);
+        loop {
+            match self.outlet.sender.send(frames.clone()) {
+                Ok(()) => return true,
+                Err(SendError::Full) => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_millis(100));
+                }
+                Err(_) => return false,
+            }
         }
     }
 

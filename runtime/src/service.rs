@@ -65,6 +65,7 @@ pub struct Args {
     method: Arc<str>,
     buf: Bytes,
     spans: Vec<Range<usize>>,
+    peer_key: Option<[u8; 32]>,
 }
 
 impl Args {
@@ -72,7 +73,27 @@ impl Args {
         let spans = array_spans(&buf).map_err(|e| {
             RemoteError::type_error(format!("{method}(): arguments must be an array ({e})"))
         })?;
-        Ok(Args { method, buf, spans })
+        Ok(Args {
+            method,
+            buf,
+            spans,
+            peer_key: None,
+        })
+    }
+
+    pub(crate) fn with_peer_key(mut self, key: Option<[u8; 32]>) -> Args {
+        self.peer_key = key;
+        self
+    }
+
+    /// The caller's long-term CURVE public key (on a CURVE server; `None` otherwise).
+    pub fn peer_public_key(&self) -> Option<&[u8; 32]> {
+        self.peer_key.as_ref()
+    }
+
+    /// [`Args::peer_public_key`] as 40 Z85 characters, as allow-lists and `zrpc keygen` write it.
+    pub fn peer_public_key_z85(&self) -> Option<String> {
+        self.peer_key.as_ref().map(crate::curve::encode_key)
     }
 
     /// Builds args from values, e.g. to call a handler directly in a test.
@@ -85,6 +106,7 @@ impl Args {
             method: method.into(),
             buf: Bytes::from(buf),
             spans,
+            peer_key: None,
         }
     }
 
@@ -271,7 +293,7 @@ impl ServiceInner {
 }
 
 impl ServiceBuilder {
-    /// Registers `name`. Panics on a duplicate or a reserved (`_zerorpc_`, `_zrpc_`, `_zpc_`) name:
+    /// Registers `name`. Panics on a duplicate or a reserved (`_zerorpc_`, `_zrpc_`, `_zpc`) name:
     /// both are programming errors.
     pub fn method<F, Fut>(mut self, name: impl Into<String>, info: MethodInfo, handler: F) -> Self
     where
@@ -292,8 +314,27 @@ impl ServiceBuilder {
         self
     }
 
+    /// Registers a handler that blocks (file or database I/O, heavy CPU): it runs on tokio's
+    /// blocking pool, never on the async workers or the server's I/O thread, so it cannot
+    /// delay heartbeats or other calls wherever the server places its handlers.
+    pub fn blocking_method<F>(self, name: impl Into<String>, info: MethodInfo, handler: F) -> Self
+    where
+        F: Fn(Args) -> Result<Reply, RemoteError> + Send + Sync + 'static,
+    {
+        let handler = Arc::new(handler);
+        self.method(name, info, move |args| {
+            let handler = handler.clone();
+            async move {
+                match tokio::task::spawn_blocking(move || handler(args)).await {
+                    Ok(reply) => reply,
+                    Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
+                }
+            }
+        })
+    }
+
     /// Attaches the full service model, served by `_zrpc_model`.
-    pub fn model(mut self, schema: &zrpc_idl::model::Schema) -> Self {
+    pub fn model(mut self, schema: &zrpc_model::Schema) -> Self {
         self.model = rmp_serde::to_vec_named(schema).ok();
         self
     }
@@ -317,7 +358,10 @@ impl ServiceBuilder {
 }
 
 fn is_reserved(name: &str) -> bool {
-    name.starts_with("_zerorpc_") || name.starts_with("_zrpc_") || name.starts_with("_zpc_")
+    zrpc_model::RESERVED_METHOD_PREFIXES
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || name.starts_with(zrpc_model::RESERVED_PREFIX)
 }
 
 fn builtin_payloads(

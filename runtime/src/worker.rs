@@ -8,18 +8,16 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use tokio::sync::{mpsc, watch};
+use bytes::Bytes;
+use tokio::sync::watch;
 use tracing::{debug, info};
-use zeromq::{
-    DealerSocket, Socket, SocketEvent, SocketOptions, SocketRecv, SocketSend, ZmqMessage,
-};
 
 use crate::codec::{write_str, EventWriter};
 use crate::error::Error;
-use crate::server::{Incoming, Server, ServerBuilder};
+use crate::server::{Server, ServerBuilder};
 use crate::service::Service;
-use crate::transport::{dealer_message, normalize_endpoint};
+use crate::transport::curve::{decode_key, ClientCurve, KeyPair};
+use crate::transport::{dealer_message, normalize_endpoint, DealerSender, Link};
 
 /// Name of the worker's announcement event (READY and heartbeat in one).
 pub const WORKER_ANNOUNCE: &str = "_zrpc_worker";
@@ -30,9 +28,19 @@ pub struct WorkerBuilder {
     concurrency: u32,
     heartbeat: Duration,
     no_retry: Vec<String>,
+    curve: Option<ClientCurve>,
 }
 
 impl WorkerBuilder {
+    /// Connects over CURVE: `server_key` is the broker backend's public key (Z85), `keys` this
+    /// worker's pair (which the broker may check against its allow-list).
+    pub fn curve(mut self, server_key: &str, keys: KeyPair) -> Result<Self, Error> {
+        let server_key =
+            decode_key(server_key).map_err(|e| Error::Curve(format!("server key: {e}")))?;
+        self.curve = Some(ClientCurve { server_key, keys });
+        Ok(self)
+    }
+
     /// Calls the broker may give this worker at once (default 16).
     pub fn concurrency(mut self, calls: u32) -> Self {
         self.concurrency = calls;
@@ -67,8 +75,9 @@ impl WorkerBuilder {
         }
         let endpoint = normalize_endpoint(endpoint)?;
         let (capacity, capacity_rx) = watch::channel(self.concurrency);
-        let link = Link {
+        let link = WorkerLink {
             endpoint,
+            curve: self.curve,
             service: self.service.name().to_owned(),
             no_retry: self.no_retry,
             heartbeat: self.heartbeat,
@@ -94,6 +103,7 @@ impl Worker {
             concurrency: 16,
             heartbeat: Duration::from_secs(1),
             no_retry: Vec::new(),
+            curve: None,
         }
     }
 
@@ -112,21 +122,29 @@ impl Worker {
 }
 
 /// What the server's I/O thread needs to run a worker's connection.
-pub(crate) struct Link {
+pub(crate) struct WorkerLink {
     endpoint: String,
+    curve: Option<ClientCurve>,
     service: String,
     no_retry: Vec<String>,
     heartbeat: Duration,
     capacity: watch::Receiver<u32>,
 }
 
-impl Link {
+impl WorkerLink {
     pub(crate) fn endpoint(&self) -> &str {
         &self.endpoint
     }
 
+    pub(crate) fn security(&self) -> zrpc_zmtp::Security {
+        match &self.curve {
+            Some(curve) => curve.security(),
+            None => zrpc_zmtp::Security::Null,
+        }
+    }
+
     /// `[empty, [{message_id, v}, "_zrpc_worker", [{concurrency, heartbeat_ms, service, no_retry}]]]`
-    fn announcement(&self) -> ZmqMessage {
+    fn announcement(&self) -> Vec<Bytes> {
         let mut args = Vec::with_capacity(96);
         let _ = rmp::encode::write_array_len(&mut args, 1);
         let _ = rmp::encode::write_map_len(&mut args, 4);
@@ -145,93 +163,39 @@ impl Link {
         dealer_message(EventWriter::event(None, WORKER_ANNOUNCE, &args))
     }
 
-    /// Runs the connection on the server's I/O thread: sends the server's events, hands the
-    /// broker's messages to the dispatcher, announces, and reconnects when the broker goes.
-    /// Ends when the server stops (its outgoing queue closes).
-    pub(crate) async fn run(
-        mut self,
-        mut outgoing: mpsc::UnboundedReceiver<ZmqMessage>,
-        incoming: mpsc::Sender<Incoming>,
-    ) {
+    /// Announces the worker on the server's I/O thread: at once on every (re)connection, on
+    /// every change of capacity, and every heartbeat interval. Ends when the connection closes.
+    pub(crate) async fn announce(mut self, sender: DealerSender, mut link: watch::Receiver<Link>) {
+        let mut ticker = tokio::time::interval(self.heartbeat);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut generation = 0;
         loop {
-            let (socket, mut monitor) = tokio::select! {
-                connected = connect(&self.endpoint) => connected,
-                // Nothing to deliver while disconnected: the broker re-routes those calls.
-                None = drop_until_closed(&mut outgoing) => return,
-            };
-            let (mut send, mut recv) = socket.split();
-            let (lost_tx, mut lost) = mpsc::channel::<()>(1);
-            let forward = incoming.clone();
-            let reader = tokio::spawn(async move {
-                while let Ok(message) = recv.recv().await {
-                    if forward.send(Ok(message)).await.is_err() {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                changed = self.capacity.changed() => if changed.is_err() { return },
+                changed = link.changed() => {
+                    if changed.is_err() {
                         return;
                     }
+                    let state = link.borrow_and_update().clone();
+                    if !state.up {
+                        if let Some(failure) = &state.failure {
+                            debug!("zrpc worker: broker at {}: {failure}", self.endpoint);
+                        }
+                        continue;
+                    }
+                    if state.generation == generation {
+                        continue;
+                    }
+                    generation = state.generation;
+                    info!("zrpc worker: connected to the broker at {}", self.endpoint);
                 }
-                let _ = lost_tx.send(()).await;
-            });
-            info!("zrpc worker: connected to the broker at {}", self.endpoint);
-            let mut ticker = tokio::time::interval(self.heartbeat);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let closed = loop {
-                tokio::select! {
-                    message = outgoing.recv() => match message {
-                        Some(message) => {
-                            if let Err(e) = send.send(message).await {
-                                debug!("zrpc worker: send failed: {e}");
-                                break false;
-                            }
-                        }
-                        None => break true,
-                    },
-                    _ = ticker.tick() => {
-                        if send.send(self.announcement()).await.is_err() {
-                            break false;
-                        }
-                    }
-                    changed = self.capacity.changed() => {
-                        if changed.is_ok() && send.send(self.announcement()).await.is_err() {
-                            break false;
-                        }
-                    }
-                    event = monitor.next() => {
-                        if matches!(event, Some(SocketEvent::Disconnected(_)) | None) {
-                            break false;
-                        }
-                    }
-                    _ = lost.recv() => break false,
-                }
-            };
-            reader.abort();
-            if closed {
-                return;
             }
-            info!(
-                "zrpc worker: lost the broker at {}, reconnecting",
-                self.endpoint
-            );
+            // Disconnected, the announcement waits in the queue for the next connection; a
+            // full queue means the next tick sends one anyway.
+            if sender.try_send(self.announcement()).is_err() {
+                debug!("zrpc worker: announcement not queued (queue full)");
+            }
         }
-    }
-}
-
-async fn drop_until_closed(outgoing: &mut mpsc::UnboundedReceiver<ZmqMessage>) -> Option<()> {
-    while outgoing.recv().await.is_some() {}
-    None
-}
-
-/// Connects a fresh DEALER, retrying with backoff until the broker is reachable.
-async fn connect(endpoint: &str) -> (DealerSocket, futures::channel::mpsc::Receiver<SocketEvent>) {
-    let mut delay = Duration::from_millis(20);
-    loop {
-        let mut options = SocketOptions::default();
-        options.connect_timeout(Duration::from_secs(1));
-        let mut socket = DealerSocket::with_options(options);
-        let events = socket.monitor();
-        match socket.connect(endpoint).await {
-            Ok(()) => return (socket, events),
-            Err(e) => debug!("zrpc worker: connect to {endpoint} failed: {e}"),
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(1));
     }
 }

@@ -81,19 +81,20 @@ async fn a_silent_client_has_its_handler_cancelled() {
         b"0000000000000000000000000000dead",
         None,
         "sleep",
-        Value::Array(vec![10_000.into()]),
+        Value::Array(vec![30_000.into()]),
     ))
     .await;
     let started = Instant::now();
+    // Never heard from, the client is given twice zerorpc's default interval (10 s).
     assert!(
         common::wait_until(
             || probe.cancelled.load(Ordering::SeqCst),
-            Duration::from_secs(3)
+            Duration::from_secs(13)
         )
         .await
     );
     assert!(
-        started.elapsed() >= 2 * HB,
+        started.elapsed() >= Duration::from_secs(10),
         "cancelled too early: {:?}",
         started.elapsed()
     );
@@ -151,12 +152,13 @@ async fn a_hung_server_is_a_lost_remote() {
     let call = tokio::spawn(async move { client.call("add", vec![1.into(), 2.into()]).await });
     let (_, request) = router.recv(Duration::from_secs(5)).await.unwrap();
     assert_eq!(name(&request), "add");
-    let result = tokio::time::timeout(Duration::from_secs(5), call)
+    // Never heard from, the server is given twice zerorpc's default interval (10 s).
+    let result = tokio::time::timeout(Duration::from_secs(13), call)
         .await
         .unwrap()
         .unwrap();
     assert!(matches!(result, Err(Error::LostRemote(_))), "{result:?}");
-    assert!(started.elapsed() >= 2 * HB);
+    assert!(started.elapsed() >= Duration::from_secs(10));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,13 +231,16 @@ async fn calls_to_a_missing_server_fail_clearly_and_do_not_pile_up() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let third = client.call("add", vec![]).await.unwrap_err();
     assert!(matches!(third, Error::QueueFull(2)), "{third:?}");
+    // Nothing ever connected: unreachable (not a timeout), within the call's timeout.
     for call in [a, b] {
         let err = call.await.unwrap().unwrap_err();
-        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
     }
-    // Timed-out calls leave the queue.
+    // Failed calls leave the queue.
+    let started = Instant::now();
     let err = client.call("add", vec![]).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(1));
 }
 
 #[tokio::test]

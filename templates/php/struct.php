@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace {{ namespace }};
 
-{{ doc }}final class {{ name }}{% if error %} extends Runtime\RemoteException{% endif %}
+{{ doc }}final class {{ name }}{% if error %} extends \Zrpc\RemoteException{% endif %}
 {
 {%- if error %}
     /** Wire names of the fields in declaration order. */
@@ -66,9 +66,9 @@ namespace {{ namespace }};
 {% if fields.is_empty() %}    /**
      * The wire form: an empty map (a bare PHP [] would travel as an array).
      */
-    public function toWire(): Runtime\WireMap
+    public function toWire(): \Zrpc\WireMap
     {
-        return new Runtime\WireMap([]);
+        return new \Zrpc\WireMap([]);
     }{% else %}    /**
      * The wire form: a map keyed by field name.
      *

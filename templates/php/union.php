@@ -9,12 +9,12 @@ namespace {{ namespace }};
     /**
      * Builds the variant named by the only key of the wire form.
      *
-     * @throws Runtime\ProtocolException for anything but a one-entry map naming a variant
+     * @throws \Zrpc\ProtocolException for anything but a one-entry map naming a variant
      */
     public static function fromWire(mixed $wire): self
     {
         if (!is_array($wire) || count($wire) !== 1) {
-            throw new Runtime\ProtocolException('{{ name }} expects a one-entry map, got ' . get_debug_type($wire));
+            throw new \Zrpc\ProtocolException('{{ name }} expects a one-entry map, got ' . get_debug_type($wire));
         }
         $variant = array_key_first($wire);
         $value = $wire[$variant];
@@ -22,7 +22,7 @@ namespace {{ namespace }};
 {%- for v in variants %}
             '{{ v.wire }}' => new {{ name }}\{{ v.name }}({{ v.from_wire }}),
 {%- endfor %}
-            default => throw new Runtime\ProtocolException("unknown {{ name }} variant {$variant}"),
+            default => throw new \Zrpc\ProtocolException("unknown {{ name }} variant {$variant}"),
         };
     }
 

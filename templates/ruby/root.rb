@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 {% if !doc.is_empty() %}
 {{ doc }}{% endif %}
+require 'zrpc'
 {%- for file in requires %}
 require_relative '{{ file }}'
 {%- endfor %}

@@ -3,7 +3,9 @@
 {{ f.doc }}  # @return [{{ f.yard }}]
   attr_reader :{{ f.name }}
 {%- endfor %}
-{% for f in fields %}
+{%- if !fields.is_empty() %}
+{% endif %}
+{%- for f in fields %}
   # @param {{ f.name }} [{{ f.yard }}]
 {%- endfor %}
 {%- if parent.is_some() %}
@@ -29,8 +31,12 @@
   # @param message [String]
   # @param traceback [String, nil]
   # @return [{{ name }}]
+{%- if fields.is_empty() %}
+  def self.from_wire(_wire, message = '{{ wire_name }}', traceback = nil)
+{%- else %}
   def self.from_wire(wire, message = '{{ wire_name }}', traceback = nil)
     wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
+{%- endif %}
 {% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
 {%- for f in fields %}
       {{ f.name }}: {{ f.from_wire }},
@@ -55,20 +61,28 @@
 
   # @return [Hash{Symbol => Object}] the fields by name
   def to_h
+{%- if fields.is_empty() %}
+    {}
+{%- else %}
     {
 {%- for f in fields %}
       {{ f.name }}: @{{ f.name }}{% if !loop.last %},{% endif %}
 {%- endfor %}
     }
+{%- endif %}
   end
 
   # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
   def to_wire
+{%- if fields.is_empty() %}
+    {}
+{%- else %}
 {% for f in fields %}{{ f.to_prelude }}{% endfor %}    {
 {%- for f in fields %}
       '{{ f.wire }}' => {{ f.to_wire }}{% if !loop.last %},{% endif %}
 {%- endfor %}
     }
+{%- endif %}
   end
 
   def ==(other)

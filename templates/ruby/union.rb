@@ -40,14 +40,14 @@
   # Builds the variant named by the only key of the wire form.
   # @param wire [Hash{String => Object}]
   # @return [{{ all }}]
-  # @raise [Protocol::ProtocolError] for anything but a one-entry map naming a variant
+  # @raise [Zrpc::ProtocolError] for anything but a one-entry map naming a variant
   def self.from_wire(wire)
     unless wire.is_a?(Hash) && wire.size == 1
-      raise Protocol::ProtocolError, "{{ name }} expects a one-entry map, got #{wire.inspect}"
+      raise Zrpc::ProtocolError, "{{ name }} expects a one-entry map, got #{wire.inspect}"
     end
 
     name, value = wire.first
-    variant = VARIANTS.fetch(name) { raise Protocol::ProtocolError, "unknown {{ name }} variant #{name.inspect}" }
+    variant = VARIANTS.fetch(name) { raise Zrpc::ProtocolError, "unknown {{ name }} variant #{name.inspect}" }
     variant.from_wire(value)
   end
 end

@@ -133,6 +133,14 @@ impl ChildGuard {
         self.child.id()
     }
 
+    /// The child's stdout, when it was spawned with `Stdio::piped()`.
+    pub fn take_stdout(&mut self) -> std::process::ChildStdout {
+        self.child
+            .stdout
+            .take()
+            .expect("the child was spawned with a piped stdout")
+    }
+
     /// Kills the process now and reaps it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -205,4 +213,22 @@ fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> JoinHandle<Vec<u8>> {
 
 fn join(handle: JoinHandle<Vec<u8>>) -> Vec<u8> {
     handle.join().unwrap_or_default()
+}
+
+/// The source tree of a language runtime: `runtimes/python/src`, `runtimes/ruby/lib`,
+/// `runtimes/php` — what generated clients load without a package manager.
+pub fn runtime_dir(language: &str) -> PathBuf {
+    let root = workspace_root().join("runtimes");
+    match language {
+        "python" => root.join("python/src"),
+        "ruby" => root.join("ruby/lib"),
+        "php" => root.join("php"),
+        other => panic!("no {other} runtime"),
+    }
+}
+
+/// `PYTHONPATH` for a generated package under `generated`: the package and the `zrpc` runtime.
+pub fn python_path(generated: &Path) -> std::ffi::OsString {
+    std::env::join_paths([generated.to_path_buf(), runtime_dir("python")])
+        .expect("paths without ':'")
 }

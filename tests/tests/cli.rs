@@ -256,3 +256,109 @@ fn usage_errors_exit_2() {
     let output = zrpc(&["call", "--timeout", "0", "tcp://127.0.0.1:1", "m"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn describe_prints_the_calculator_model_as_idl() {
+    let (_server, ep) = start_calculator();
+    let idl = ok(zrpc(&["describe", &ep]));
+    let json = ok(zrpc(&["describe", "--json", &ep]));
+    assert_eq!(json.lines().count(), 1, "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["inspect"], serde_json::Value::Null);
+    let served: zrpc_idl::model::Schema = serde_json::from_value(json["model"].clone()).unwrap();
+    // The served model in canonical IDL, which parses back to that model.
+    assert_eq!(idl, zrpc_idl::print(&served));
+    assert_eq!(zrpc_idl::parse_str(&idl, "described.zrpc").unwrap(), served);
+    assert!(
+        idl.contains(
+            "service Calculator {\n    /// Adds two integers.\n    add(a: i64, b: i64) -> i64\n"
+        ),
+        "{idl}"
+    );
+    assert!(
+        idl.contains("error DivisionByZero { dividend: f64 }\n"),
+        "{idl}"
+    );
+}
+
+#[test]
+fn describe_falls_back_to_introspection_on_a_stock_server() {
+    let Some((_server, ep)) = start_stock_server() else {
+        return;
+    };
+    let out = ok(zrpc(&["describe", &ep]));
+    assert!(
+        out.starts_with(&format!(
+            "// {ep} serves no zrpc model (a stock zerorpc server?)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("\nservice Arith {\n"), "{out}");
+    assert!(
+        out.contains("    /// Adds two numbers.\n    add(...)\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("}\n"), "{out}");
+
+    let json = ok(zrpc(&["describe", "--json", &ep]));
+    assert!(
+        json.starts_with("{\"model\":null,\"inspect\":{\"name\":\"Arith\",\"methods\":["),
+        "{json}"
+    );
+    assert!(
+        json.contains("{\"name\":\"add\",\"args\":null,\"doc\":\"Adds two numbers.\"}"),
+        "{json}"
+    );
+}
+
+#[test]
+fn inspect_and_ping_print_json() {
+    let (_server, ep) = start_calculator();
+    let json = ok(zrpc(&["inspect", "--json", &ep]));
+    assert!(json.starts_with("{\"name\":\"Calculator\",\"methods\":[{\"name\":\"add\",\"args\":[\"a\",\"b\"],\"doc\":\"Adds two integers.\"},"), "{json}");
+    assert_eq!(json.lines().count(), 1, "{json}");
+    let json = ok(zrpc(&["ping", "--json", &ep]));
+    let prefix = format!("{{\"name\":\"Calculator\",\"endpoint\":\"{ep}\",\"ms\":");
+    assert!(json.starts_with(&prefix), "{json}");
+    let ms: f64 = json.trim_end()[prefix.len()..json.trim_end().len() - 1]
+        .parse()
+        .unwrap();
+    assert!(ms > 0.0, "{json}");
+}
+
+#[test]
+fn describe_without_a_server_fails_with_one_error_line() {
+    let output = zrpc(&["describe", "foo://nowhere"]);
+    assert_eq!(output.status.code(), Some(5));
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("error: ") && !text.contains("error: error"),
+        "{text}"
+    );
+}
+
+#[test]
+fn calculator_server_logs_without_colour_when_redirected() {
+    let endpoint = free_endpoint();
+    let log = std::env::temp_dir().join(format!("calculator-log-{}.txt", std::process::id()));
+    let file = std::fs::File::create(&log).unwrap();
+    let server = ChildGuard::spawn(
+        Command::new(workspace_bin("calculator-server"))
+            .args(["--bind", &endpoint])
+            .stderr(file),
+    );
+    wait_for_tcp(&endpoint, Duration::from_secs(10));
+    // The log line follows the bind; give it a moment (bounded).
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = std::fs::read_to_string(&log).unwrap();
+        if text.contains("listening") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(server);
+    let _ = std::fs::remove_file(&log);
+    assert!(text.contains("calculator-server listening"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use zrpc_interop_tests::{python, require_program, run_ok, workspace_bin, workspace_root};
+use zrpc_interop_tests::{
+    python, python_path, require_program, run_ok, runtime_dir, workspace_bin, workspace_root,
+};
 
 const IDL: &str = "tests/idl/shop_api.zrpc";
 const ENDPOINT: &str = "tcp://127.0.0.1:9";
@@ -43,7 +45,7 @@ fn python_package_is_the_python_namespace() {
     );
     let printed = stdout_of(
         Command::new(python)
-            .env("PYTHONPATH", &out)
+            .env("PYTHONPATH", python_path(&out))
             .args(["-c", &script]),
     );
     assert_eq!(printed, "StoreClient 0.0");
@@ -62,7 +64,12 @@ fn ruby_entry_file_is_named_after_the_idl_file() {
          client.close",
         out.display()
     );
-    let printed = stdout_of(Command::new(ruby).args(["-e", &script]));
+    let printed = stdout_of(
+        Command::new(ruby)
+            .arg("-I")
+            .arg(runtime_dir("ruby"))
+            .args(["-e", &script]),
+    );
     assert_eq!(printed, "StoreClient 0.0");
 }
 
@@ -78,6 +85,10 @@ fn php_autoloader_maps_the_php_namespace() {
          echo (new \\ReflectionClass($client))->getShortName(), ' ', (new \\Acme\\Shop\\Item(name: 'x'))->price, \"\\n\";",
         out.display()
     );
-    let printed = stdout_of(Command::new(php).args(["-r", &script]));
+    let printed = stdout_of(
+        Command::new(php)
+            .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
+            .args(["-r", &script]),
+    );
     assert_eq!(printed, "StoreClient 0");
 }

@@ -38,18 +38,22 @@ fn read_tree(dir: &Path) -> Vec<(PathBuf, String)> {
     files
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gen_from_a_live_server_matches_gen_from_the_idl_file() {
-    let schema = zrpc_idl::load(&calculator_idl()).unwrap().schema;
-    let service = Service::builder("Calculator").model(&schema).build();
-    let endpoint = free_endpoint();
-    let server = Server::bind(&endpoint, service).await.unwrap();
+/// The shop IDL compiled by this crate's `build.rs`, exactly as a user's crate would.
+#[allow(dead_code)] // only the embedded model is served here; the traits have no implementation
+mod shop {
+    include!(concat!(env!("OUT_DIR"), "/shop.rs"));
+}
+
+/// `zrpc gen --from` a server at `endpoint` and `zrpc gen IDL` give the same files, byte for
+/// byte, in every language.
+async fn assert_gen_from_matches_the_file(endpoint: &str, idl: &Path) {
     let zrpc = workspace_bin("zrpc");
+    let name = idl.file_stem().unwrap().to_string_lossy().into_owned();
     for lang in ["python", "ruby", "php", "rust"] {
-        let from_server = out_dir(&format!("server-{lang}"));
-        let from_file = out_dir(&format!("file-{lang}"));
+        let from_server = out_dir(&format!("{name}-server-{lang}"));
+        let from_file = out_dir(&format!("{name}-file-{lang}"));
         let generate_from_server = {
-            let (zrpc, endpoint, out) = (zrpc.clone(), endpoint.clone(), from_server.clone());
+            let (zrpc, endpoint, out) = (zrpc.clone(), endpoint.to_owned(), from_server.clone());
             tokio::task::spawn_blocking(move || {
                 run_ok(
                     Command::new(zrpc)
@@ -65,13 +69,45 @@ async fn gen_from_a_live_server_matches_gen_from_the_idl_file() {
             Command::new(&zrpc)
                 .args(["gen", "--lang", lang, "--out"])
                 .arg(&from_file)
-                .arg(calculator_idl()),
+                .arg(idl),
             Duration::from_secs(30),
         );
         let generated = read_tree(&from_server);
-        assert!(!generated.is_empty(), "{lang}: nothing generated");
-        assert_eq!(generated, read_tree(&from_file), "{lang}");
+        assert!(!generated.is_empty(), "{name} {lang}: nothing generated");
+        assert_eq!(generated, read_tree(&from_file), "{name} {lang}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gen_from_the_calculator_server_matches_gen_from_its_idl_file() {
+    // The example's real server: the IDL-generated trait's `into_service`.
+    let endpoint = free_endpoint();
+    let server = Server::bind(&endpoint, calculator::service())
+        .await
+        .unwrap();
+    assert_gen_from_matches_the_file(&endpoint, &calculator_idl()).await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gen_from_a_two_file_idl_server_matches_gen_from_the_file() {
+    let idl = workspace_root().join("tests/idl/gen_from/shop.zrpc");
+    let file = zrpc_idl::load(&idl).unwrap().schema;
+    let embedded = shop::acme::shop::schema();
+    // What the build embedded is the validated model of the file, plus the file's stem.
+    assert_eq!(embedded.file_stem.as_deref(), Some("shop"));
+    assert_eq!(
+        zrpc::typed::model::Schema {
+            file_stem: None,
+            ..embedded.clone()
+        },
+        file
+    );
+    // Served the way `into_service` serves it.
+    let service = Service::builder("Shop").model(&embedded).build();
+    let endpoint = free_endpoint();
+    let server = Server::bind(&endpoint, service).await.unwrap();
+    assert_gen_from_matches_the_file(&endpoint, &idl).await;
     server.shutdown().await;
 }
 

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use zrpc_interop_tests::{
-    free_endpoint, python, run_ok, wait_for_tcp, workspace_bin, workspace_root, ChildGuard,
+    free_endpoint, python, python_path, run_ok, wait_for_tcp, workspace_bin, workspace_root,
+    ChildGuard,
 };
 
 /// The `calculator` package generated once per test process by the real `zrpc gen` binary.
@@ -60,7 +61,7 @@ fn run_python_tests(python: &Path, endpoint: &str, server_kind: &str, filters: &
     command
         .arg(script)
         .arg("-v")
-        .env("PYTHONPATH", generated_package())
+        .env("PYTHONPATH", python_path(generated_package()))
         .env("ZRPC_ENDPOINT", endpoint)
         .env("ZRPC_DEAD_ENDPOINT", free_endpoint())
         .env("ZRPC_SERVER_KIND", server_kind);

@@ -8,8 +8,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use zrpc_interop_tests::{
-    free_endpoint, python, require_program, run_ok, wait_for_tcp, workspace_bin, workspace_root,
-    ChildGuard,
+    free_endpoint, python, require_program, run_ok, runtime_dir, wait_for_tcp, workspace_bin,
+    workspace_root, ChildGuard,
 };
 
 /// Runs `zrpc gen --lang LANGUAGE` on the calculator IDL into a fresh directory; returns it.
@@ -64,6 +64,8 @@ fn run_ruby(endpoint: &str, name: &str) {
     let output = run_ok(
         Command::new(ruby)
             .arg("-I")
+            .arg(runtime_dir("ruby"))
+            .arg("-I")
             .arg(generated)
             .arg(script("calculator_test.rb"))
             .env("ZRPC_ENDPOINT", endpoint)
@@ -84,6 +86,7 @@ fn run_php(endpoint: &str, name: &str) {
     let generated = generate("php", name);
     let output = run_ok(
         Command::new(php)
+            .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
             .arg(script("calculator_test.php"))
             .arg(generated)
             .env("ZRPC_ENDPOINT", endpoint)
@@ -125,17 +128,27 @@ fn generated_php_client_against_stock_zerorpc_server() {
     run_php(&endpoint, "php-client-stock-server");
 }
 
-/// Kills the server one second into a ten-second call; the client must notice the missing
-/// heartbeats (1 s interval) and fail with its lost-remote error well before the call would end.
+/// Kills the server 4 s after starting the client, after its call heard two heartbeats; it must
+/// notice the missing heartbeats (2 x 1 s, docs/protocol.md section 4) and fail with its
+/// lost-remote error well before the call would end.
 fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
+    let is_ruby = program == "ruby";
     let Some(program) = require_program(program, "the generated client") else {
         return;
     };
     let (mut server, endpoint) = start_calculator_server();
     let mut command = Command::new(program);
-    command.args(args).env("ZRPC_ENDPOINT", &endpoint);
+    command
+        .args(
+            ["-I".as_ref(), runtime_dir("ruby").as_os_str()]
+                .iter()
+                .filter(|_| is_ruby),
+        )
+        .args(args)
+        .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
+        .env("ZRPC_ENDPOINT", &endpoint);
     let client = std::thread::spawn(move || run_ok(&mut command, Duration::from_secs(30)));
-    std::thread::sleep(Duration::from_secs(1));
+    std::thread::sleep(Duration::from_secs(4));
     server.kill();
     let output = client.join().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -146,7 +159,7 @@ fn lost_remote_mid_call(program: &str, args: &[&str], expected: &str) {
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or_else(|| panic!("no elapsed time in {stdout}"));
     assert!(
-        seconds < 6.0,
+        seconds < 7.5,
         "noticed the lost server only after {seconds}s"
     );
 }
@@ -159,14 +172,14 @@ client = Calculator::CalculatorClient.new(ENV.fetch('ZRPC_ENDPOINT'), timeout: 3
 started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
 begin
   client.sleep(10_000)
-rescue Calculator::Protocol::LostRemoteError => e
+rescue Zrpc::LostRemoteError => e
   puts \"lost: #{e.message}\"
 end
 puts \"after #{Process.clock_gettime(Process::CLOCK_MONOTONIC) - started}\"";
     lost_remote_mid_call(
         "ruby",
         &["-I", include.to_str().unwrap(), "-e", script],
-        "lost: lost tcp://",
+        "lost: lost remote tcp://",
     );
 }
 
@@ -179,11 +192,11 @@ $client = new Example\\Calculator\\CalculatorClient(getenv('ZRPC_ENDPOINT'), tim
 $started = hrtime(true);
 try {{
     $client->sleep(10000);
-}} catch (Example\\Calculator\\Runtime\\LostRemoteException $e) {{
+}} catch (\\Zrpc\\LostRemoteException $e) {{
     echo 'lost: ', $e->getMessage(), PHP_EOL;
 }}
 echo 'after ', (hrtime(true) - $started) / 1e9, PHP_EOL;",
         autoload.display()
     );
-    lost_remote_mid_call("php", &["-r", &script], "lost: lost tcp://");
+    lost_remote_mid_call("php", &["-r", &script], "lost: lost remote tcp://");
 }

@@ -1,5 +1,6 @@
 //! PHP client generation: a PSR-4 tree (one class per file, `A\B` in `A/B.php`) with its own
-//! `autoload.php`, plus the protocol runtime under `Runtime/`.
+//! `autoload.php` and a `composer.json`; the code uses the `zrpc/runtime` package
+//! (`runtimes/php`, namespace `Zrpc\`) for the protocol.
 //!
 //! This pass computes every PHP name, native and PHPDoc type and conversion expression, so the
 //! templates only lay them out.
@@ -7,14 +8,14 @@
 use std::path::PathBuf;
 
 use askama::Template;
-use zrpc_idl::model::{Field, Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
+use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{camel_case, pascal_case, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
-
-/// PSR-12's soft line limit.
-const LINE_LIMIT: usize = 120;
+use zrpc_plan::layout::{self, layout};
+use zrpc_plan::reserved::PHP;
+use zrpc_plan::{FieldPlan, Literal, Plan, Position};
 
 /// Which way a conversion goes: wire form to PHP value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -23,145 +24,10 @@ enum Conversion {
     Encode,
 }
 
-/// Names PHP reserves for classes (compared case-insensitively).
-const RESERVED_CLASS_NAMES: &[&str] = &[
-    "abstract",
-    "and",
-    "array",
-    "as",
-    "bool",
-    "break",
-    "callable",
-    "case",
-    "catch",
-    "class",
-    "clone",
-    "const",
-    "continue",
-    "declare",
-    "default",
-    "do",
-    "echo",
-    "else",
-    "elseif",
-    "empty",
-    "enddeclare",
-    "endfor",
-    "endforeach",
-    "endif",
-    "endswitch",
-    "endwhile",
-    "enum",
-    "eval",
-    "exit",
-    "extends",
-    "false",
-    "final",
-    "finally",
-    "float",
-    "fn",
-    "for",
-    "foreach",
-    "function",
-    "global",
-    "goto",
-    "if",
-    "implements",
-    "include",
-    "instanceof",
-    "insteadof",
-    "int",
-    "interface",
-    "isset",
-    "iterable",
-    "list",
-    "match",
-    "mixed",
-    "namespace",
-    "never",
-    "new",
-    "null",
-    "object",
-    "or",
-    "parent",
-    "print",
-    "private",
-    "protected",
-    "public",
-    "readonly",
-    "require",
-    "return",
-    "self",
-    "static",
-    "string",
-    "switch",
-    "throw",
-    "trait",
-    "true",
-    "try",
-    "unset",
-    "use",
-    "var",
-    "void",
-    "while",
-    "xor",
-    "yield",
-    "runtime",
-];
-
-/// Members of `Runtime\RemoteException` (and `Exception`) that error fields must not shadow.
-const ERROR_MEMBERS: &[&str] = &[
-    "name",
-    "remoteMessage",
-    "traceback",
-    "message",
-    "code",
-    "file",
-    "line",
-    "previous",
-];
-
-/// Runtime files: one class each, rendered with the client's namespace.
-macro_rules! runtime_templates {
-    ($($name:ident => $file:literal),* $(,)?) => {
-        $(
-            #[derive(Template)]
-            #[template(path = $file, escape = "none")]
-            struct $name<'a> {
-                namespace: &'a str,
-            }
-        )*
-
-        fn runtime_files(namespace: &str) -> Result<Vec<(PathBuf, String)>, askama::Error> {
-            Ok(vec![$(
-                (
-                    PathBuf::from($file.replacen("php/runtime/", "Runtime/", 1)),
-                    $name { namespace }.render()? + "\n",
-                ),
-            )*])
-        }
-    };
-}
-
-runtime_templates! {
-    BinTemplate => "php/runtime/Bin.php",
-    ChannelTemplate => "php/runtime/Channel.php",
-    ClockTemplate => "php/runtime/Clock.php",
-    ConnectionTemplate => "php/runtime/Connection.php",
-    LostRemoteTemplate => "php/runtime/LostRemoteException.php",
-    ProtocolExceptionTemplate => "php/runtime/ProtocolException.php",
-    RemoteExceptionTemplate => "php/runtime/RemoteException.php",
-    RpcExceptionTemplate => "php/runtime/RpcException.php",
-    TimeoutTemplate => "php/runtime/TimeoutException.php",
-    TransportTemplate => "php/runtime/TransportException.php",
-    UnknownMethodTemplate => "php/runtime/UnknownMethodException.php",
-    WireTemplate => "php/runtime/Wire.php",
-    WireMapTemplate => "php/runtime/WireMap.php",
-}
-
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let pass = PhpPass::new(schema);
+    let plan = Plan::new(schema)?;
+    let pass = PhpPass::new(&plan);
     let namespace = pass.namespace.as_str();
     let mut files = vec![(
         PathBuf::from("autoload.php"),
@@ -172,19 +38,41 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .render()?
             + "\n",
     )];
-    files.extend(runtime_files(namespace)?);
+    files.push((
+        PathBuf::from("composer.json"),
+        ComposerTemplate {
+            package: composer_name(namespace),
+            namespace_json: namespace.replace('\\', "\\\\"),
+        }
+        .render()?
+            + "\n",
+    ));
     if !schema.consts.is_empty() {
+        let (methods, consts): (Vec<PhpConst>, Vec<PhpConst>) = plan
+            .consts
+            .iter()
+            .map(|c| {
+                let method = c.value.has_object().then(|| PhpConstMethod {
+                    name: PHP.escape(&camel_case(&c.def.name), Position::Method),
+                    returns: pass.native_type(&c.def.ty, Scope::Root),
+                    doc_type: pass.doc_type(&c.def.ty),
+                });
+                let tags = match &method {
+                    Some(m) if m.doc_type != m.returns => vec![format!("@return {}", m.doc_type)],
+                    _ => vec![],
+                };
+                PhpConst {
+                    doc: php_doc(c.def.doc.as_deref(), &tags, "    "),
+                    name: PHP.escape(&shouty_snake_case(&c.def.name), Position::Const),
+                    value: pass.literal(&c.value),
+                    method,
+                }
+            })
+            .partition(|c| c.method.is_some());
         let body = ConstsTemplate {
             namespace,
-            consts: schema
-                .consts
-                .iter()
-                .map(|c| PhpConst {
-                    doc: php_doc(c.doc.as_deref(), &[], "    "),
-                    name: shouty_snake_case(&c.name),
-                    value: pass.literal(&c.value, &c.ty, false),
-                })
-                .collect(),
+            consts,
+            methods,
         }
         .render()?;
         files.push((php_file("Constants"), body + "\n"));
@@ -262,10 +150,39 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .render()?;
         files.push((php_file(&name), body + "\n"));
     }
+    // Templates write one statement per line; the layout pass breaks the long ones.
     Ok(files
         .into_iter()
-        .map(|(path, contents)| GeneratedFile { path, contents })
+        .map(|(path, contents)| {
+            let contents = if path.extension() != Some("php".as_ref()) {
+                contents
+            } else {
+                layout(&contents, &layout::PHP)
+            };
+            GeneratedFile { path, contents }
+        })
         .collect())
+}
+
+/// `vendor/package` from the namespace: `Example\Calculator` -> `example/calculator`.
+fn composer_name(namespace: &str) -> String {
+    let parts: Vec<String> = namespace
+        .split('\\')
+        .map(|part| crate::naming::snake_case(part).replace('_', "-"))
+        .collect();
+    match parts.as_slice() {
+        [single] => format!("zrpc-client/{single}"),
+        [vendor, rest @ ..] => format!("{vendor}/{}", rest.join("-")),
+        [] => "zrpc-client/client".to_string(),
+    }
+}
+
+/// `composer.json`: PSR-4 autoload of the namespace, requiring `zrpc/runtime`.
+#[derive(Template)]
+#[template(path = "php/composer.json", escape = "none")]
+struct ComposerTemplate {
+    package: String,
+    namespace_json: String,
 }
 
 fn php_file(class: &str) -> PathBuf {
@@ -284,12 +201,22 @@ struct AutoloadTemplate<'a> {
 struct ConstsTemplate<'a> {
     namespace: &'a str,
     consts: Vec<PhpConst>,
+    methods: Vec<PhpConst>,
 }
 
 struct PhpConst {
     doc: String,
     name: String,
     value: String,
+    /// Set for a value holding objects (a struct or union): PHP allows no `new` in a class
+    /// constant, so such a const is a static method returning a fresh value: `Constants::origin()`.
+    method: Option<PhpConstMethod>,
+}
+
+struct PhpConstMethod {
+    name: String,
+    returns: String,
+    doc_type: String,
 }
 
 #[derive(Template)]
@@ -377,6 +304,7 @@ struct PhpMethod {
 
 struct PhpPass<'a> {
     schema: &'a Schema,
+    plan: &'a Plan<'a>,
     /// `Example\Calculator`.
     namespace: String,
 }
@@ -390,8 +318,9 @@ enum Scope {
 }
 
 impl<'a> PhpPass<'a> {
-    fn new(schema: &'a Schema) -> Self {
-        let namespace = match &schema.namespaces.php {
+    fn new(plan: &'a Plan<'a>) -> Self {
+        let schema = plan.schema;
+        let namespace = match schema.namespace("php") {
             Some(ns) => ns
                 .split('\\')
                 .filter(|part| !part.is_empty())
@@ -403,7 +332,11 @@ impl<'a> PhpPass<'a> {
                 .first()
                 .map_or_else(|| "Zrpc".to_string(), |s| class_name(&s.name)),
         };
-        PhpPass { schema, namespace }
+        PhpPass {
+            schema,
+            plan,
+            namespace,
+        }
     }
 
     /// A class of the generated tree as seen from `scope`.
@@ -415,20 +348,26 @@ impl<'a> PhpPass<'a> {
     }
 
     fn struct_template(&self, s: &Struct, error: bool) -> StructTemplate<'_> {
-        let reserved: &[&str] = if error { ERROR_MEMBERS } else { &[] };
+        let position = if error {
+            Position::ErrorField
+        } else {
+            Position::Field
+        };
         let name = class_name(&s.name);
-        let fields: Vec<PhpField> = s
+        let planned = self
+            .plan
+            .structure(&s.name)
+            .expect("the plan covers every struct and error");
+        let fields: Vec<PhpField> = planned
             .fields
             .iter()
-            .map(|f| self.field(f, &name, reserved))
+            .map(|f| self.field(f, &name, position))
             .collect();
         // PHP wants required parameters first; callers use named arguments anyway.
-        let mut params: Vec<PhpField> = fields
-            .iter()
-            .filter(|f| f.default.is_none())
-            .cloned()
+        let params: Vec<PhpField> = planned
+            .constructor_order()
+            .map(|f| self.field(f, &name, position))
             .collect();
-        params.extend(fields.iter().filter(|f| f.default.is_some()).cloned());
         let mut tags = Vec::new();
         for (field, php) in s.fields.iter().zip(&fields) {
             let doc_type = self.doc_type(&field.ty);
@@ -464,43 +403,42 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    fn field(&self, f: &Field, owner: &str, reserved: &[&str]) -> PhpField {
-        let mut name = camel_case(&f.name);
-        if reserved.contains(&name.as_str()) || name == "this" {
-            name.push_str("Field");
-        }
-        let from_value = match (&f.default, &f.ty) {
-            (Some(default), _) => format!(
-                "$wire['{}'] ?? {}",
-                f.name,
-                self.literal(default, &f.ty, true)
-            ),
-            (None, Type::Optional(_)) => format!("$wire['{}'] ?? null", f.name),
-            (None, _) => format!("Runtime\\Wire::field($wire, '{}', '{owner}')", f.name),
-        };
-        let source = match &f.default {
-            Some(_) if self.decode_expr(&f.ty, "$value", 0, Scope::Root) != "$value" => {
-                format!("({from_value})")
+    fn field(&self, planned: &FieldPlan, owner: &str, position: Position) -> PhpField {
+        let f = planned.def;
+        let name = property_name(&f.name, position);
+        let wire = format!("$wire[{}]", quote(&f.name));
+        let source = match &planned.default {
+            // Absent or null on the wire: the default, as every language reads it.
+            Some(default) => {
+                let inner = self.plan.strip_optional(&f.ty);
+                let decode = self.decode_expr(inner, &wire, 0, Scope::Root);
+                if decode == wire {
+                    format!("{wire} ?? {}", self.literal(default))
+                } else {
+                    format!("isset({wire}) ? {decode} : {}", self.literal(default))
+                }
             }
-            _ => from_value,
+            None if planned.optional => format!("{wire} ?? null"),
+            None => format!(
+                "\\Zrpc\\Wire::field($wire, {}, {})",
+                quote(&f.name),
+                quote(owner)
+            ),
+        };
+        let conversion_ty = if planned.default.is_some() {
+            // Already decoded above.
+            Type::Any
+        } else {
+            f.ty.clone()
         };
         let var = if name == "wire" { "wireField" } else { &name };
         let (from_prelude, from_wire) =
-            self.hoist(Conversion::Decode, &f.ty, &source, var, 12 + name.len() + 2);
-        let (to_prelude, to_wire) = self.hoist(
-            Conversion::Encode,
-            &f.ty,
-            &format!("$this->{name}"),
-            var,
-            12 + f.name.len() + 6,
-        );
+            self.hoist(Conversion::Decode, &conversion_ty, &source, var);
+        let (to_prelude, to_wire) =
+            self.hoist(Conversion::Encode, &f.ty, &format!("$this->{name}"), var);
         PhpField {
             php_type: self.native_type(&f.ty, Scope::Root),
-            default: match (&f.default, &f.ty) {
-                (Some(default), _) => Some(self.literal(default, &f.ty, false)),
-                (None, Type::Optional(_)) => Some("null".into()),
-                (None, _) => None,
-            },
+            default: planned.absent_value().map(|value| self.literal(&value)),
             from_prelude,
             from_wire,
             to_prelude,
@@ -519,24 +457,7 @@ impl<'a> PhpPass<'a> {
                 doc: String::new(),
                 name: format!("{}{name}", pascal_case(&v.name)),
                 wire: v.name.clone(),
-                from_wire: {
-                    let one_line = self.decode_expr(&v.ty, "$value", 0, Scope::Root);
-                    if 12 + 16 + 2 * v.name.len() + name.len() + one_line.len() <= LINE_LIMIT {
-                        one_line
-                    } else {
-                        format!(
-                            "\n                {},\n            ",
-                            self.multiline(
-                                (Conversion::Decode, Scope::Root),
-                                &v.ty,
-                                "$value",
-                                0,
-                                16,
-                                16
-                            )
-                        )
-                    }
-                },
+                from_wire: self.decode_expr(&v.ty, "$value", 0, Scope::Root),
             })
             .collect();
         let mut files = vec![(
@@ -565,7 +486,6 @@ impl<'a> PhpPass<'a> {
                 "$this->value",
                 "wire",
                 8,
-                17 + v.name.len(),
             );
             let body = VariantTemplate {
                 namespace: &self.namespace,
@@ -595,21 +515,25 @@ impl<'a> PhpPass<'a> {
         let names: Vec<String> = m
             .args
             .iter()
-            .map(|a| {
-                let name = camel_case(&a.name);
-                if name == "this" {
-                    "this_".to_string()
-                } else {
-                    name
-                }
-            })
+            .map(|a| property_name(&a.name, Position::Arg))
             .collect();
-        let params: Vec<String> = m
+        // Optional arguments default to null when no required argument follows them.
+        let defaulted_from = m
+            .args
+            .iter()
+            .rposition(|a| !matches!(self.schema.resolve_alias(&a.ty), Type::Optional(_)))
+            .map_or(0, |last_required| last_required + 1);
+        let mut params: Vec<String> = m
             .args
             .iter()
             .zip(&names)
-            .map(|(a, n)| format!("{} ${n}", self.native_type(&a.ty, Scope::Root)))
+            .enumerate()
+            .map(|(i, (a, n))| {
+                let default = if i >= defaulted_from { " = null" } else { "" };
+                format!("{} ${n}{default}", self.native_type(&a.ty, Scope::Root))
+            })
             .collect();
+        params.push("?float $timeout = null".to_string());
         let mut tags: Vec<String> = m
             .args
             .iter()
@@ -620,7 +544,11 @@ impl<'a> PhpPass<'a> {
                     .then(|| format!("@param {doc_type} ${n}"))
             })
             .collect();
-        // An argument too long for its own line is converted first, into `$nameWire`.
+        tags.push(
+            "@param ?float $timeout seconds to wait for the reply (null: the client's timeout)"
+                .to_string(),
+        );
+        // An argument converted by a closure is converted first, into `$nameWire`.
         let mut prelude = String::new();
         let wire_args: Vec<String> = m
             .args
@@ -632,67 +560,45 @@ impl<'a> PhpPass<'a> {
                     &a.ty,
                     &format!("${n}"),
                     &format!("{n}Wire"),
-                    12,
                 );
                 prelude.push_str(&lines);
                 wire
             })
             .collect();
-        let args_inline = format!("[{}]", wire_args.join(", "));
-        let args_multiline = format!(
-            "[\n{}        ]",
-            wire_args
-                .iter()
-                .map(|a| format!("            {a},\n"))
-                .collect::<String>()
-        );
-        // Keeps lines within PSR-12's 120 columns.
-        let invoke = |prefix: &str, call: &str| {
-            let line = format!(
-                "        {prefix}$this->connection->{call}('{}', {args_inline});",
+        let args = format!("[{}]", wire_args.join(", "));
+        // One statement per line; the layout pass breaks the long ones. `check` is the closure
+        // checking the result's type: its native return type and conversion make a mismatch a
+        // \Zrpc\ProtocolException naming the method (the runtime turns TypeError/ValueError).
+        let invoke = |prefix: &str, call: &str, check: Option<String>| {
+            let check = check.map(|check| format!(", {check}")).unwrap_or_default();
+            format!(
+                "        {prefix}$this->connection->{call}('{}', {args}, $timeout{check});",
                 m.name
-            );
-            if line.len() <= 120 {
-                line
-            } else {
-                format!(
-                    "        {prefix}$this->connection->{call}('{}', {args_multiline});",
-                    m.name
-                )
-            }
+            )
+        };
+        let check = |ty: &Type, var: &str| {
+            let native = self.native_type(ty, Scope::Root);
+            let convert = self.decode_expr(ty, var, 1, Scope::Root);
+            (native != "mixed" || convert != var)
+                .then(|| format!("static fn (mixed {var}): {native} => {convert}"))
         };
         let (returns, body) = match &m.returns {
-            Returns::Nothing => ("void".to_string(), invoke("", "call")),
-            Returns::Oneway => ("void".to_string(), invoke("", "oneway")),
+            Returns::Nothing => ("void".to_string(), invoke("", "call", None)),
+            Returns::Oneway => ("void".to_string(), invoke("", "oneway", None)),
             Returns::Value(ty) => {
                 let doc_type = self.doc_type(ty);
                 let native = self.native_type(ty, Scope::Root);
                 if doc_type != native {
                     tags.push(format!("@return {doc_type}"));
                 }
-                let convert = self.decode_expr(ty, "$result", 0, Scope::Root);
-                let body = if convert == "$result" {
-                    invoke("return ", "call")
-                } else {
-                    format!(
-                        "{}\n        return {convert};",
-                        invoke("$result = ", "call")
-                    )
-                };
-                (native, body)
+                (native, invoke("return ", "call", check(ty, "$result")))
             }
             Returns::Stream(ty) => {
                 tags.push(format!("@return \\Generator<int, {}>", self.doc_type(ty)));
-                let convert = self.decode_expr(ty, "$item", 1, Scope::Root);
-                let body = if convert == "$item" {
-                    invoke("yield from ", "stream")
-                } else {
-                    format!(
-                        "{}\n        foreach ($items as $item) {{\n            yield {convert};\n        }}",
-                        invoke("$items = ", "stream")
-                    )
-                };
-                ("\\Generator".to_string(), body)
+                (
+                    "\\Generator".to_string(),
+                    invoke("yield from ", "stream", check(ty, "$item")),
+                )
             }
         };
         for error in &m.throws {
@@ -721,82 +627,18 @@ impl<'a> PhpPass<'a> {
     ) -> String {
         match conversion {
             Conversion::Decode => self.decode_expr(ty, expr, depth, scope),
-            Conversion::Encode => self.encode_expr(ty, expr, depth, scope),
-        }
-    }
-
-    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
-    /// `array_map` calls spread over lines.
-    fn multiline(
-        &self,
-        (conversion, scope): (Conversion, Scope),
-        ty: &Type,
-        expr: &str,
-        depth: usize,
-        indent: usize,
-        lead: usize,
-    ) -> String {
-        let one_line = self.convert(conversion, scope, ty, expr, depth);
-        if lead + one_line.len() < LINE_LIMIT {
-            return one_line;
-        }
-        let pad = " ".repeat(indent);
-        let item = closure_var(depth);
-        let spread = |inner: &Type| {
-            let arrow = format!("static fn ({item}) => ");
-            let lead = indent + 4 + arrow.len();
-            let body = self.multiline(
-                (conversion, scope),
-                inner,
-                &item,
-                depth + 1,
-                indent + 4,
-                lead,
-            );
-            format!("array_map(\n{pad}    {arrow}{body},\n{pad}    {expr},\n{pad})")
-        };
-        match (conversion, self.schema.resolve_alias(ty)) {
-            (_, Type::List(inner)) | (Conversion::Decode, Type::Map(_, inner)) => spread(inner),
-            (Conversion::Encode, Type::Map(_, _)) => match one_line.strip_prefix("new ") {
-                // `new WireMap(array_map(...)[, false])`: spread the array_map inside.
-                Some(rest) => {
-                    let (class, _) = rest.split_once('(').unwrap_or((rest, ""));
-                    let flag = if one_line.ends_with(", false)") {
-                        ", false"
-                    } else {
-                        ""
-                    };
-                    let Type::Map(_, value) = self.schema.resolve_alias(ty) else {
-                        return one_line;
-                    };
-                    format!("new {class}({}{flag})", spread(value))
-                }
-                None => one_line,
-            },
-            (_, Type::Optional(inner)) => {
-                let test = format!("{expr} === null ? null : ");
-                let lead = lead + test.len();
-                let value = self.multiline((conversion, scope), inner, expr, depth, indent, lead);
-                format!("{test}{value}")
-            }
-            _ => one_line,
+            Conversion::Encode => self.encode_expr(ty, expr, depth),
         }
     }
 
     /// (prelude, expression) for a root-namespace file; see `hoist_in`.
-    fn hoist(
-        &self,
-        conversion: Conversion,
-        ty: &Type,
-        expr: &str,
-        var: &str,
-        prefix: usize,
-    ) -> (String, String) {
-        self.hoist_in((conversion, Scope::Root), ty, expr, var, 8, prefix)
+    fn hoist(&self, conversion: Conversion, ty: &Type, expr: &str, var: &str) -> (String, String) {
+        self.hoist_in((conversion, Scope::Root), ty, expr, var, 8)
     }
 
-    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
-    /// it), else computed first into `$var` at `indent`.
+    /// (prelude, expression): a conversion through a closure is computed first into `$var` at
+    /// `indent` (a statement of its own, which the layout pass breaks when long); a simple one
+    /// stays inline.
     fn hoist_in(
         &self,
         (conversion, scope): (Conversion, Scope),
@@ -804,30 +646,31 @@ impl<'a> PhpPass<'a> {
         expr: &str,
         var: &str,
         indent: usize,
-        prefix: usize,
     ) -> (String, String) {
-        let one_line = self.convert(conversion, scope, ty, expr, 0);
-        if prefix + one_line.len() + 2 <= LINE_LIMIT {
-            return (String::new(), one_line);
+        let value = self.convert(conversion, scope, ty, expr, 0);
+        if value.contains("static fn") {
+            (
+                format!("{}${var} = {value};\n", " ".repeat(indent)),
+                format!("${var}"),
+            )
+        } else {
+            (String::new(), value)
         }
-        let lead = indent + var.len() + 4;
-        let value = self.multiline((conversion, scope), ty, expr, 0, indent, lead);
-        (
-            format!("{}${var} = {value};\n", " ".repeat(indent)),
-            format!("${var}"),
-        )
     }
 
     /// The native PHP type of a model type.
     fn native_type(&self, ty: &Type, scope: Scope) -> String {
         match ty {
             Type::Bool => "bool".into(),
+            // msgpack decodes a u64 above PHP_INT_MAX as its decimal string.
+            Type::U64 => "int|string".into(),
             t if t.is_integer() => "int".into(),
             Type::F32 | Type::F64 => "float".into(),
             Type::String | Type::Bytes => "string".into(),
             Type::List(_) | Type::Map(_, _) => "array".into(),
             Type::Optional(inner) => match self.native_type(inner, scope).as_str() {
                 "mixed" => "mixed".into(),
+                union if union.contains('|') => format!("{union}|null"),
                 native => format!("?{native}"),
             },
             Type::Named(name) => match self.schema.type_def(name) {
@@ -843,10 +686,15 @@ impl<'a> PhpPass<'a> {
     fn doc_type(&self, ty: &Type) -> String {
         match ty {
             Type::List(inner) => format!("list<{}>", self.doc_type(inner)),
+            // PHP array keys cannot be enum cases: an enum-keyed map is keyed by the case's
+            // string value (`Shape::Circle->value`), as it travels.
+            Type::Map(k, v) if enum_name(self.schema, k).is_some() => {
+                format!("array<string, {}>", self.doc_type(v))
+            }
             Type::Map(k, v) => format!("array<{}, {}>", self.doc_type(k), self.doc_type(v)),
             Type::Optional(inner) => match self.doc_type(inner).as_str() {
                 "mixed" => "mixed".into(),
-                doc if doc.contains('<') => format!("{doc}|null"),
+                doc if doc.contains(['<', '|']) => format!("{doc}|null"),
                 doc => format!("?{doc}"),
             },
             Type::Named(name) => match self.schema.type_def(name) {
@@ -901,12 +749,13 @@ impl<'a> PhpPass<'a> {
     }
 
     /// A PHP expression turning the PHP value `expr` into its wire form.
-    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize, scope: Scope) -> String {
+    fn encode_expr(&self, ty: &Type, expr: &str, depth: usize) -> String {
         let item = closure_var(depth);
         match ty {
-            Type::Bytes => format!("new {}({expr})", self.class_ref("Runtime\\Bin", scope)),
+            Type::Bytes => format!("new \\Zrpc\\Bin({expr})"),
+            Type::U64 => format!("\\Zrpc\\Uint64::wire({expr})"),
             Type::List(inner) => {
-                let convert = self.encode_expr(inner, &item, depth + 1, scope);
+                let convert = self.encode_expr(inner, &item, depth + 1);
                 if convert == item {
                     expr.to_string()
                 } else {
@@ -914,7 +763,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Map(key, value) => {
-                let convert = self.encode_expr(value, &item, depth + 1, scope);
+                let convert = self.encode_expr(value, &item, depth + 1);
                 let entries = if convert == item {
                     expr.to_string()
                 } else {
@@ -923,8 +772,7 @@ impl<'a> PhpPass<'a> {
                 let string_keys = matches!(self.schema.resolve_alias(key), Type::String)
                     || enum_name(self.schema, key).is_some();
                 format!(
-                    "new {}({entries}{})",
-                    self.class_ref("Runtime\\WireMap", scope),
+                    "new \\Zrpc\\WireMap({entries}{})",
                     if string_keys { "" } else { ", false" }
                 )
             }
@@ -935,7 +783,7 @@ impl<'a> PhpPass<'a> {
                 } else {
                     format!("({expr})")
                 };
-                let convert = self.encode_expr(inner, &subject, depth, scope);
+                let convert = self.encode_expr(inner, &subject, depth);
                 if convert == subject {
                     expr.to_string()
                 } else {
@@ -943,7 +791,7 @@ impl<'a> PhpPass<'a> {
                 }
             }
             Type::Named(name) => match self.schema.type_def(name) {
-                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth, scope),
+                Some(TypeDef::Alias(alias)) => self.encode_expr(&alias.ty, expr, depth),
                 Some(TypeDef::Enum(_)) => format!("{expr}->value"),
                 Some(_) => format!("{expr}->toWire()"),
                 None => expr.to_string(),
@@ -952,71 +800,106 @@ impl<'a> PhpPass<'a> {
         }
     }
 
-    /// A PHP literal for a default value; `wire` spells enum variants as their wire strings.
-    fn literal(&self, value: &Value, ty: &Type, wire: bool) -> String {
-        let resolved = self.schema.resolve_alias(ty);
+    /// A PHP constant expression for a planned value (`new` in initializers: PHP 8.1).
+    fn literal(&self, value: &Literal) -> String {
         match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => match resolved {
-                Type::F32 | Type::F64 => format!("{i}.0"),
-                _ => i.to_string(),
-            },
-            Value::UInt(u) => u.to_string(),
-            Value::Float(f) if f.is_nan() => "NAN".into(),
-            Value::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
-            Value::Float(f) => format!("{f:?}"),
-            Value::String(s) => quote(s),
-            Value::List(items) => {
-                let inner = match resolved {
-                    Type::List(inner) | Type::Optional(inner) => inner.as_ref(),
-                    other => other,
-                };
-                let items: Vec<String> =
-                    items.iter().map(|v| self.literal(v, inner, wire)).collect();
+            Literal::Null => "null".into(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i64::MIN) => "PHP_INT_MIN".into(),
+            Literal::Int(i) => i.to_string(),
+            // PHP ints are signed 64-bit: a u64 above PHP_INT_MAX is its decimal string, as
+            // msgpack decodes it (`Zrpc\Uint64` encodes it back as a msgpack uint 64).
+            Literal::UInt(u) => format!("'{u}'"),
+            Literal::Float(f) if f.is_nan() => "NAN".into(),
+            Literal::Float(f) if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),
+            Literal::Float(f) => format!("{f:?}"),
+            Literal::String(s) => quote(s),
+            Literal::Bytes(bytes) => bytes_literal(bytes),
+            Literal::List(items) => {
+                let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
                 format!("[{}]", items.join(", "))
             }
-            Value::Map(entries) => {
-                let (k, v) = match resolved {
-                    Type::Map(k, v) => (k.as_ref(), v.as_ref()),
-                    other => (other, other),
-                };
+            Literal::Map(entries) => {
                 let entries: Vec<String> = entries
                     .iter()
-                    .map(|(key, value)| {
-                        format!(
-                            "{} => {}",
-                            self.literal(key, k, true),
-                            self.literal(value, v, wire)
-                        )
-                    })
+                    .map(|(k, v)| format!("{} => {}", self.map_key(k), self.literal(v)))
                     .collect();
                 format!("[{}]", entries.join(", "))
             }
-            Value::Ident(ident) => match enum_name(self.schema, ty) {
-                Some(_) if wire => quote(ident),
-                Some(name) => format!("{}::{}", class_name(name), case_name(ident)),
-                None => format!("Constants::{}", shouty_snake_case(ident)),
-            },
+            Literal::Some(inner) => self.literal(inner),
+            Literal::Enum { ty, variant } => format!("{}::{}", class_name(ty), case_name(variant)),
+            Literal::Struct { ty, fields } => {
+                let position = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Position::ErrorField,
+                    _ => Position::Field,
+                };
+                let args: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            property_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
+                    })
+                    .collect();
+                format!("new {}({})", class_name(ty), args.join(", "))
+            }
+            Literal::Union { ty, variant, value } => {
+                let union = class_name(ty);
+                format!(
+                    "new {union}\\{}{union}({})",
+                    pascal_case(variant),
+                    self.literal(value)
+                )
+            }
         }
     }
+
+    /// PHP array keys are ints or strings: enum keys travel (and are kept) as their names.
+    fn map_key(&self, key: &Literal) -> String {
+        match key {
+            Literal::Enum { variant, .. } => quote(variant),
+            other => self.literal(other),
+        }
+    }
+}
+
+/// A property / named-argument name in `position` (camelCase).
+fn property_name(name: &str, position: Position) -> String {
+    PHP.escape(&camel_case(name), position)
+}
+
+/// `"\x00raw"`: PHP strings are bytes; everything but printable ASCII as `\xNN`.
+fn bytes_literal(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' | b'$' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A class name: StudlyCaps, with a `Type` suffix where PHP reserves the name.
 fn class_name(name: &str) -> String {
     let pascal = pascal_case(name);
-    if RESERVED_CLASS_NAMES.contains(&pascal.to_ascii_lowercase().as_str())
-        || !pascal.starts_with(|c: char| c.is_ascii_alphabetic())
-    {
-        format!("{pascal}Type")
+    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        PHP.escape(&pascal, Position::Type)
     } else {
-        pascal
+        format!("{pascal}Type")
     }
 }
 
 /// An enum case name: the variant name, except `class`, which PHP reserves for `::class`.
 fn case_name(name: &str) -> String {
-    if name.eq_ignore_ascii_case("class") {
+    if PHP.is_reserved(&name.to_ascii_lowercase(), Position::EnumMember) {
         format!("{name}_")
     } else {
         name.to_string()
@@ -1026,10 +909,12 @@ fn case_name(name: &str) -> String {
 /// A client method name in camelCase; the constructor name stays reserved.
 fn method_name(name: &str) -> String {
     let camel = camel_case(name);
-    if camel.starts_with("__") || camel.is_empty() {
+    if camel == "close" || camel == "connection" {
+        format!("{camel}Method")
+    } else if camel.starts_with("__") || camel.is_empty() {
         format!("call{}", pascal_case(name))
     } else {
-        camel
+        PHP.escape(&camel, Position::Method)
     }
 }
 
@@ -1076,4 +961,41 @@ fn php_doc(doc: Option<&str>, tags: &[String], indent: &str) -> String {
     }
     out.push_str(&format!("{indent} */\n"));
     out
+}
+
+/// The PHP backend.
+pub struct Php;
+
+impl zrpc_plan::Backend for Php {
+    fn language(&self) -> &'static str {
+        "php"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &PHP
+    }
+
+    fn type_name(&self, plan: &Plan, ty: &Type) -> String {
+        PhpPass::new(plan).native_type(ty, Scope::Root)
+    }
+
+    fn literal(&self, plan: &Plan, _ty: &Type, value: &Literal) -> String {
+        PhpPass::new(plan).literal(value)
+    }
+
+    fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        PhpPass::new(plan).encode_expr(ty, expr, 0)
+    }
+
+    fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        PhpPass::new(plan).decode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn generate(
+        &self,
+        plan: &Plan,
+        _options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
+        generate(plan.schema).map_err(Into::into)
+    }
 }

@@ -4,25 +4,33 @@
 use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
-use zrpc_idl::model::{Alias, Enum, Field, Schema, Struct, Type, TypeDef, Union, Value};
+use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
 
-use super::{docstring, docstring_lines, ERROR_RESERVED, RESERVED};
-use crate::naming::{doc_lines, escape, pascal_case, shouty_snake_case, snake_case};
+use super::{docstring, docstring_lines};
+use crate::naming::{doc_lines, pascal_case, shouty_snake_case, snake_case};
+use zrpc_plan::reserved::PYTHON;
+use zrpc_plan::{FieldPlan, Literal, Plan, Position};
 
 /// Python class names of the schema's types (escaped where they would shadow a builtin).
 pub(crate) struct TypeNames<'a> {
     schema: &'a Schema,
+    pub(crate) plan: &'a Plan<'a>,
     classes: HashMap<&'a str, String>,
 }
 
 impl<'a> TypeNames<'a> {
-    pub(crate) fn new(schema: &'a Schema) -> TypeNames<'a> {
+    pub(crate) fn new(plan: &'a Plan<'a>) -> TypeNames<'a> {
+        let schema = plan.schema;
         let classes = schema
             .types
             .iter()
-            .map(|t| (t.name(), escape(t.name(), RESERVED, "_")))
+            .map(|t| (t.name(), class_name(t.name())))
             .collect();
-        TypeNames { schema, classes }
+        TypeNames {
+            schema,
+            plan,
+            classes,
+        }
     }
 
     /// The Python name of a declared type (or of a service, for client class names).
@@ -30,7 +38,7 @@ impl<'a> TypeNames<'a> {
         self.classes
             .get(name)
             .cloned()
-            .unwrap_or_else(|| escape(name, RESERVED, "_"))
+            .unwrap_or_else(|| class_name(name))
     }
 
     fn def(&self, name: &str) -> Option<&'a TypeDef> {
@@ -127,22 +135,22 @@ impl<'a> TypeNames<'a> {
         imports: &mut Imports,
     ) -> String {
         match ty {
-            Type::Bool => format!("_zrpc.expect_bool({expr})"),
-            t if t.is_integer() => format!("_zrpc.expect_int({expr})"),
-            Type::F32 | Type::F64 => format!("_zrpc.expect_float({expr})"),
-            Type::String => format!("_zrpc.expect_str({expr})"),
-            Type::Bytes => format!("_zrpc.expect_bytes({expr})"),
+            Type::Bool => format!("zrpc.expect_bool({expr})"),
+            t if t.is_integer() => format!("zrpc.expect_int({expr})"),
+            Type::F32 | Type::F64 => format!("zrpc.expect_float({expr})"),
+            Type::String => format!("zrpc.expect_str({expr})"),
+            Type::Bytes => format!("zrpc.expect_bytes({expr})"),
             Type::List(item) => {
                 let var = var("v", depth);
                 format!(
-                    "[{} for {var} in _zrpc.expect_list({expr})]",
+                    "[{} for {var} in zrpc.expect_list({expr})]",
                     self.decode(item, &var, depth + 1, imports)
                 )
             }
             Type::Map(key, value) => {
                 let (k, v) = (var("k", depth), var("v", depth));
                 format!(
-                    "{{{}: {} for {k}, {v} in _zrpc.expect_map({expr}).items()}}",
+                    "{{{}: {} for {k}, {v} in zrpc.expect_map({expr}).items()}}",
                     self.decode(key, &k, depth + 1, imports),
                     self.decode(value, &v, depth + 1, imports)
                 )
@@ -166,58 +174,58 @@ impl<'a> TypeNames<'a> {
         }
     }
 
-    /// True when the decoded result reads better from a local: optional values (whose
-    /// decode names its input twice) and containers (comprehensions).
-    pub(crate) fn decode_wants_local(&self, ty: &Type) -> bool {
-        matches!(
-            self.schema.resolve_alias(ty),
-            Type::Optional(_) | Type::List(_) | Type::Map(..)
-        )
-    }
-
-    /// `value` as a Python expression of type `ty`.
-    pub(crate) fn literal(&self, value: &Value, ty: &Type) -> String {
-        let resolved = self.schema.resolve_alias(ty);
-        match (value, resolved) {
-            (Value::Null, _) => "None".to_owned(),
-            (_, Type::Optional(inner)) => self.literal(value, inner),
-            (Value::Bool(b), _) => if *b { "True" } else { "False" }.to_owned(),
-            (Value::Int(i), Type::F32 | Type::F64) => format!("{i}.0"),
-            (Value::Int(i), _) => i.to_string(),
-            (Value::UInt(u), _) => u.to_string(),
-            (Value::Float(f), _) => float_literal(*f),
-            (Value::String(s), Type::Bytes) => format!("b{}", string_literal(s)),
-            (Value::String(s), _) => string_literal(s),
-            (Value::List(items), Type::List(item)) => format!(
+    /// `value` as a Python expression.
+    pub(crate) fn literal(&self, value: &Literal) -> String {
+        match value {
+            Literal::Null => "None".to_owned(),
+            Literal::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+            Literal::Int(i) => i.to_string(),
+            Literal::UInt(u) => u.to_string(),
+            Literal::Float(f) => float_literal(*f),
+            Literal::String(s) => string_literal(s),
+            Literal::Bytes(bytes) => bytes_literal(bytes),
+            Literal::List(items) => format!(
                 "[{}]",
                 items
                     .iter()
-                    .map(|v| self.literal(v, item))
+                    .map(|v| self.literal(v))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            (Value::Map(entries), Type::Map(key, val)) => format!(
+            Literal::Map(entries) => format!(
                 "{{{}}}",
                 entries
                     .iter()
-                    .map(|(k, v)| format!("{}: {}", self.literal(k, key), self.literal(v, val)))
+                    .map(|(k, v)| format!("{}: {}", self.literal(k), self.literal(v)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            (Value::Ident(variant), Type::Named(name))
-                if matches!(self.def(name), Some(TypeDef::Enum(_))) =>
-            {
-                format!("{}.{}", self.class(name), member_name(variant))
+            Literal::Some(inner) => self.literal(inner),
+            Literal::Enum { ty, variant } => format!("{}.{}", self.class(ty), member_name(variant)),
+            Literal::Struct { ty, fields } => {
+                let error = matches!(self.def(ty), Some(TypeDef::Error(_)));
+                let args: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        let position = if error {
+                            Position::ErrorField
+                        } else {
+                            Position::Field
+                        };
+                        format!(
+                            "{}={}",
+                            field_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
+                    })
+                    .collect();
+                format!("{}({})", self.class(ty), args.join(", "))
             }
-            (Value::Ident(constant), _) => const_name(constant),
-            // A struct or union default written as its wire form.
-            (_, Type::Named(_)) => self.decode(
-                resolved,
-                &wire_literal(value),
-                0,
-                &mut Imports::for_models(),
+            Literal::Union { ty, variant, value } => format!(
+                "{}({})",
+                variant_class(&self.class(ty), variant),
+                self.literal(value)
             ),
-            _ => wire_literal(value),
         }
     }
 }
@@ -234,12 +242,41 @@ pub(crate) fn union_decoder(class: &str) -> String {
     format!("{}_from_wire", snake_case(class))
 }
 
+/// An enum member: SHOUTY, never one of the names `Enum` treats specially.
 pub(crate) fn member_name(variant: &str) -> String {
-    escape(&shouty_snake_case(variant), RESERVED, "_")
+    unmagic(&PYTHON.escape(&shouty_snake_case(variant), Position::EnumMember))
 }
 
 fn const_name(name: &str) -> String {
-    escape(&shouty_snake_case(name), RESERVED, "_")
+    PYTHON.escape(&shouty_snake_case(name), Position::Const)
+}
+
+/// A class name (types, services).
+pub(crate) fn class_name(name: &str) -> String {
+    PYTHON.escape(name, Position::Type)
+}
+
+/// A field, attribute or parameter name in `position`.
+pub(crate) fn field_name(name: &str, position: Position) -> String {
+    unmagic(&PYTHON.escape(&snake_case(name), position))
+}
+
+/// The class of a union variant: `ShapeCircle`.
+pub(crate) fn variant_class(union_class: &str, variant: &str) -> String {
+    class_name(&format!("{union_class}{}", pascal_case(variant)))
+}
+
+/// `_sunder_`, `__dunder__` and `__private` names mean something else in a class body;
+/// underscores appended make them plain names (`_value_` → `_value__`, `__x` → `__x___`).
+pub(crate) fn unmagic(name: &str) -> String {
+    let sunder_or_dunder = name.len() > 2 && name.starts_with('_') && name.ends_with('_');
+    if name.starts_with("__") && !name.ends_with("__") {
+        format!("{name}___")
+    } else if sunder_or_dunder {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
 }
 
 fn float_literal(f: f64) -> String {
@@ -257,11 +294,35 @@ fn float_literal(f: f64) -> String {
     }
 }
 
+/// `b"..."`: printable ASCII as is, every other byte as `\\xNN`.
+fn bytes_literal(bytes: &[u8]) -> String {
+    let mut out = String::from("b\"");
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A str literal quoted as ruff format prefers: double quotes unless that needs more escapes.
 fn string_literal(s: &str) -> String {
-    let mut out = String::from("\"");
+    let quote = if s.contains('"') && !s.contains('\'') {
+        '\''
+    } else {
+        '"'
+    };
+    let mut out = String::from(quote);
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -270,36 +331,8 @@ fn string_literal(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
-}
-
-/// `value` as the plain Python data msgpack would carry (maps, lists, scalars).
-fn wire_literal(value: &Value) -> String {
-    match value {
-        Value::Null => "None".to_owned(),
-        Value::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
-        Value::Int(i) => i.to_string(),
-        Value::UInt(u) => u.to_string(),
-        Value::Float(f) => float_literal(*f),
-        Value::String(s) | Value::Ident(s) => string_literal(s),
-        Value::List(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(wire_literal)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Map(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|(k, v)| format!("{}: {}", wire_literal(k), wire_literal(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 /// What a generated module imports; rendered as sorted, grouped import lines.
@@ -348,7 +381,8 @@ impl Imports {
         self.enum_ |= other.enum_;
     }
 
-    /// `from __future__`, standard library, third party (none), then package-local imports.
+    /// `from __future__`, standard library, third party (the zrpc runtime), then package-local
+    /// imports.
     pub(crate) fn lines(&self) -> Vec<String> {
         let mut lines = vec![
             "from __future__ import annotations".to_owned(),
@@ -371,9 +405,10 @@ impl Imports {
             lines.extend(stdlib);
             lines.push(String::new());
         }
-        lines.push("from . import _zrpc".to_owned());
+        lines.push("import zrpc".to_owned());
         if !self.models.is_empty() {
             let models: Vec<String> = self.models.iter().cloned().collect();
+            lines.push(String::new());
             lines.push(import_line(".models", &models));
         }
         lines
@@ -384,18 +419,14 @@ fn names(set: &BTreeSet<&'static str>) -> Vec<String> {
     set.iter().map(|s| s.to_string()).collect()
 }
 
-/// `from module import a, b`, wrapped in parentheses one name per line when too long.
+/// `from module import a, b`; parenthesized when too long, for the layout pass to explode.
 pub(crate) fn import_line(module: &str, names: &[String]) -> String {
     let line = format!("from {module} import {}", names.join(", "));
-    if line.len() <= 100 {
-        return line;
+    if line.len() <= zrpc_plan::layout::PYTHON.width {
+        line
+    } else {
+        format!("from {module} import ({})", names.join(", "))
     }
-    let mut text = format!("from {module} import (\n");
-    for name in names {
-        text.push_str(&format!("    {name},\n"));
-    }
-    text.push(')');
-    text
 }
 
 #[derive(Template)]
@@ -487,19 +518,22 @@ struct AliasView {
 }
 
 /// The view data of `models.py`.
-pub(crate) fn models(schema: &Schema, names: &TypeNames, package: &str) -> Models {
+pub(crate) fn models(names: &TypeNames, package: &str) -> Models {
+    let schema = names.schema;
     let mut imports = Imports::for_models();
     let mut all = Vec::new();
-    let consts = schema
+    let consts = names
+        .plan
         .consts
         .iter()
-        .map(|c| {
+        .map(|planned| {
+            let c = planned.def;
             imports.typing("Final");
             let name = const_name(&c.name);
             all.push(name.clone());
             ConstView {
                 annotation: names.annotation(&c.ty, false, &mut imports),
-                value: names.literal(&c.value, &c.ty),
+                value: names.literal(&planned.value),
                 doc: attribute_doc(c.doc.as_deref(), 0),
                 name,
             }
@@ -583,33 +617,30 @@ fn enum_view(e: &Enum, names: &TypeNames) -> EnumView {
 }
 
 fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool) -> StructView {
-    let reserved: Vec<&str> = if error {
-        RESERVED.iter().chain(ERROR_RESERVED).copied().collect()
+    let position = if error {
+        Position::ErrorField
     } else {
-        RESERVED.to_vec()
+        Position::Field
     };
-    let wire_fields: Vec<FieldView> = s
+    let plan = names
+        .plan
+        .structure(&s.name)
+        .expect("the plan covers every struct and error");
+    let wire_fields: Vec<FieldView> = plan
         .fields
         .iter()
-        .map(|f| field_view(f, &s.name, names, imports, &reserved))
+        .map(|f| field_view(f, &s.name, names, imports, position))
         .collect();
-    let mut fields: Vec<FieldView> = wire_fields
-        .iter()
-        .filter(|f| f.default.is_empty())
-        .cloned()
+    let fields: Vec<FieldView> = plan
+        .constructor_order()
+        .map(|f| field_view(f, &s.name, names, imports, position))
         .collect();
-    fields.extend(
-        wire_fields
-            .iter()
-            .filter(|f| !f.default.is_empty())
-            .cloned(),
-    );
-    let absent_locals = s
+    let absent_locals = plan
         .fields
         .iter()
         .zip(&wire_fields)
-        .filter(|(f, _)| f.may_be_absent())
-        .map(|(f, view)| (view.local.clone(), string_literal(&f.name)))
+        .filter(|(f, _)| !f.required())
+        .map(|(f, view)| (view.local.clone(), string_literal(&f.def.name)))
         .collect();
     // Dataclass fields with mutable defaults need `field(default_factory=...)`.
     if !error && fields.iter().any(|f| f.default.contains("field(")) {
@@ -632,45 +663,44 @@ fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool
 }
 
 fn field_view(
-    f: &Field,
+    planned: &FieldPlan,
     owner: &str,
     names: &TypeNames,
     imports: &mut Imports,
-    reserved: &[&str],
+    position: Position,
 ) -> FieldView {
-    let name = escape(&snake_case(&f.name), reserved, "_");
-    // Locals of `from_wire` must not shadow its own variables.
-    let local = escape(
-        &name,
-        &["cls", "data", "details", "fields", "message", "traceback"],
-        "_",
-    );
+    let f = planned.def;
+    let name = field_name(&f.name, position);
+    let local = PYTHON.escape(&name, Position::Local);
     let annotation = names.annotation(&f.ty, false, imports);
     let self_expr = format!("self.{name}");
     let encode = names.encode(&f.ty, &self_expr, 0).unwrap_or(self_expr);
     let wire = string_literal(&f.name);
     let mut param_annotation = annotation.clone();
     let mut param_assign = name.clone();
-    let (default, param_default, decode) = match (&f.default, &f.ty) {
-        (Some(value), ty) => {
-            let literal = names.literal(value, ty);
-            let field_default = match value {
-                Value::List(items) if items.is_empty() => "field(default_factory=list)".to_owned(),
-                Value::Map(entries) if entries.is_empty() => {
+    let inner = names.plan.strip_optional(&f.ty);
+    let (default, param_default, decode) = match planned.absent_value() {
+        Some(value) => {
+            let literal = names.literal(&value);
+            let field_default = match &value {
+                Literal::List(items) if items.is_empty() => {
+                    "field(default_factory=list)".to_owned()
+                }
+                Literal::Map(entries) if entries.is_empty() => {
                     "field(default_factory=dict)".to_owned()
                 }
-                Value::List(_) | Value::Map(_) => {
+                value if value.is_mutable() => {
                     format!("field(default_factory=lambda: {literal})")
                 }
-                _ if is_immutable_literal(value, ty, names) => literal.clone(),
-                _ => format!("field(default_factory=lambda: {literal})"),
+                _ => literal.clone(),
             };
             let decode = format!(
                 "{literal} if {local} is None else {}",
-                names.decode(strip_optional(ty), &local, 0, imports)
+                names.decode(inner, &local, 0, imports)
             );
             if field_default.starts_with("field(") {
                 // Mutable defaults of an error's `__init__` are built per call.
+                imports.typing("Optional");
                 param_annotation = format!("Optional[{annotation}]");
                 param_assign = format!("{literal} if {name} is None else {name}");
                 (format!(" = {field_default}"), " = None".to_owned(), decode)
@@ -682,21 +712,13 @@ fn field_view(
                 )
             }
         }
-        (None, Type::Optional(inner)) => (
-            " = None".to_owned(),
-            " = None".to_owned(),
-            format!(
-                "None if {local} is None else {}",
-                names.decode(inner, &local, 0, imports)
-            ),
-        ),
-        (None, ty) => (
+        None => (
             String::new(),
             String::new(),
             names.decode(
-                ty,
+                &f.ty,
                 &format!(
-                    "_zrpc.expect_field(fields, {wire}, {})",
+                    "zrpc.expect_field(fields, {wire}, {})",
                     string_literal(owner)
                 ),
                 0,
@@ -719,24 +741,6 @@ fn field_view(
     }
 }
 
-fn strip_optional(ty: &Type) -> &Type {
-    match ty {
-        Type::Optional(inner) => inner,
-        other => other,
-    }
-}
-
-/// Scalars and enum members can be shared dataclass defaults; lists, maps and structs cannot.
-fn is_immutable_literal(value: &Value, ty: &Type, names: &TypeNames) -> bool {
-    match value {
-        Value::List(_) | Value::Map(_) => false,
-        _ => !matches!(
-            names.schema.resolve_alias(strip_optional(ty)),
-            Type::Named(name) if !matches!(names.def(name), Some(TypeDef::Enum(_)))
-        ),
-    }
-}
-
 fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView {
     let name = names.class(&u.name);
     UnionView {
@@ -750,7 +754,7 @@ fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView 
             .variants
             .iter()
             .map(|v| {
-                let class = escape(&format!("{name}{}", pascal_case(&v.name)), RESERVED, "_");
+                let class = variant_class(&name, &v.name);
                 let mut doc = vec![format!("The ``{}`` variant of :data:`{name}`.", v.name)];
                 let own = doc_lines(v.doc.as_deref());
                 if !own.is_empty() {

@@ -1,5 +1,6 @@
 //! Ruby client generation: one file per type and per service under a directory named after the
-//! namespace (`Calculator` → `calculator.rb` + `calculator/*.rb`), plus the protocol runtime.
+//! namespace (`Calculator` → `calculator.rb` + `calculator/*.rb`) and a gemspec; the code loads
+//! the `zrpc` gem (`runtimes/ruby`) for the protocol.
 //!
 //! This pass computes every Ruby name, YARD type and conversion expression, so the templates
 //! only lay them out.
@@ -7,70 +8,29 @@
 use std::path::PathBuf;
 
 use askama::Template;
-use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union, Value};
+use zrpc_idl::model::{Method, Returns, Schema, Struct, Type, TypeDef, Union};
 
 use crate::naming::{pascal_case, shouty_snake_case as screaming_snake_case, snake_case};
 use crate::{Error, GeneratedFile};
-
-/// Ruby keywords: never usable as local variable or parameter names.
-const KEYWORDS: &[&str] = &[
-    "BEGIN", "END", "alias", "and", "begin", "break", "case", "class", "def", "defined?", "do",
-    "else", "elsif", "end", "ensure", "false", "for", "if", "in", "module", "next", "nil", "not",
-    "or", "redo", "rescue", "retry", "return", "self", "super", "then", "true", "undef", "unless",
-    "until", "when", "while", "yield",
-];
-
-/// Methods every Ruby object has; a generated method must not replace them.
-const OBJECT_METHODS: &[&str] = &[
-    "class",
-    "clone",
-    "close",
-    "display",
-    "dup",
-    "freeze",
-    "frozen?",
-    "hash",
-    "inspect",
-    "instance_variables",
-    "is_a?",
-    "method",
-    "methods",
-    "object_id",
-    "send",
-    "public_send",
-    "tap",
-    "then",
-    "to_s",
-    "initialize",
-    "to_h",
-    "to_wire",
-    "from_wire",
-];
-
-/// Readers of `Protocol::RemoteError` (and `Exception`) that error fields must not shadow.
-const ERROR_MEMBERS: &[&str] = &[
-    "name",
-    "message",
-    "remote_message",
-    "traceback",
-    "backtrace",
-    "cause",
-    "full_message",
-];
+use zrpc_plan::layout::{self, layout};
+use zrpc_plan::reserved::RUBY;
+use zrpc_plan::{Literal, Plan, Position};
 
 /// Shipped beside the code: IDL argument names such as `a`, `x` or `dx` are shorter than
 /// rubocop's default minimum.
 const RUBOCOP_CONFIG: &str = "\
 AllCops:
   NewCops: enable
+  TargetRubyVersion: 3.0
+
+# Client constructors take the connection options (timeout, heartbeat, CURVE keys) as keywords.
+Metrics/ParameterLists:
+  CountKeywordArgs: false
 
 # Parameter names come from the IDL, where short names such as `a`, `x` and `dx` are usual.
 Naming/MethodParameterName:
   MinNameLength: 1
 ";
-
-/// Generated lines stay within rubocop's default line length.
-const LINE_LIMIT: usize = 120;
 
 /// Which way a conversion goes: wire form to Ruby value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -86,7 +46,7 @@ enum Conversion {
 /// When the namespace's root file is named differently (`shop.zrpc` with `namespace ruby
 /// Acme::Store`), this one-line file named after the IDL file loads it.
 pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
-    let root = RubyPass::new(schema).dir;
+    let root = RubyPass::module_dir(schema);
     (root != idl_stem).then(|| GeneratedFile {
         path: PathBuf::from(format!("{idl_stem}.rb")),
         contents: format!(
@@ -97,19 +57,15 @@ pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
 
 /// Data classes with more fields than this get methods longer than rubocop's metrics allow.
 const METRICS_FIELD_LIMIT: usize = 5;
+/// rubocop's default `Metrics/MethodLength`.
+const METRICS_METHOD_LINES: usize = 10;
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let pass = RubyPass::new(schema);
+    let plan = Plan::new(schema)?;
+    let pass = RubyPass::new(&plan);
     let mut files = Vec::new();
-    let mut requires = vec![format!("{}/protocol", pass.dir)];
-    files.push((
-        pass.file("protocol"),
-        pass.wrap(
-            &ProtocolTemplate.render()?,
-            &["ffi-rzmq", "msgpack", "securerandom"],
-        ),
-    ));
+    let mut requires = Vec::new();
     for def in &schema.types {
         let body = match def {
             TypeDef::Struct(s) if s.fields.is_empty() => EmptyStructTemplate {
@@ -126,7 +82,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             .render()?,
             TypeDef::Struct(s) => pass.struct_template(s, None).render()?,
             TypeDef::Error(s) => pass
-                .struct_template(s, Some("Protocol::RemoteError"))
+                .struct_template(s, Some("Zrpc::RemoteError"))
                 .render()?,
             TypeDef::Enum(e) => EnumTemplate {
                 doc: doc_comment(
@@ -140,7 +96,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                 all: e
                     .variants
                     .iter()
-                    .map(|v| screaming_snake_case(&v.name))
+                    .map(|v| member_name(&v.name))
                     .collect::<Vec<_>>()
                     .join(", "),
                 variants: e
@@ -148,7 +104,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     .iter()
                     .map(|v| RbVariant {
                         doc: doc_comment(v.doc.as_deref(), "  "),
-                        name: screaming_snake_case(&v.name),
+                        name: member_name(&v.name),
                         wire: v.name.clone(),
                         yard: String::new(),
                         from_prelude: String::new(),
@@ -210,13 +166,19 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     } else {
         let body = ConstsTemplate {
             doc: doc_comment(Some("Constants declared in the IDL."), ""),
-            consts: schema
+            consts: plan
                 .consts
                 .iter()
                 .map(|c| RbConst {
-                    doc: doc_comment(c.doc.as_deref(), "  "),
-                    name: screaming_snake_case(&c.name),
-                    value: pass.literal(&c.value, &c.ty),
+                    doc: doc_comment(c.def.doc.as_deref(), "  "),
+                    name: member_name(&c.def.name),
+                    // A constant's Array or Hash is frozen, as rubocop's `Style/MutableConstant` wants.
+                    value: match c.value.unwrap_some() {
+                        Literal::List(_) | Literal::Map(_) => {
+                            format!("{}.freeze", pass.literal(&c.value))
+                        }
+                        _ => pass.literal(&c.value),
+                    },
                 })
                 .collect(),
         }
@@ -240,10 +202,37 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         ),
     );
     files.push((PathBuf::from(".rubocop.yml"), pass.rubocop_config()));
+    files.push((
+        PathBuf::from(format!("{}.gemspec", pass.gem_name())),
+        GemspecTemplate {
+            name: pass.gem_name(),
+            root: format!("{}.rb", pass.dir),
+            dir: pass.dir.clone(),
+        }
+        .render()?
+            + "\n",
+    ));
+    // Templates write one statement per line; the layout pass breaks the long ones.
     Ok(files
         .into_iter()
-        .map(|(path, contents)| GeneratedFile { path, contents })
+        .map(|(path, contents)| {
+            let contents = if path.extension() != Some("rb".as_ref()) {
+                contents
+            } else {
+                layout(&contents, &layout::RUBY)
+            };
+            GeneratedFile { path, contents }
+        })
         .collect())
+}
+
+/// The gemspec: `gem build` packs the client, which depends on the `zrpc` gem.
+#[derive(Template)]
+#[template(path = "ruby/gemspec.rb", escape = "none")]
+struct GemspecTemplate {
+    name: String,
+    root: String,
+    dir: String,
 }
 
 #[derive(Template)]
@@ -266,10 +255,6 @@ struct RbConst {
     name: String,
     value: String,
 }
-
-#[derive(Template)]
-#[template(path = "ruby/protocol.rb", escape = "none")]
-struct ProtocolTemplate;
 
 #[derive(Template)]
 #[template(path = "ruby/struct.rb", escape = "none")]
@@ -349,6 +334,7 @@ struct RbMethod {
 
 struct RubyPass<'a> {
     schema: &'a Schema,
+    plan: &'a Plan<'a>,
     /// `["Acme", "Calc"]`.
     module_path: Vec<String>,
     /// `acme/calc`: the root file's path without `.rb`, and the directory of the other files.
@@ -356,24 +342,39 @@ struct RubyPass<'a> {
 }
 
 impl<'a> RubyPass<'a> {
-    fn new(schema: &'a Schema) -> Self {
-        let module_path: Vec<String> = match &schema.namespaces.ruby {
+    fn new(plan: &'a Plan<'a>) -> Self {
+        let schema = plan.schema;
+        let module_path = Self::module_path(schema);
+        RubyPass {
+            schema,
+            plan,
+            dir: Self::module_dir(schema),
+            module_path,
+        }
+    }
+
+    fn module_path(schema: &Schema) -> Vec<String> {
+        match schema.namespace("ruby") {
             Some(ns) => ns.split("::").map(constant_name).collect(),
             None => vec![schema
                 .services
                 .first()
                 .map_or_else(|| "Zrpc".to_string(), |s| constant_name(&s.name))],
-        };
-        let dir = module_path
+        }
+    }
+
+    /// `acme/calc` for `Acme::Calc`.
+    fn module_dir(schema: &Schema) -> String {
+        Self::module_path(schema)
             .iter()
             .map(|m| snake_case(m))
             .collect::<Vec<_>>()
-            .join("/");
-        RubyPass {
-            schema,
-            module_path,
-            dir,
-        }
+            .join("/")
+    }
+
+    /// The gem's name: the namespace path with dashes (`acme-shop`).
+    fn gem_name(&self) -> String {
+        self.dir.replace('/', "-")
     }
 
     /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
@@ -383,7 +384,11 @@ impl<'a> RubyPass<'a> {
             .types
             .iter()
             .filter(|def| match def {
-                TypeDef::Struct(s) | TypeDef::Error(s) => s.fields.len() > METRICS_FIELD_LIMIT,
+                TypeDef::Struct(s) | TypeDef::Error(s) => {
+                    s.fields.len() > METRICS_FIELD_LIMIT
+                        || self.decoder_lines(s, matches!(def, TypeDef::Error(_)))
+                            > METRICS_METHOD_LINES
+                }
                 _ => false,
             })
             .map(|def| format!("    - {}/{}.rb\n", self.dir, snake_case(def.name())))
@@ -396,6 +401,19 @@ impl<'a> RubyPass<'a> {
              Metrics:\n  Exclude:\n{}",
             large.concat()
         )
+    }
+
+    /// Body lines of a generated `from_wire`: the locals computed first, one per field, the
+    /// `new(` call, and for errors the array form and message arguments.
+    fn decoder_lines(&self, s: &Struct, error: bool) -> usize {
+        let parent = error.then_some("Zrpc::RemoteError");
+        let template = self.struct_template(s, parent);
+        let prelude: usize = template
+            .fields
+            .iter()
+            .map(|f| f.from_prelude.lines().count())
+            .sum();
+        prelude + s.fields.len() + 2 + if error { 3 } else { 0 }
     }
 
     fn file(&self, stem: &str) -> PathBuf {
@@ -442,36 +460,79 @@ impl<'a> RubyPass<'a> {
     }
 
     fn struct_template(&self, s: &Struct, parent: Option<&str>) -> StructTemplate {
-        let reserved: &[&str] = if parent.is_some() { ERROR_MEMBERS } else { &[] };
-        let fields: Vec<RbField> = s
+        let position = if parent.is_some() {
+            Position::ErrorField
+        } else {
+            Position::Field
+        };
+        let planned = self
+            .plan
+            .structure(&s.name)
+            .expect("the plan covers every struct and error");
+        let fields: Vec<RbField> = planned
             .fields
             .iter()
-            .map(|f| {
-                let name = escape_local(&snake_case(&f.name), reserved);
-                let from_value = match (&f.default, &f.ty) {
-                    (Some(default), _) => {
-                        format!("wire.fetch('{}', {})", f.name, self.literal(default, &f.ty))
+            .map(|planned| {
+                let f = planned.def;
+                let name = field_name(&f.name, position);
+                let wire = format!("wire[{}]", quote(&f.name));
+                let var = name.clone();
+                let (from_prelude, from_wire) = match planned.absent_value() {
+                    // Absent or nil on the wire: the default, as every language reads it. A
+                    // statement each, so a long default never makes a multi-line ternary.
+                    Some(default) if default != Literal::Null => {
+                        let inner = self.plan.strip_optional(&f.ty);
+                        let decode = self.decode_expr(inner, &wire, 0, false);
+                        let present = if decode == wire {
+                            decode
+                        } else if let Some(rest) = decode.strip_prefix(&format!("{wire}.")) {
+                            format!("{wire}&.{rest}")
+                        } else {
+                            self.decode_expr(
+                                &Type::Optional(Box::new(inner.clone())),
+                                &wire,
+                                0,
+                                false,
+                            )
+                        };
+                        let default = self.literal(&default);
+                        match self.schema.resolve_alias(inner) {
+                            // `false` is a value: only `nil` means absent.
+                            Type::Bool => (
+                                String::new(),
+                                format!("{present}.nil? ? {default} : {present}"),
+                            ),
+                            Type::Any => (
+                                format!(
+                                    "    {var} = {present}\n    {var} = {default} if {var}.nil?\n"
+                                ),
+                                var.clone(),
+                            ),
+                            // A decoded value is never `false`, so `||` fills in the default.
+                            _ if present == wire => (String::new(), format!("{wire} || {default}")),
+                            _ => (
+                                format!("    {var} = {present}\n    {var} ||= {default}\n"),
+                                var.clone(),
+                            ),
+                        }
                     }
-                    (None, Type::Optional(_)) => format!("wire['{}']", f.name),
-                    (None, _) => format!("wire.fetch('{}')", f.name),
+                    _ => {
+                        let from_value = if planned.optional {
+                            wire
+                        } else {
+                            format!("wire.fetch({})", quote(&f.name))
+                        };
+                        self.hoist(
+                            Conversion::Decode { nested: false },
+                            &f.ty,
+                            &from_value,
+                            &var,
+                            4,
+                        )
+                    }
                 };
-                let var = escape_local(&name, &["wire"]);
-                let (from_prelude, from_wire) = self.hoist(
-                    Conversion::Decode { nested: false },
-                    &f.ty,
-                    &from_value,
-                    &var,
-                    4,
-                    6 + name.len() + 3,
-                );
-                let (to_prelude, to_wire) = self.hoist(
-                    Conversion::Encode,
-                    &f.ty,
-                    &format!("@{name}"),
-                    &var,
-                    4,
-                    6 + f.name.len() + 7,
-                );
+                let (to_prelude, to_wire) =
+                    self.hoist(Conversion::Encode, &f.ty, &format!("@{name}"), &var, 4);
                 RbField {
                     doc: doc_comment(f.doc.as_deref(), "  "),
                     yard: self.yard(&f.ty),
@@ -485,32 +546,21 @@ impl<'a> RubyPass<'a> {
             })
             .collect();
         // Required keywords first, as Ruby style wants.
-        let mut params: Vec<String> = s
-            .fields
-            .iter()
-            .zip(&fields)
-            .filter(|(f, _)| !f.may_be_absent())
-            .map(|(_, rb)| format!("{}:", rb.name))
-            .collect();
-        params.extend(s.fields.iter().zip(&fields).filter_map(|(f, rb)| {
-            match (&f.default, &f.ty) {
-                (Some(default), _) => {
-                    Some(format!("{}: {}", rb.name, self.literal(default, &f.ty)))
+        let mut params: Vec<String> = planned
+            .constructor_order()
+            .map(|f| {
+                let name = field_name(&f.def.name, position);
+                match f.absent_value() {
+                    Some(value) => format!("{name}: {}", self.literal(&value)),
+                    None => format!("{name}:"),
                 }
-                (None, Type::Optional(_)) => Some(format!("{}: nil", rb.name)),
-                (None, _) => None,
-            }
-        }));
+            })
+            .collect();
         if parent.is_some() {
             params.push(format!("message: '{}'", s.name));
             params.push("traceback: nil".to_string());
         }
-        let indent = 2 * self.module_path.len() + 2;
-        let params = if indent + "def initialize()".len() + params.join(", ").len() > 120 {
-            format!("\n    {}\n  ", params.join(",\n    "))
-        } else {
-            params.join(", ")
-        };
+        let params = params.join(", ");
         StructTemplate {
             doc: doc_comment(
                 Some(
@@ -548,7 +598,7 @@ impl<'a> RubyPass<'a> {
                     ),
                     "  ",
                 ),
-                name: constant_name(&pascal_case(&v.name)),
+                name: variant_name(&v.name),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
                 from_prelude: String::new(),
@@ -568,16 +618,9 @@ impl<'a> RubyPass<'a> {
                     "wire",
                     "value",
                     6,
-                    10,
                 );
-                (rb.to_prelude, rb.to_wire) = self.hoist(
-                    Conversion::Encode,
-                    &v.ty,
-                    "value",
-                    "wire",
-                    6,
-                    14 + v.name.len(),
-                );
+                (rb.to_prelude, rb.to_wire) =
+                    self.hoist(Conversion::Encode, &v.ty, "value", "wire", 6);
                 rb
             })
             .collect();
@@ -603,7 +646,7 @@ impl<'a> RubyPass<'a> {
         let params: Vec<String> = m
             .args
             .iter()
-            .map(|a| escape_local(&snake_case(&a.name), &[]))
+            .map(|a| field_name(&a.name, Position::Arg))
             .collect();
         let mut wire_args: Vec<String> = m
             .args
@@ -611,26 +654,43 @@ impl<'a> RubyPass<'a> {
             .zip(&params)
             .map(|(a, p)| self.encode_expr(&a.ty, p, 0))
             .collect();
-        let mut call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
-        // A call line that would pass the limit gets its converted arguments computed first.
+        // Arguments converted with a block are computed first, one statement each.
         let mut prelude = String::new();
-        if self.column(4) + "items = @connection.stream()".len() + call_args.len() > LINE_LIMIT {
-            for ((arg, param), wire) in m.args.iter().zip(&params).zip(wire_args.iter_mut()) {
-                if wire != param {
-                    let var = format!("{param}_wire");
-                    let value = self.multiline(Conversion::Encode, &arg.ty, param, 0, 4);
-                    prelude.push_str(&format!("    {var} = {value}\n"));
-                    *wire = var;
-                }
+        for (param, wire) in params.iter().zip(wire_args.iter_mut()) {
+            if has_block(wire) {
+                let var = format!("{param}_wire");
+                prelude.push_str(&format!("    {var} = {wire}\n"));
+                *wire = var;
             }
-            call_args = format!("'{}', [{}]", m.name, wire_args.join(", "));
         }
+        let call_args = format!("'{}', [{}], timeout: timeout", m.name, wire_args.join(", "));
         let mut doc = m.doc.clone().unwrap_or_default();
         let mut tags = Vec::new();
         for (arg, param) in m.args.iter().zip(&params) {
             tags.push(format!("@param {param} [{}]", self.yard(&arg.ty)));
         }
-        let mut all_params = params.clone();
+        // Optional arguments default to nil when no required argument follows them.
+        let defaulted_from = m
+            .args
+            .iter()
+            .rposition(|a| !matches!(self.schema.resolve_alias(&a.ty), Type::Optional(_)))
+            .map_or(0, |last_required| last_required + 1);
+        let mut all_params: Vec<String> = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i >= defaulted_from {
+                    format!("{p} = nil")
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        all_params.push("timeout: nil".to_string());
+        tags.push(
+            "@param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)"
+                .to_string(),
+        );
         let body = match &m.returns {
             Returns::Nothing => {
                 tags.push("@return [nil]".to_string());
@@ -638,14 +698,15 @@ impl<'a> RubyPass<'a> {
             }
             Returns::Value(ty) => {
                 tags.push(format!("@return [{}]", self.yard(ty)));
+                // The block checks the result against the declared type, inside the call so
+                // that a mismatch is a Zrpc::ProtocolError naming the method.
                 let call = format!("@connection.call({call_args})");
                 let decode = Conversion::Decode { nested: false };
-                let one_line = self.convert(decode, ty, &call, 0);
-                if self.column(4) + one_line.len() <= LINE_LIMIT {
-                    format!("    {one_line}")
+                let checked = self.convert(decode, ty, "result", 0);
+                if checked == "result" {
+                    format!("    {call}")
                 } else {
-                    let result = self.multiline(decode, ty, "result", 0, 4);
-                    format!("    result = {call}\n    {result}")
+                    format!("    {call} do |result|\n      {checked}\n    end")
                 }
             }
             Returns::Stream(ty) => {
@@ -659,12 +720,8 @@ impl<'a> RubyPass<'a> {
                 let stream = format!("@connection.stream({call_args})");
                 let stream = if convert == "item" {
                     stream
-                } else if self.column(4) + stream.len() + convert.len() + 20 <= LINE_LIMIT {
-                    format!("{stream} {{ |item| {convert} }}")
                 } else {
-                    let convert =
-                        self.multiline(Conversion::Decode { nested: false }, ty, "item", 1, 6);
-                    format!("{stream} do |item|\n      {convert}\n    end")
+                    format!("{stream} {{ |item| {convert} }}")
                 };
                 format!("    items = {stream}\n    block ? items.each(&block) : items")
             }
@@ -685,15 +742,10 @@ impl<'a> RubyPass<'a> {
         let body = format!("{prelude}{body}");
         RbMethod {
             doc: doc_comment(Some(&doc), "  "),
-            name: escape_method(&snake_case(&m.name)),
+            name: RUBY.escape(&snake_case(&m.name), Position::Method),
             params: all_params.join(", "),
             body,
         }
-    }
-
-    /// The absolute column of a template-relative indentation, inside the namespace modules.
-    fn column(&self, indent: usize) -> usize {
-        2 * self.module_path.len() + indent
     }
 
     fn convert(&self, conversion: Conversion, ty: &Type, expr: &str, depth: usize) -> String {
@@ -703,37 +755,9 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    /// The conversion of `expr` as one line when it fits at `indent`, otherwise with its
-    /// outer blocks spread over lines (`do ... end`), continuation lines indented from `indent`.
-    fn multiline(
-        &self,
-        conversion: Conversion,
-        ty: &Type,
-        expr: &str,
-        depth: usize,
-        indent: usize,
-    ) -> String {
-        let one_line = self.convert(conversion, ty, expr, depth);
-        if self.column(indent) + one_line.len() <= LINE_LIMIT {
-            return one_line;
-        }
-        let (inner, method) = match self.schema.resolve_alias(ty) {
-            Type::List(inner) => (inner.as_ref(), ".map"),
-            Type::Map(_, value) => (value.as_ref(), ".transform_values"),
-            Type::Optional(inner) => (inner.as_ref(), "&.then"),
-            _ => return one_line,
-        };
-        let item = block_var(depth);
-        let body = self.multiline(conversion, inner, &item, depth + 1, indent + 2);
-        if body == item {
-            return one_line;
-        }
-        let pad = " ".repeat(indent);
-        format!("{expr}{method} do |{item}|\n{pad}  {body}\n{pad}end")
-    }
-
-    /// (prelude, expression): the conversion inline when its line fits (`prefix` columns before
-    /// it at template indentation), else computed first into the local `var` at `indent`.
+    /// (prelude, expression): a conversion with a block is computed first into the local
+    /// `var` (a statement, which the layout pass can break into `do ... end`); a simple one
+    /// stays inline.
     fn hoist(
         &self,
         conversion: Conversion,
@@ -741,17 +765,16 @@ impl<'a> RubyPass<'a> {
         expr: &str,
         var: &str,
         indent: usize,
-        prefix: usize,
     ) -> (String, String) {
-        let one_line = self.convert(conversion, ty, expr, 0);
-        if self.column(prefix) + one_line.len() < LINE_LIMIT {
-            return (String::new(), one_line);
+        let value = self.convert(conversion, ty, expr, 0);
+        if has_block(&value) {
+            (
+                format!("{}{var} = {value}\n", " ".repeat(indent)),
+                var.to_string(),
+            )
+        } else {
+            (String::new(), value)
         }
-        let value = self.multiline(conversion, ty, expr, 0, indent);
-        (
-            format!("{}{var} = {value}\n", " ".repeat(indent)),
-            var.to_string(),
-        )
     }
 
     /// The YARD type of a model type.
@@ -787,8 +810,11 @@ impl<'a> RubyPass<'a> {
     fn decode_expr(&self, ty: &Type, expr: &str, depth: usize, nested: bool) -> String {
         let item = block_var(depth);
         match ty {
-            Type::F32 | Type::F64 => format!("Float({expr})"),
-            Type::Bytes => format!("{expr}.b"),
+            Type::Bool => format!("Zrpc::Wire.boolean({expr})"),
+            t if t.is_integer() => format!("Zrpc::Wire.integer({expr})"),
+            Type::F32 | Type::F64 => format!("Zrpc::Wire.float({expr})"),
+            Type::String => format!("Zrpc::Wire.string({expr})"),
+            Type::Bytes => format!("Zrpc::Wire.bytes({expr})"),
             Type::List(inner) => {
                 let convert = self.decode_expr(inner, &item, depth + 1, nested);
                 block_call(expr, ".map", &item, &convert)
@@ -844,54 +870,80 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    /// A Ruby literal for a default or const value of type `ty`.
-    fn literal(&self, value: &Value, ty: &Type) -> String {
-        let ty = self.schema.resolve_alias(ty);
+    /// A Ruby expression for a planned value.
+    fn literal(&self, value: &Literal) -> String {
         match value {
-            Value::Null => "nil".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => match ty {
-                Type::F32 | Type::F64 => format!("{i}.0"),
-                _ => i.to_string(),
-            },
-            Value::UInt(u) => u.to_string(),
-            Value::Float(f) if f.is_nan() => "Float::NAN".into(),
-            Value::Float(f) if f.is_infinite() => if *f > 0.0 {
+            Literal::Null => "nil".into(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => grouped(&i.to_string()),
+            Literal::UInt(u) => grouped(&u.to_string()),
+            Literal::Float(f) if f.is_nan() => "Float::NAN".into(),
+            Literal::Float(f) if f.is_infinite() => if *f > 0.0 {
                 "Float::INFINITY"
             } else {
                 "-Float::INFINITY"
             }
             .into(),
-            Value::Float(f) => format!("{f:?}"),
-            Value::String(s) => quote(s),
-            Value::List(items) => {
-                let inner = match ty {
-                    Type::List(inner) | Type::Optional(inner) => inner.as_ref(),
-                    other => other,
-                };
-                let items: Vec<String> = items.iter().map(|v| self.literal(v, inner)).collect();
-                format!("[{}]", items.join(", "))
-            }
-            Value::Map(entries) => {
-                if entries.is_empty() {
-                    return "{}".into();
+            Literal::Float(f) => grouped(&format!("{f:?}")),
+            Literal::String(s) => quote(s),
+            Literal::Bytes(bytes) => bytes_literal(bytes),
+            Literal::List(items) => {
+                // Words as `%w[a b]`, as rubocop's `Style/WordArray` wants.
+                let words: Option<Vec<&str>> = items
+                    .iter()
+                    .map(|item| match item.unwrap_some() {
+                        Literal::String(word)
+                            if !word.is_empty()
+                                && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                        {
+                            Some(word.as_str())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                match words {
+                    Some(words) if words.len() >= 2 => format!("%w[{}]", words.join(" ")),
+                    _ => {
+                        let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
+                        format!("[{}]", items.join(", "))
+                    }
                 }
-                let (k, v) = match ty {
-                    Type::Map(k, v) => (k.as_ref(), v.as_ref()),
-                    other => (other, other),
-                };
+            }
+            Literal::Map(entries) if entries.is_empty() => "{}".into(),
+            Literal::Map(entries) => {
                 let entries: Vec<String> = entries
                     .iter()
-                    .map(|(key, value)| {
-                        format!("{} => {}", self.literal(key, k), self.literal(value, v))
-                    })
+                    .map(|(k, v)| format!("{} => {}", self.literal(k), self.literal(v)))
                     .collect();
                 format!("{{ {} }}", entries.join(", "))
             }
-            Value::Ident(ident) => match enum_name(self.schema, ty) {
-                Some(name) => format!("{}::{}", constant_name(name), screaming_snake_case(ident)),
-                None => format!("Constants::{}", screaming_snake_case(ident)),
-            },
+            Literal::Some(inner) => self.literal(inner),
+            Literal::Enum { ty, variant } => {
+                format!("{}::{}", constant_name(ty), member_name(variant))
+            }
+            Literal::Struct { ty, fields } => {
+                let position = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Position::ErrorField,
+                    _ => Position::Field,
+                };
+                let args: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            field_name(&f.name, position),
+                            self.literal(&f.value)
+                        )
+                    })
+                    .collect();
+                format!("{}.new({})", self.qualified(ty), args.join(", "))
+            }
+            Literal::Union { ty, variant, value } => format!(
+                "{}::{}.new({})",
+                self.qualified(ty),
+                variant_name(variant),
+                self.literal(value)
+            ),
         }
     }
 }
@@ -910,30 +962,82 @@ pub(crate) fn enum_name<'s>(schema: &'s Schema, ty: &'s Type) -> Option<&'s str>
 
 /// A Ruby constant name (classes, modules): PascalCase, starting with an uppercase letter.
 fn constant_name(name: &str) -> String {
-    let pascal = pascal_case(name);
-    if pascal.starts_with(|c: char| c.is_ascii_uppercase()) {
-        pascal
+    capitalised(&RUBY.escape(&pascal_case(name), Position::Type))
+}
+
+/// An enum member or const: SCREAMING_SNAKE, starting with an uppercase letter.
+fn member_name(name: &str) -> String {
+    capitalised(&RUBY.escape(&screaming_snake_case(name), Position::EnumMember))
+}
+
+/// The class of a union variant inside the union's module.
+fn variant_name(name: &str) -> String {
+    constant_name(&pascal_case(name))
+}
+
+/// A reader, keyword parameter or argument name in `position`.
+fn field_name(name: &str, position: Position) -> String {
+    RUBY.escape(&snake_case(name), position)
+}
+
+/// Ruby constants must start with an uppercase letter (`_x`, `__FILE__` do not).
+fn capitalised(name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        name.to_owned()
     } else {
-        format!("X{pascal}")
+        format!("X{name}")
     }
 }
 
-/// Escapes a parameter or reader name that is a keyword or otherwise reserved.
-fn escape_local(name: &str, reserved: &[&str]) -> String {
-    if KEYWORDS.contains(&name) || reserved.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
+/// `'raw'.b` or `"\x00raw".b`: a binary String literal, single-quoted when nothing needs escaping.
+fn bytes_literal(bytes: &[u8]) -> String {
+    if bytes
+        .iter()
+        .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
+    {
+        return format!("'{}'.b", String::from_utf8_lossy(bytes));
     }
+    let mut out = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'#' => out.push_str("\\#"),
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02X}")),
+        }
+    }
+    out.push_str("\".b");
+    out
 }
 
-/// Escapes a method name that would replace a method of Object or of the client itself.
-fn escape_method(name: &str) -> String {
-    if OBJECT_METHODS.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
+/// A numeric literal with `_` between groups of three digits from five digits on
+/// (rubocop's `Style/NumericLiterals`): `9_223_372_036_854_775_807`, `123_456.5`.
+fn grouped(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, tail) = rest.split_at(end);
+    if digits.len() < 5 || tail.contains(['e', 'E']) {
+        return number.to_owned();
     }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}{tail}")
+}
+
+/// A conversion that runs a block (`{ |item| ... }`).
+fn has_block(expr: &str) -> bool {
+    expr.contains("{ |")
 }
 
 /// Block parameter names by nesting depth, so nested blocks never shadow each other.
@@ -987,5 +1091,48 @@ fn block_call(expr: &str, method: &str, item: &str, convert: &str) -> String {
             format!("{expr}{method}(&:{name})")
         }
         _ => format!("{expr}{method} {{ |{item}| {convert} }}"),
+    }
+}
+
+/// The Ruby backend.
+pub struct Ruby;
+
+impl zrpc_plan::Backend for Ruby {
+    fn language(&self) -> &'static str {
+        "ruby"
+    }
+
+    fn reserved(&self) -> &'static zrpc_plan::Reserved {
+        &RUBY
+    }
+
+    fn type_name(&self, plan: &Plan, ty: &Type) -> String {
+        RubyPass::new(plan).yard(ty)
+    }
+
+    fn literal(&self, plan: &Plan, _ty: &Type, value: &Literal) -> String {
+        RubyPass::new(plan).literal(value)
+    }
+
+    fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        RubyPass::new(plan).encode_expr(ty, expr, 0)
+    }
+
+    fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
+        RubyPass::new(plan).decode_expr(ty, expr, 0, false)
+    }
+
+    /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.
+    fn generate(
+        &self,
+        plan: &Plan,
+        options: &zrpc_plan::GenerateOptions,
+    ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
+        let mut files = generate(plan.schema)?;
+        // A server compiled from an IDL file serves its stem in the model.
+        if let Some(stem) = options.idl_stem.as_ref().or(plan.schema.file_stem.as_ref()) {
+            files.extend(entry_file(stem, plan.schema));
+        }
+        Ok(files)
     }
 }

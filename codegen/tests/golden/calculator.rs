@@ -52,7 +52,7 @@ pub struct DivisionByZero {
     pub dividend: f64,
 }
 
-#[zrpc::rpc_service]
+#[zrpc::rpc_service(model = schema)]
 pub trait Calculator {
     /// Adds two integers.
     async fn add(&self, a: i64, b: i64) -> i64;
@@ -75,4 +75,274 @@ pub trait Calculator {
     async fn shapes(&self) -> Vec<Shape>;
     #[oneway]
     async fn log(&self, line: String);
+}
+
+/// The validated model this file was generated from, which its services serve through
+/// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
+pub fn schema() -> ::zrpc::typed::model::Schema {
+    use ::std::collections::BTreeMap;
+    use ::std::vec::Vec;
+    use ::zrpc::typed::model::*;
+    Schema {
+        file_stem: Some("calculator".into()),
+        doc: Some(
+            "A calculator, used by the README, the examples and the cross-language tests."
+                .into(),
+        ),
+        namespaces: BTreeMap::from([
+            ("php".into(), "Example\\Calculator".into()),
+            ("python".into(), "calculator".into()),
+            ("ruby".into(), "Calculator".into()),
+        ]),
+        consts: Vec::new(),
+        types: Vec::from([
+            TypeDef::Struct(Struct {
+                name: "Point".into(),
+                doc: Some("A point on the plane.".into()),
+                annotations: Vec::new(),
+                fields: Vec::from([
+                    Field {
+                        name: "x".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::F64,
+                        default: None,
+                    },
+                    Field {
+                        name: "y".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::F64,
+                        default: None,
+                    },
+                    Field {
+                        name: "label".into(),
+                        doc: Some("Optional label.".into()),
+                        annotations: Vec::new(),
+                        ty: Type::Optional(::std::boxed::Box::new(Type::String)),
+                        default: None,
+                    },
+                    Field {
+                        name: "tags".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::List(::std::boxed::Box::new(Type::String)),
+                        default: Some(Value::List(Vec::new())),
+                    },
+                ]),
+            }),
+            TypeDef::Enum(Enum {
+                name: "Shape".into(),
+                doc: None,
+                annotations: Vec::new(),
+                variants: Vec::from([
+                    EnumVariant {
+                        name: "Circle".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                    },
+                    EnumVariant {
+                        name: "Square".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                    },
+                    EnumVariant {
+                        name: "Triangle".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                    },
+                ]),
+            }),
+            TypeDef::Union(Union {
+                name: "Value".into(),
+                doc: None,
+                annotations: Vec::new(),
+                variants: Vec::from([
+                    UnionVariant {
+                        name: "int".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::I64,
+                    },
+                    UnionVariant {
+                        name: "text".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::String,
+                    },
+                    UnionVariant {
+                        name: "point".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::Named("Point".into()),
+                    },
+                ]),
+            }),
+            TypeDef::Error(Struct {
+                name: "DivisionByZero".into(),
+                doc: Some("Raised when dividing by zero.".into()),
+                annotations: Vec::new(),
+                fields: Vec::from([
+                    Field {
+                        name: "dividend".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        ty: Type::F64,
+                        default: None,
+                    },
+                ]),
+            }),
+        ]),
+        services: Vec::from([
+            Service {
+                name: "Calculator".into(),
+                doc: None,
+                annotations: Vec::new(),
+                methods: Vec::from([
+                    Method {
+                        name: "add".into(),
+                        doc: Some("Adds two integers.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "a".into(),
+                                ty: Type::I64,
+                            },
+                            Arg {
+                                name: "b".into(),
+                                ty: Type::I64,
+                            },
+                        ]),
+                        returns: Returns::Value(Type::I64),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "divide".into(),
+                        doc: Some("Divides a by b.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "a".into(),
+                                ty: Type::F64,
+                            },
+                            Arg {
+                                name: "b".into(),
+                                ty: Type::F64,
+                            },
+                        ]),
+                        returns: Returns::Value(Type::F64),
+                        throws: Vec::from(["DivisionByZero".into()]),
+                    },
+                    Method {
+                        name: "countdown".into(),
+                        doc: Some("Yields n, n-1, ..., 1.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "n".into(),
+                                ty: Type::U32,
+                            },
+                        ]),
+                        returns: Returns::Stream(Type::U32),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "translate".into(),
+                        doc: Some("Moves a point.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "p".into(),
+                                ty: Type::Named("Point".into()),
+                            },
+                            Arg {
+                                name: "dx".into(),
+                                ty: Type::F64,
+                            },
+                            Arg {
+                                name: "dy".into(),
+                                ty: Type::F64,
+                            },
+                        ]),
+                        returns: Returns::Value(Type::Named("Point".into())),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "classify".into(),
+                        doc: Some("Counts the values by kind.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "values".into(),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("Value".into())),
+                                ),
+                            },
+                        ]),
+                        returns: Returns::Value(
+                            Type::Map(
+                                ::std::boxed::Box::new(Type::String),
+                                ::std::boxed::Box::new(Type::U32),
+                            ),
+                        ),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "echo_bytes".into(),
+                        doc: Some("Echoes raw bytes.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "data".into(),
+                                ty: Type::Bytes,
+                            },
+                        ]),
+                        returns: Returns::Value(Type::Bytes),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "sleep".into(),
+                        doc: Some(
+                            "Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts)."
+                                .into(),
+                        ),
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "ms".into(),
+                                ty: Type::U64,
+                            },
+                        ]),
+                        returns: Returns::Value(Type::U64),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "shapes".into(),
+                        doc: Some("Names of all shapes.".into()),
+                        annotations: Vec::new(),
+                        args: Vec::new(),
+                        returns: Returns::Value(
+                            Type::List(
+                                ::std::boxed::Box::new(Type::Named("Shape".into())),
+                            ),
+                        ),
+                        throws: Vec::new(),
+                    },
+                    Method {
+                        name: "log".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        args: Vec::from([
+                            Arg {
+                                name: "line".into(),
+                                ty: Type::String,
+                            },
+                        ]),
+                        returns: Returns::Oneway,
+                        throws: Vec::new(),
+                    },
+                ]),
+            },
+        ]),
+    }
 }

@@ -97,7 +97,7 @@ pub mod acme {
                 1.5
             }
             fn default_limit() -> u32 {
-                PAGE_SIZE
+                50
             }
             fn default_big() -> u64 {
                 18446744073709551615
@@ -177,7 +177,7 @@ pub mod acme {
         }
 
         /// Users, by id.
-        #[zrpc::rpc_service]
+        #[zrpc::rpc_service(model = schema)]
         pub trait Users {
             /// Fetches a user.
             async fn get(&self, id: UserId) -> Result<User, NotFound>;
@@ -206,6 +206,571 @@ pub mod acme {
             async fn save(&self, user: User) -> User;
             /// Settings, by a type named like Rust's `Option`.
             async fn options(&self, names: Vec<String>) -> Vec<Option>;
+        }
+
+        /// The validated model this file was generated from, which its services serve through
+        /// `_zrpc_model` (`zrpc gen --from` turns it back into the same code).
+        pub fn schema() -> ::zrpc::typed::model::Schema {
+            use ::std::collections::BTreeMap;
+            use ::std::vec::Vec;
+            use ::zrpc::typed::model::*;
+            Schema {
+                file_stem: Some("everything".into()),
+                doc: Some("Exercises every construct of the IDL for the Rust generator.".into()),
+                namespaces: BTreeMap::from([
+                    ("python".into(), "acme.everything".into()),
+                    ("rust".into(), "acme::everything".into()),
+                ]),
+                consts: Vec::from([
+                    Const {
+                        name: "PAGE_SIZE".into(),
+                        doc: Some("Page size when none is given.".into()),
+                        ty: Type::U32,
+                        value: Value::Int(50),
+                    },
+                    Const {
+                        name: "GREETING".into(),
+                        doc: None,
+                        ty: Type::String,
+                        value: Value::String("hello".into()),
+                    },
+                    Const {
+                        name: "RATIO".into(),
+                        doc: None,
+                        ty: Type::F64,
+                        value: Value::Float(0.5),
+                    },
+                    Const {
+                        name: "ENABLED".into(),
+                        doc: None,
+                        ty: Type::Bool,
+                        value: Value::Bool(true),
+                    },
+                ]),
+                types: Vec::from([
+                    TypeDef::Alias(Alias {
+                        name: "UserId".into(),
+                        doc: Some("Shared by several services.".into()),
+                        annotations: Vec::new(),
+                        ty: Type::I64,
+                    }),
+                    TypeDef::Enum(Enum {
+                        name: "Role".into(),
+                        doc: Some("A user's role.".into()),
+                        annotations: Vec::new(),
+                        variants: Vec::from([
+                            EnumVariant {
+                                name: "Admin".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                            },
+                            EnumVariant {
+                                name: "Member".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                            },
+                            EnumVariant {
+                                name: "guest".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                            },
+                        ]),
+                    }),
+                    TypeDef::Alias(Alias {
+                        name: "Directory".into(),
+                        doc: Some("A map of names to users.".into()),
+                        annotations: Vec::new(),
+                        ty: Type::Map(
+                            ::std::boxed::Box::new(Type::String),
+                            ::std::boxed::Box::new(Type::Named("User".into())),
+                        ),
+                    }),
+                    TypeDef::Struct(Struct {
+                        name: "User".into(),
+                        doc: Some("Every field type, default and escaped name.".into()),
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "id".into(),
+                                doc: Some("The key.".into()),
+                                annotations: Vec::new(),
+                                ty: Type::Named("UserId".into()),
+                                default: None,
+                            },
+                            Field {
+                                name: "name".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::String,
+                                default: None,
+                            },
+                            Field {
+                                name: "role".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Named("Role".into()),
+                                default: Some(Value::Ident("Member".into())),
+                            },
+                            Field {
+                                name: "type".into(),
+                                doc: Some(
+                                    "Keyword names are escaped in Rust, kept on the wire.".into(),
+                                ),
+                                annotations: Vec::new(),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
+                                default: None,
+                            },
+                            Field {
+                                name: "match".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Bool,
+                                default: Some(Value::Bool(false)),
+                            },
+                            Field {
+                                name: "self".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::I32,
+                                default: Some(Value::Int(7)),
+                            },
+                            Field {
+                                name: "userName".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::String,
+                                default: Some(Value::String("anonymous".into())),
+                            },
+                            Field {
+                                name: "score".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::F64,
+                                default: Some(Value::Float(1.5)),
+                            },
+                            Field {
+                                name: "limit".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::U32,
+                                default: Some(Value::Ident("PAGE_SIZE".into())),
+                            },
+                            Field {
+                                name: "big".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::U64,
+                                default: Some(Value::UInt(18446744073709551615)),
+                            },
+                            Field {
+                                name: "small".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::I8,
+                                default: Some(Value::Int(-3)),
+                            },
+                            Field {
+                                name: "avatar".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::Bytes)),
+                                default: None,
+                            },
+                            Field {
+                                name: "blob".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Bytes,
+                                default: Some(Value::String("raw".into())),
+                            },
+                            Field {
+                                name: "extra".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::Any)),
+                                default: None,
+                            },
+                            Field {
+                                name: "tags".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::List(::std::boxed::Box::new(Type::String)),
+                                default: Some(
+                                    Value::List(
+                                        Vec::from([
+                                            Value::String("new".into()),
+                                            Value::String("shiny".into()),
+                                        ]),
+                                    ),
+                                ),
+                            },
+                            Field {
+                                name: "counts".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Map(
+                                    ::std::boxed::Box::new(Type::String),
+                                    ::std::boxed::Box::new(Type::U32),
+                                ),
+                                default: Some(
+                                    Value::Map(
+                                        Vec::from([(Value::String("a".into()), Value::Int(1))]),
+                                    ),
+                                ),
+                            },
+                            Field {
+                                name: "by_role".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Map(
+                                    ::std::boxed::Box::new(Type::Named("Role".into())),
+                                    ::std::boxed::Box::new(
+                                        Type::List(
+                                            ::std::boxed::Box::new(Type::Named("UserId".into())),
+                                        ),
+                                    ),
+                                ),
+                                default: Some(Value::Map(Vec::new())),
+                            },
+                            Field {
+                                name: "friends".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("User".into())),
+                                ),
+                                default: Some(Value::List(Vec::new())),
+                            },
+                        ]),
+                    }),
+                    TypeDef::Struct(Struct {
+                        name: "Node".into(),
+                        doc: Some("A linked list: recursion broken by an optional.".into()),
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "value".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::I64,
+                                default: None,
+                            },
+                            Field {
+                                name: "next".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Optional(
+                                    ::std::boxed::Box::new(Type::Named("Node".into())),
+                                ),
+                                default: None,
+                            },
+                        ]),
+                    }),
+                    TypeDef::Union(Union {
+                        name: "Shape".into(),
+                        doc: Some("A shape with a keyword variant.".into()),
+                        annotations: Vec::new(),
+                        variants: Vec::from([
+                            UnionVariant {
+                                name: "circle".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::F64,
+                            },
+                            UnionVariant {
+                                name: "polygon".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::List(
+                                    ::std::boxed::Box::new(Type::Named("Point".into())),
+                                ),
+                            },
+                            UnionVariant {
+                                name: "type".into(),
+                                doc: Some("Escaped too.".into()),
+                                annotations: Vec::new(),
+                                ty: Type::String,
+                            },
+                            UnionVariant {
+                                name: "node".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Named("Node".into()),
+                            },
+                        ]),
+                    }),
+                    TypeDef::Struct(Struct {
+                        name: "Point".into(),
+                        doc: None,
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "x".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::F64,
+                                default: None,
+                            },
+                            Field {
+                                name: "y".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::F64,
+                                default: None,
+                            },
+                        ]),
+                    }),
+                    TypeDef::Struct(Struct {
+                        name: "Option".into(),
+                        doc: Some("A name users declare that shadows Rust's prelude.".into()),
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "name".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::String,
+                                default: None,
+                            },
+                            Field {
+                                name: "value".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
+                                default: None,
+                            },
+                        ]),
+                    }),
+                    TypeDef::Error(Struct {
+                        name: "NotFound".into(),
+                        doc: Some("Not found.".into()),
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "id".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Named("UserId".into()),
+                                default: None,
+                            },
+                            Field {
+                                name: "hint".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Optional(::std::boxed::Box::new(Type::String)),
+                                default: None,
+                            },
+                        ]),
+                    }),
+                    TypeDef::Error(Struct {
+                        name: "Forbidden".into(),
+                        doc: Some("Not allowed.".into()),
+                        annotations: Vec::new(),
+                        fields: Vec::from([
+                            Field {
+                                name: "role".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                ty: Type::Named("Role".into()),
+                                default: None,
+                            },
+                        ]),
+                    }),
+                ]),
+                services: Vec::from([
+                    Service {
+                        name: "Users".into(),
+                        doc: Some("Users, by id.".into()),
+                        annotations: Vec::from([
+                            Annotation {
+                                name: "since".into(),
+                                args: Vec::from([Value::String("1.0".into())]),
+                            },
+                        ]),
+                        methods: Vec::from([
+                            Method {
+                                name: "get".into(),
+                                doc: Some("Fetches a user.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "id".into(),
+                                        ty: Type::Named("UserId".into()),
+                                    },
+                                ]),
+                                returns: Returns::Value(Type::Named("User".into())),
+                                throws: Vec::from(["NotFound".into()]),
+                            },
+                            Method {
+                                name: "delete".into(),
+                                doc: Some("Deletes a user.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "id".into(),
+                                        ty: Type::Named("UserId".into()),
+                                    },
+                                    Arg {
+                                        name: "type".into(),
+                                        ty: Type::String,
+                                    },
+                                ]),
+                                returns: Returns::Nothing,
+                                throws: Vec::from(["NotFound".into(), "Forbidden".into()]),
+                            },
+                            Method {
+                                name: "list".into(),
+                                doc: Some("Every user, one by one.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "role".into(),
+                                        ty: Type::Optional(
+                                            ::std::boxed::Box::new(Type::Named("Role".into())),
+                                        ),
+                                    },
+                                ]),
+                                returns: Returns::Stream(Type::Named("User".into())),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "directory".into(),
+                                doc: Some("All users by name.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::new(),
+                                returns: Returns::Value(Type::Named("Directory".into())),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "touch".into(),
+                                doc: Some("Fire and forget.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "id".into(),
+                                        ty: Type::Named("UserId".into()),
+                                    },
+                                ]),
+                                returns: Returns::Oneway,
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "match".into(),
+                                doc: Some("Escaped method names.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "self".into(),
+                                        ty: Type::String,
+                                    },
+                                ]),
+                                returns: Returns::Value(Type::Bool),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "schema".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                args: Vec::new(),
+                                returns: Returns::Value(Type::String),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "fetch".into(),
+                                doc: None,
+                                annotations: Vec::from([
+                                    Annotation {
+                                        name: "deprecated".into(),
+                                        args: Vec::from([Value::String("use get".into())]),
+                                    },
+                                ]),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "id".into(),
+                                        ty: Type::Named("UserId".into()),
+                                    },
+                                ]),
+                                returns: Returns::Value(Type::Named("User".into())),
+                                throws: Vec::from(["NotFound".into()]),
+                            },
+                            Method {
+                                name: "find".into(),
+                                doc: None,
+                                annotations: Vec::from([
+                                    Annotation {
+                                        name: "deprecated".into(),
+                                        args: Vec::new(),
+                                    },
+                                ]),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "id".into(),
+                                        ty: Type::Named("UserId".into()),
+                                    },
+                                ]),
+                                returns: Returns::Value(
+                                    Type::Optional(
+                                        ::std::boxed::Box::new(Type::Named("User".into())),
+                                    ),
+                                ),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "shapes".into(),
+                                doc: None,
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "nodes".into(),
+                                        ty: Type::List(
+                                            ::std::boxed::Box::new(Type::Named("Node".into())),
+                                        ),
+                                    },
+                                ]),
+                                returns: Returns::Value(
+                                    Type::Map(
+                                        ::std::boxed::Box::new(Type::String),
+                                        ::std::boxed::Box::new(Type::Named("Shape".into())),
+                                    ),
+                                ),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "save".into(),
+                                doc: Some("Stores a user and returns it as stored.".into()),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "user".into(),
+                                        ty: Type::Named("User".into()),
+                                    },
+                                ]),
+                                returns: Returns::Value(Type::Named("User".into())),
+                                throws: Vec::new(),
+                            },
+                            Method {
+                                name: "options".into(),
+                                doc: Some(
+                                    "Settings, by a type named like Rust's `Option`.".into(),
+                                ),
+                                annotations: Vec::new(),
+                                args: Vec::from([
+                                    Arg {
+                                        name: "names".into(),
+                                        ty: Type::List(::std::boxed::Box::new(Type::String)),
+                                    },
+                                ]),
+                                returns: Returns::Value(
+                                    Type::List(
+                                        ::std::boxed::Box::new(Type::Named("Option".into())),
+                                    ),
+                                ),
+                                throws: Vec::new(),
+                            },
+                        ]),
+                    },
+                ]),
+            }
         }
     }
 }

@@ -161,13 +161,14 @@ pub async fn wait_until(mut condition: impl FnMut() -> bool, limit: Duration) ->
     condition()
 }
 
-/// Raw zeromq peers and hand-made events, to drive the server and client byte by byte.
+/// Raw ZMTP peers (the engine's own sockets) and hand-made events, to drive the server and
+/// client byte by byte.
 pub mod raw {
     use std::time::Duration;
 
     use bytes::Bytes;
-    use zeromq::{DealerSocket, RouterSocket, Socket, SocketRecv, SocketSend, ZmqMessage};
     use zrpc::rmpv::Value;
+    use zrpc_zmtp::{Dealer, Options, Router};
 
     pub fn encode(value: &Value) -> Vec<u8> {
         let mut buf = Vec::new();
@@ -207,21 +208,16 @@ pub mod raw {
         event[1].as_str().unwrap_or_default()
     }
 
-    pub struct RawDealer(pub DealerSocket);
+    pub struct RawDealer(pub Dealer);
 
     impl RawDealer {
         pub async fn connect(endpoint: &str) -> RawDealer {
-            let mut socket = DealerSocket::new();
-            socket.connect(endpoint).await.unwrap();
-            RawDealer(socket)
+            RawDealer(Dealer::connect(endpoint, Options::default()).unwrap())
         }
 
         pub async fn send_frames(&mut self, frames: Vec<Vec<u8>>) {
             let frames: Vec<Bytes> = frames.into_iter().map(Bytes::from).collect();
-            self.0
-                .send(ZmqMessage::try_from(frames).unwrap())
-                .await
-                .unwrap();
+            self.0.send(frames).await.unwrap();
         }
 
         /// Sends `[empty, event]`, as a DEALER should.
@@ -231,11 +227,10 @@ pub mod raw {
 
         /// The next event (last frame), or `None` after `wait`.
         pub async fn recv(&mut self, wait: Duration) -> Option<Value> {
-            let message = tokio::time::timeout(wait, self.0.recv())
+            let frames = tokio::time::timeout(wait, self.0.recv())
                 .await
                 .ok()?
                 .unwrap();
-            let frames = message.into_vec();
             assert!(
                 frames.len() >= 2 && frames[frames.len() - 2].is_empty(),
                 "replies carry the empty delimiter"
@@ -253,12 +248,12 @@ pub mod raw {
         }
     }
 
-    pub struct RawRouter(pub RouterSocket, pub String);
+    pub struct RawRouter(pub Router, pub String);
 
     impl RawRouter {
         pub async fn bind() -> RawRouter {
-            let mut socket = RouterSocket::new();
-            let endpoint = socket.bind("tcp://127.0.0.1:0").await.unwrap().to_string();
+            let mut socket = Router::new(Options::default());
+            let endpoint = socket.bind("tcp://127.0.0.1:0").await.unwrap();
             RawRouter(socket, endpoint)
         }
 
@@ -268,17 +263,16 @@ pub mod raw {
                 .await
                 .ok()?
                 .unwrap();
-            let frames = message.into_vec();
-            Some((frames[0].clone(), decode(frames.last().unwrap())))
+            Some((
+                message.peer.id.clone(),
+                decode(message.frames.last().unwrap()),
+            ))
         }
 
         pub async fn send(&mut self, peer: &Bytes, frames: Vec<Vec<u8>>) {
             let mut all = vec![peer.clone()];
             all.extend(frames.into_iter().map(Bytes::from));
-            self.0
-                .send(ZmqMessage::try_from(all).unwrap())
-                .await
-                .unwrap();
+            self.0.sender().send(all).unwrap();
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Example\Calculator;
 /**
  * Raised when dividing by zero.
  */
-final class DivisionByZero extends Runtime\RemoteException
+final class DivisionByZero extends \Zrpc\RemoteException
 {
     /** Wire names of the fields in declaration order. */
     private const FIELDS = ['dividend'];
@@ -33,7 +33,7 @@ final class DivisionByZero extends Runtime\RemoteException
             $wire = array_combine(array_slice(self::FIELDS, 0, $count), array_slice($wire, 0, $count));
         }
         return new self(
-            dividend: Runtime\Wire::field($wire, 'dividend', 'DivisionByZero'),
+            dividend: \Zrpc\Wire::field($wire, 'dividend', 'DivisionByZero'),
             message: $message,
             traceback: $traceback,
         );

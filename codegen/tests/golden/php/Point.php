@@ -29,8 +29,8 @@ final class Point
     public static function fromWire(array $wire): self
     {
         return new self(
-            x: Runtime\Wire::field($wire, 'x', 'Point'),
-            y: Runtime\Wire::field($wire, 'y', 'Point'),
+            x: \Zrpc\Wire::field($wire, 'x', 'Point'),
+            y: \Zrpc\Wire::field($wire, 'y', 'Point'),
             label: $wire['label'] ?? null,
             tags: $wire['tags'] ?? [],
         );

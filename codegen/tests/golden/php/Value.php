@@ -12,12 +12,12 @@ abstract class Value
     /**
      * Builds the variant named by the only key of the wire form.
      *
-     * @throws Runtime\ProtocolException for anything but a one-entry map naming a variant
+     * @throws \Zrpc\ProtocolException for anything but a one-entry map naming a variant
      */
     public static function fromWire(mixed $wire): self
     {
         if (!is_array($wire) || count($wire) !== 1) {
-            throw new Runtime\ProtocolException('Value expects a one-entry map, got ' . get_debug_type($wire));
+            throw new \Zrpc\ProtocolException('Value expects a one-entry map, got ' . get_debug_type($wire));
         }
         $variant = array_key_first($wire);
         $value = $wire[$variant];
@@ -25,7 +25,7 @@ abstract class Value
             'int' => new Value\IntValue($value),
             'text' => new Value\TextValue($value),
             'point' => new Value\PointValue(Point::fromWire($value)),
-            default => throw new Runtime\ProtocolException("unknown Value variant {$variant}"),
+            default => throw new \Zrpc\ProtocolException("unknown Value variant {$variant}"),
         };
     }
 

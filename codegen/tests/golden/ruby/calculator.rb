@@ -2,7 +2,7 @@
 
 # A calculator, used by the README, the examples and the cross-language tests.
 
-require_relative 'calculator/protocol'
+require 'zrpc'
 require_relative 'calculator/point'
 require_relative 'calculator/shape'
 require_relative 'calculator/value'

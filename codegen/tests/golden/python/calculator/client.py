@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Optional
 
-from . import _zrpc
+import zrpc
+
 from .models import DivisionByZero, Point, Shape, Value
 
 __all__ = [
@@ -15,7 +16,7 @@ __all__ = [
 ]
 
 # Typed errors by wire name, re-raised with their fields from the ERR's `zrpc_error` header key.
-_ERRORS: dict[str, _zrpc.ErrorFactory] = {
+_ERRORS: dict[str, zrpc.ErrorFactory] = {
     "DivisionByZero": DivisionByZero.from_remote,
 }
 
@@ -24,25 +25,40 @@ class CalculatorClient:
     """Client of the Calculator service.
 
     Blocking: one call at a time. Use it as a context manager or call ``close()``. Calls raise
-    ``RemoteError`` (or a typed subclass) for server errors, ``TimeoutExpired`` when no reply
-    arrives within ``timeout`` seconds, ``LostRemoteError`` when the server stops heartbeating
-    and ``UnreachableError`` when no server accepts the connection.
+    ``zrpc.RemoteError`` (or a typed subclass) for server errors, ``zrpc.TimeoutExpired`` when
+    no reply arrives within ``timeout`` seconds (every method also takes its own ``timeout``),
+    ``zrpc.LostRemoteError`` when the server stops heartbeating, ``zrpc.UnreachableError`` when
+    no connection completes in time (CURVE refusals included) and ``zrpc.ProtocolError`` when a
+    reply does not have the declared type. The CURVE keys are Z85 strings.
     """
 
     def __init__(
-        self, endpoint: str, *, timeout: float = 30.0, heartbeat: Optional[float] = 5.0
+        self,
+        endpoint: str,
+        *,
+        timeout: float = 30.0,
+        heartbeat: Optional[float] = 5.0,
+        curve_server_key: Optional[str] = None,
+        curve_public_key: Optional[str] = None,
+        curve_secret_key: Optional[str] = None,
     ) -> None:
-        self._connection = _zrpc.Connection(
-            endpoint, timeout=timeout, heartbeat=heartbeat, errors=_ERRORS
+        self._connection = zrpc.Connection(
+            endpoint,
+            timeout=timeout,
+            heartbeat=heartbeat,
+            errors=_ERRORS,
+            curve_server_key=curve_server_key,
+            curve_public_key=curve_public_key,
+            curve_secret_key=curve_secret_key,
         )
 
     @property
-    def connection(self) -> _zrpc.Connection:
+    def connection(self) -> zrpc.Connection:
         """The underlying connection, for raw calls by method name."""
         return self._connection
 
     def close(self) -> None:
-        """Closes the socket."""
+        """Closes the socket; later calls raise ``zrpc.ClientClosedError``."""
         self._connection.close()
 
     def __enter__(self) -> CalculatorClient:
@@ -51,52 +67,75 @@ class CalculatorClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def add(self, a: int, b: int) -> int:
+    def add(self, a: int, b: int, *, timeout: Optional[float] = None) -> int:
         """Adds two integers."""
-        return _zrpc.expect_int(self._connection.call("add", [a, b]))
+        result = self._connection.call("add", [a, b], timeout=timeout)
+        with zrpc.decoding("add"):
+            return zrpc.expect_int(result)
 
-    def divide(self, a: float, b: float) -> float:
+    def divide(self, a: float, b: float, *, timeout: Optional[float] = None) -> float:
         """Divides a by b.
 
         Raises:
             DivisionByZero: Raised when dividing by zero.
         """
-        return _zrpc.expect_float(self._connection.call("divide", [a, b]))
+        result = self._connection.call("divide", [a, b], timeout=timeout)
+        with zrpc.decoding("divide"):
+            return zrpc.expect_float(result)
 
-    def countdown(self, n: int) -> Iterator[int]:
+    def countdown(self, n: int, *, timeout: Optional[float] = None) -> Iterator[int]:
         """Yields n, n-1, ..., 1."""
-        return (_zrpc.expect_int(item) for item in self._connection.stream("countdown", [n]))
+        with zrpc.decoding("countdown"):
+            for item in self._connection.stream("countdown", [n], timeout=timeout):
+                yield zrpc.expect_int(item)
 
-    def translate(self, p: Point, dx: float, dy: float) -> Point:
+    def translate(
+        self, p: Point, dx: float, dy: float, *, timeout: Optional[float] = None
+    ) -> Point:
         """Moves a point."""
-        return Point.from_wire(self._connection.call("translate", [p.to_wire(), dx, dy]))
+        result = self._connection.call(
+            "translate", [p.to_wire(), dx, dy], timeout=timeout
+        )
+        with zrpc.decoding("translate"):
+            return Point.from_wire(result)
 
-    def classify(self, values: Sequence[Value]) -> dict[str, int]:
+    def classify(
+        self, values: Sequence[Value], *, timeout: Optional[float] = None
+    ) -> dict[str, int]:
         """Counts the values by kind."""
-        result = self._connection.call("classify", [[v.to_wire() for v in values]])
-        return {
-            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
-        }
+        result = self._connection.call(
+            "classify", [[v.to_wire() for v in values]], timeout=timeout
+        )
+        with zrpc.decoding("classify"):
+            return {
+                zrpc.expect_str(k): zrpc.expect_int(v)
+                for k, v in zrpc.expect_map(result).items()
+            }
 
-    def echo_bytes(self, data: bytes) -> bytes:
+    def echo_bytes(self, data_: bytes, *, timeout: Optional[float] = None) -> bytes:
         """Echoes raw bytes."""
-        return _zrpc.expect_bytes(self._connection.call("echo_bytes", [data]))
+        result = self._connection.call("echo_bytes", [data_], timeout=timeout)
+        with zrpc.decoding("echo_bytes"):
+            return zrpc.expect_bytes(result)
 
-    def sleep(self, ms: int) -> int:
+    def sleep(self, ms: int, *, timeout: Optional[float] = None) -> int:
         """Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts)."""
-        return _zrpc.expect_int(self._connection.call("sleep", [ms]))
+        result = self._connection.call("sleep", [ms], timeout=timeout)
+        with zrpc.decoding("sleep"):
+            return zrpc.expect_int(result)
 
-    def shapes(self) -> list[Shape]:
+    def shapes(self, *, timeout: Optional[float] = None) -> list[Shape]:
         """Names of all shapes."""
-        result = self._connection.call("shapes", [])
-        return [Shape.from_wire(v) for v in _zrpc.expect_list(result)]
+        result = self._connection.call("shapes", [], timeout=timeout)
+        with zrpc.decoding("shapes"):
+            return [Shape.from_wire(v) for v in zrpc.expect_list(result)]
 
-    def log(self, line: str) -> None:
+    def log(self, line: str, *, timeout: Optional[float] = None) -> None:
         """Calls ``log``.
 
         One way: returns once the request is sent, without waiting for the server.
         """
-        self._connection.oneway("log", [line])
+        self._connection.oneway("log", [line], timeout=timeout)
 
 
 class AsyncCalculatorClient:
@@ -107,19 +146,32 @@ class AsyncCalculatorClient:
     """
 
     def __init__(
-        self, endpoint: str, *, timeout: float = 30.0, heartbeat: Optional[float] = 5.0
+        self,
+        endpoint: str,
+        *,
+        timeout: float = 30.0,
+        heartbeat: Optional[float] = 5.0,
+        curve_server_key: Optional[str] = None,
+        curve_public_key: Optional[str] = None,
+        curve_secret_key: Optional[str] = None,
     ) -> None:
-        self._connection = _zrpc.AsyncConnection(
-            endpoint, timeout=timeout, heartbeat=heartbeat, errors=_ERRORS
+        self._connection = zrpc.AsyncConnection(
+            endpoint,
+            timeout=timeout,
+            heartbeat=heartbeat,
+            errors=_ERRORS,
+            curve_server_key=curve_server_key,
+            curve_public_key=curve_public_key,
+            curve_secret_key=curve_secret_key,
         )
 
     @property
-    def connection(self) -> _zrpc.AsyncConnection:
+    def connection(self) -> zrpc.AsyncConnection:
         """The underlying connection, for raw calls by method name."""
         return self._connection
 
     async def close(self) -> None:
-        """Closes the socket."""
+        """Closes the socket; later calls raise ``zrpc.ClientClosedError``."""
         await self._connection.close()
 
     async def __aenter__(self) -> AsyncCalculatorClient:
@@ -128,50 +180,80 @@ class AsyncCalculatorClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def add(self, a: int, b: int) -> int:
+    async def add(self, a: int, b: int, *, timeout: Optional[float] = None) -> int:
         """Adds two integers."""
-        return _zrpc.expect_int(await self._connection.call("add", [a, b]))
+        result = await self._connection.call("add", [a, b], timeout=timeout)
+        with zrpc.decoding("add"):
+            return zrpc.expect_int(result)
 
-    async def divide(self, a: float, b: float) -> float:
+    async def divide(
+        self, a: float, b: float, *, timeout: Optional[float] = None
+    ) -> float:
         """Divides a by b.
 
         Raises:
             DivisionByZero: Raised when dividing by zero.
         """
-        return _zrpc.expect_float(await self._connection.call("divide", [a, b]))
+        result = await self._connection.call("divide", [a, b], timeout=timeout)
+        with zrpc.decoding("divide"):
+            return zrpc.expect_float(result)
 
-    async def countdown(self, n: int) -> AsyncIterator[int]:
+    async def countdown(
+        self, n: int, *, timeout: Optional[float] = None
+    ) -> AsyncIterator[int]:
         """Yields n, n-1, ..., 1."""
-        async for item in self._connection.stream("countdown", [n]):
-            yield _zrpc.expect_int(item)
+        with zrpc.decoding("countdown"):
+            async for item in self._connection.stream(
+                "countdown", [n], timeout=timeout
+            ):
+                yield zrpc.expect_int(item)
 
-    async def translate(self, p: Point, dx: float, dy: float) -> Point:
+    async def translate(
+        self, p: Point, dx: float, dy: float, *, timeout: Optional[float] = None
+    ) -> Point:
         """Moves a point."""
-        return Point.from_wire(await self._connection.call("translate", [p.to_wire(), dx, dy]))
+        result = await self._connection.call(
+            "translate", [p.to_wire(), dx, dy], timeout=timeout
+        )
+        with zrpc.decoding("translate"):
+            return Point.from_wire(result)
 
-    async def classify(self, values: Sequence[Value]) -> dict[str, int]:
+    async def classify(
+        self, values: Sequence[Value], *, timeout: Optional[float] = None
+    ) -> dict[str, int]:
         """Counts the values by kind."""
-        result = await self._connection.call("classify", [[v.to_wire() for v in values]])
-        return {
-            _zrpc.expect_str(k): _zrpc.expect_int(v) for k, v in _zrpc.expect_map(result).items()
-        }
+        result = await self._connection.call(
+            "classify", [[v.to_wire() for v in values]], timeout=timeout
+        )
+        with zrpc.decoding("classify"):
+            return {
+                zrpc.expect_str(k): zrpc.expect_int(v)
+                for k, v in zrpc.expect_map(result).items()
+            }
 
-    async def echo_bytes(self, data: bytes) -> bytes:
+    async def echo_bytes(
+        self, data_: bytes, *, timeout: Optional[float] = None
+    ) -> bytes:
         """Echoes raw bytes."""
-        return _zrpc.expect_bytes(await self._connection.call("echo_bytes", [data]))
+        result = await self._connection.call("echo_bytes", [data_], timeout=timeout)
+        with zrpc.decoding("echo_bytes"):
+            return zrpc.expect_bytes(result)
 
-    async def sleep(self, ms: int) -> int:
+    async def sleep(self, ms: int, *, timeout: Optional[float] = None) -> int:
         """Sleeps for ms milliseconds, then returns ms (long calls, heartbeats, timeouts)."""
-        return _zrpc.expect_int(await self._connection.call("sleep", [ms]))
+        result = await self._connection.call("sleep", [ms], timeout=timeout)
+        with zrpc.decoding("sleep"):
+            return zrpc.expect_int(result)
 
-    async def shapes(self) -> list[Shape]:
+    async def shapes(self, *, timeout: Optional[float] = None) -> list[Shape]:
         """Names of all shapes."""
-        result = await self._connection.call("shapes", [])
-        return [Shape.from_wire(v) for v in _zrpc.expect_list(result)]
+        result = await self._connection.call("shapes", [], timeout=timeout)
+        with zrpc.decoding("shapes"):
+            return [Shape.from_wire(v) for v in zrpc.expect_list(result)]
 
-    async def log(self, line: str) -> None:
+    async def log(self, line: str, *, timeout: Optional[float] = None) -> None:
         """Calls ``log``.
 
         One way: returns once the request is sent, without waiting for the server.
         """
-        await self._connection.oneway("log", [line])
+        await self._connection.oneway("log", [line], timeout=timeout)

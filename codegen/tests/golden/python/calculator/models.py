@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Optional, Union
 
-from . import _zrpc
+import zrpc
 
 __all__ = [
     "DivisionByZero",
@@ -35,11 +35,11 @@ class Shape(Enum):
     @classmethod
     def from_wire(cls, data: object) -> Shape:
         """Decodes a variant name; raises ``DecodeError`` for an unknown one."""
-        name = _zrpc.expect_str(data)
+        name = zrpc.expect_str(data)
         try:
             return cls(name)
         except ValueError:
-            raise _zrpc.DecodeError(f"unknown Shape variant {name!r}") from None
+            raise zrpc.DecodeError(f"unknown Shape variant {name!r}") from None
 
 
 @dataclass
@@ -64,18 +64,20 @@ class Point:
     @classmethod
     def from_wire(cls, data: object) -> Point:
         """Decodes the msgpack map of a Point; raises ``DecodeError`` on a mismatch."""
-        fields = _zrpc.expect_fields(data, "Point", ("x", "y", "label", "tags"))
+        fields = zrpc.expect_fields(data, "Point", ("x", "y", "label", "tags"))
         label = fields.get("label")
         tags = fields.get("tags")
         return cls(
-            x=_zrpc.expect_float(_zrpc.expect_field(fields, "x", "Point")),
-            y=_zrpc.expect_float(_zrpc.expect_field(fields, "y", "Point")),
-            label=None if label is None else _zrpc.expect_str(label),
-            tags=[] if tags is None else [_zrpc.expect_str(v) for v in _zrpc.expect_list(tags)],
+            x=zrpc.expect_float(zrpc.expect_field(fields, "x", "Point")),
+            y=zrpc.expect_float(zrpc.expect_field(fields, "y", "Point")),
+            label=None if label is None else zrpc.expect_str(label),
+            tags=[]
+            if tags is None
+            else [zrpc.expect_str(v) for v in zrpc.expect_list(tags)],
         )
 
 
-class DivisionByZero(_zrpc.RemoteError):
+class DivisionByZero(zrpc.RemoteError):
     """Raised when dividing by zero."""
 
     def __init__(
@@ -95,11 +97,15 @@ class DivisionByZero(_zrpc.RemoteError):
         }
 
     @classmethod
-    def from_remote(cls, message: str, traceback: Optional[str], details: Any) -> DivisionByZero:
+    def from_remote(
+        cls, message: str, traceback: Optional[str], details: Any
+    ) -> DivisionByZero:
         """Builds the error from an ``ERR`` reply and its ``zrpc_error`` fields."""
-        fields = _zrpc.expect_fields(details, "DivisionByZero", ("dividend",))
+        fields = zrpc.expect_fields(details, "DivisionByZero", ("dividend",))
         return cls(
-            dividend=_zrpc.expect_float(_zrpc.expect_field(fields, "dividend", "DivisionByZero")),
+            dividend=zrpc.expect_float(
+                zrpc.expect_field(fields, "dividend", "DivisionByZero")
+            ),
             message=message,
             traceback=traceback,
         )
@@ -144,11 +150,11 @@ Value = Union[ValueInt, ValueText, ValuePoint]
 
 def value_from_wire(data: object) -> Value:
     """Decodes a :data:`Value` from its one-entry map; raises ``DecodeError`` on a mismatch."""
-    tag, value = _zrpc.expect_variant(data, "Value")
+    tag, value = zrpc.expect_variant(data, "Value")
     if tag == "int":
-        return ValueInt(_zrpc.expect_int(value))
+        return ValueInt(zrpc.expect_int(value))
     if tag == "text":
-        return ValueText(_zrpc.expect_str(value))
+        return ValueText(zrpc.expect_str(value))
     if tag == "point":
         return ValuePoint(Point.from_wire(value))
-    raise _zrpc.DecodeError(f"unknown Value variant {tag!r}")
+    raise zrpc.DecodeError(f"unknown Value variant {tag!r}")

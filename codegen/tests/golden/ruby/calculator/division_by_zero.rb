@@ -2,7 +2,7 @@
 
 module Calculator
   # Raised when dividing by zero.
-  class DivisionByZero < Protocol::RemoteError
+  class DivisionByZero < Zrpc::RemoteError
     # @return [Float]
     attr_reader :dividend
 
@@ -26,7 +26,7 @@ module Calculator
     def self.from_wire(wire, message = 'DivisionByZero', traceback = nil)
       wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
       new(
-        dividend: Float(wire.fetch('dividend')),
+        dividend: Zrpc::Wire.float(wire.fetch('dividend')),
         message: message,
         traceback: traceback
       )

@@ -28,11 +28,14 @@ module Calculator
     # @param wire [Hash{String => Object}]
     # @return [Point]
     def self.from_wire(wire)
+      label = wire['label']&.then { |item| Zrpc::Wire.string(item) }
+      tags = wire['tags']&.map { |item| Zrpc::Wire.string(item) }
+      tags ||= []
       new(
-        x: Float(wire.fetch('x')),
-        y: Float(wire.fetch('y')),
-        label: wire['label'],
-        tags: wire.fetch('tags', [])
+        x: Zrpc::Wire.float(wire.fetch('x')),
+        y: Zrpc::Wire.float(wire.fetch('y')),
+        label: label,
+        tags: tags
       )
     end
 

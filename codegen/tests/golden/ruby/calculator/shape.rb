@@ -12,12 +12,12 @@ module Calculator
 
     # @param wire [String] a variant name
     # @return [String] the variant's constant
-    # @raise [Protocol::ProtocolError] for an unknown name
+    # @raise [Zrpc::ProtocolError] for an unknown name
     def self.from_wire(wire)
       variant = ALL.find { |candidate| candidate == wire }
       return variant if variant
 
-      raise Protocol::ProtocolError, "unknown Shape variant #{wire.inspect}"
+      raise Zrpc::ProtocolError, "unknown Shape variant #{wire.inspect}"
     end
   end
 end

@@ -16,7 +16,7 @@ module Calculator
       # @param wire [Object] the variant's value in wire form
       # @return [Int]
       def self.from_wire(wire)
-        new(wire)
+        new(Zrpc::Wire.integer(wire))
       end
 
       # @return [Hash{String => Object}] the wire form, a one-entry map
@@ -47,7 +47,7 @@ module Calculator
       # @param wire [Object] the variant's value in wire form
       # @return [Text]
       def self.from_wire(wire)
-        new(wire)
+        new(Zrpc::Wire.string(wire))
       end
 
       # @return [Hash{String => Object}] the wire form, a one-entry map
@@ -106,14 +106,14 @@ module Calculator
     # Builds the variant named by the only key of the wire form.
     # @param wire [Hash{String => Object}]
     # @return [Int, Text, Point]
-    # @raise [Protocol::ProtocolError] for anything but a one-entry map naming a variant
+    # @raise [Zrpc::ProtocolError] for anything but a one-entry map naming a variant
     def self.from_wire(wire)
       unless wire.is_a?(Hash) && wire.size == 1
-        raise Protocol::ProtocolError, "Value expects a one-entry map, got #{wire.inspect}"
+        raise Zrpc::ProtocolError, "Value expects a one-entry map, got #{wire.inspect}"
       end
 
       name, value = wire.first
-      variant = VARIANTS.fetch(name) { raise Protocol::ProtocolError, "unknown Value variant #{name.inspect}" }
+      variant = VARIANTS.fetch(name) { raise Zrpc::ProtocolError, "unknown Value variant #{name.inspect}" }
       variant.from_wire(value)
     end
   end

@@ -1,0 +1,344 @@
+//! The conformance harness: every file of `tests/conformance/` (and `all_constructs.zrpc`) through
+//! every backend of `zrpc_codegen::BACKENDS`: generate, lint with the language's own tools, load
+//! the package, construct a value of every type and send it through its wire form and msgpack
+//! and back. Languages are rows of one table, so a fifth backend adds a row, not a harness.
+//!
+//! A missing interpreter or linter skips that step with a note, and fails under `CI=true`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use zrpc_codegen::{Backend, GenerateOptions, GeneratedFile, BACKENDS};
+use zrpc_idl::model::{Schema, Type, TypeDef};
+use zrpc_plan::{FieldValue, Literal, Plan};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The corpus: `tests/conformance/*.zrpc` and the IDL crate's `all_constructs.zrpc`.
+fn corpus() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/conformance"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "zrpc"))
+        .collect();
+    files.sort();
+    files.push(root().join("idl/tests/valid/all_constructs.zrpc"));
+    files
+}
+
+/// `program`, or `None` when it cannot run here (a failure under `CI=true`).
+fn tool(program: &str) -> Option<PathBuf> {
+    let venv = root().join(".venv/bin").join(program);
+    let path = if venv.exists() {
+        venv
+    } else {
+        PathBuf::from(program)
+    };
+    let runs = Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if runs {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true and `{program}` cannot run; run scripts/setup.sh"
+    );
+    eprintln!("SKIPPED: `{program}` cannot run here");
+    None
+}
+
+/// Runs `program args` in `dir` (skipped when the tool is missing); panics with its output on
+/// failure.
+fn check(what: &str, program: &str, args: &[String], dir: &Path) {
+    let Some(path) = tool(program) else {
+        return;
+    };
+    let output = Command::new(path)
+        .args(args)
+        .current_dir(dir)
+        .env("PYTHONPATH", dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{what}: `{program} {}` failed in {}:\n{}{}",
+        args.join(" "),
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn write(dir: &Path, files: &[GeneratedFile]) {
+    let _ = std::fs::remove_dir_all(dir);
+    for file in files {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &file.contents).unwrap();
+    }
+}
+
+/// Generated files of `ext`, relative to `dir`, without the hand-written runtime library (the
+/// runtime is linted on its own).
+fn sources(files: &[GeneratedFile], ext: &str) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == ext))
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .filter(|p| !p.ends_with("_zrpc.py") && !p.ends_with("protocol.rb"))
+        .filter(|p| !p.starts_with("Runtime/"))
+        .collect()
+}
+
+/// A value of `ty`: defaults where the plan has them, simple values elsewhere; `depth` stops
+/// recursive types at their optional / list / map break.
+fn sample(plan: &Plan, ty: &Type, depth: usize) -> Literal {
+    match ty {
+        Type::Bool => Literal::Bool(true),
+        Type::F32 | Type::F64 => Literal::Float(1.5),
+        Type::String => Literal::String("s é \u{1F600}".into()),
+        Type::Bytes => Literal::Bytes(vec![0, 0xff, b'"', b'$', b'#', b'{']),
+        Type::Any => Literal::Null,
+        Type::List(inner) if depth < 3 => Literal::List(vec![sample(plan, inner, depth + 1)]),
+        Type::Map(key, value) if depth < 3 => Literal::Map(vec![(
+            sample(plan, key, depth + 1),
+            sample(plan, value, depth + 1),
+        )]),
+        Type::List(_) => Literal::List(vec![]),
+        Type::Map(_, _) => Literal::Map(vec![]),
+        Type::Optional(_) => Literal::Null,
+        Type::Named(name) => match plan.schema.type_def(name) {
+            Some(TypeDef::Alias(alias)) => sample(plan, &alias.ty, depth),
+            Some(TypeDef::Enum(e)) => Literal::Enum {
+                ty: e.name.clone(),
+                variant: e.variants[0].name.clone(),
+            },
+            Some(TypeDef::Union(u)) => Literal::Union {
+                ty: u.name.clone(),
+                variant: u.variants[0].name.clone(),
+                value: Box::new(sample(plan, &u.variants[0].ty, depth + 1)),
+            },
+            Some(TypeDef::Struct(_) | TypeDef::Error(_)) => {
+                let planned = plan.structure(name).unwrap();
+                Literal::Struct {
+                    ty: name.clone(),
+                    fields: planned
+                        .fields
+                        .iter()
+                        .map(|f| FieldValue {
+                            name: f.def.name.clone(),
+                            value: f
+                                .absent_value()
+                                .unwrap_or_else(|| sample(plan, &f.def.ty, depth + 1)),
+                        })
+                        .collect(),
+                }
+            }
+            None => Literal::Null,
+        },
+        t if t.is_integer() => Literal::Int(7),
+        _ => Literal::Null,
+    }
+}
+
+/// `(type, value, decoded round trip)` expressions of one language.
+type Check = (String, String, String);
+
+/// Writes a round-trip script: (script, interpreter arguments before it).
+type ScriptFn = fn(&Schema, &str, &[Check]) -> (String, Vec<String>);
+
+/// One language: its linters and how a round-trip script is written and run.
+struct Language {
+    name: &'static str,
+    lint: fn(&Path, &[GeneratedFile]),
+    /// The script (from the schema and IDL file stem) for `(type, value, decoded round trip)`
+    /// checks, and the interpreter's arguments before it; `None` when the
+    /// language is not loaded by this harness.
+    script: Option<ScriptFn>,
+    /// The variable a value is bound to in the script.
+    var: &'static str,
+    trip: &'static str,
+}
+
+const LANGUAGES: &[Language] = &[
+    Language {
+        name: "python",
+        lint: |dir, files| {
+            let package = files[0].path.components().next().unwrap();
+            let package = package.as_os_str().to_string_lossy().into_owned();
+            let strict = ["--strict", "--no-incremental", "--cache-dir=/dev/null"];
+            let mut mypy: Vec<String> = strict.iter().map(|s| s.to_string()).collect();
+            mypy.push(package.clone());
+            check("mypy", "mypy", &mypy, dir);
+            check(
+                "ruff",
+                "ruff",
+                &["check".into(), "--no-cache".into(), package.clone()],
+                dir,
+            );
+            let mut format = vec!["format".into(), "--check".into(), "--no-cache".into()];
+            format.extend(sources(files, "py"));
+            check("ruff format", "ruff", &format, dir);
+        },
+        script: Some(|schema, _stem, checks| {
+            let package = zrpc_codegen::python::package_name(schema);
+            let mut script = format!(
+                "import msgpack\nfrom {package} import _zrpc\nfrom {package}.models import *\n\n\
+                 def trip(wire):\n    return msgpack.unpackb(msgpack.packb(wire), strict_map_key=False)\n\n"
+            );
+            for (ty, value, back) in checks {
+                script.push_str(&format!("v = {value}\nassert {back} == v, {ty:?}\n"));
+            }
+            script.push_str("print('round trip ok')\n");
+            (script, vec!["-c".into()])
+        }),
+        var: "v",
+        trip: "trip",
+    },
+    Language {
+        name: "ruby",
+        lint: |dir, files| {
+            for file in sources(files, "rb") {
+                check("ruby -wc", "ruby", &["-wc".into(), file], dir);
+            }
+            let mut rubocop = vec!["--format".into(), "simple".into()];
+            rubocop.extend(sources(files, "rb"));
+            check("rubocop", "rubocop", &rubocop, dir);
+        },
+        // The backend writes `<IDL stem>.rb`, which loads the whole client.
+        script: Some(|schema, stem, checks| {
+            let mut script = format!(
+                "require '{stem}'\ninclude {}\n\ndef trip(wire) = MessagePack.unpack(MessagePack.pack(wire))\n\n",
+                schema_module(schema)
+            );
+            for (ty, value, back) in checks {
+                script.push_str(&format!("v = {value}\nraise {ty:?} unless {back} == v\n"));
+            }
+            script.push_str("puts 'round trip ok'\n");
+            (script, vec!["-I".into(), ".".into(), "-e".into()])
+        }),
+        var: "v",
+        trip: "trip",
+    },
+    Language {
+        name: "php",
+        lint: |dir, files| {
+            for file in sources(files, "php") {
+                check("php -l", "php", &["-l".into(), file], dir);
+            }
+            let mut phpcs = vec!["--standard=PSR12".into()];
+            phpcs.extend(sources(files, "php"));
+            check("phpcs", "phpcs", &phpcs, dir);
+        },
+        script: Some(|schema, _stem, checks| {
+            let namespace = php_namespace(schema);
+            let mut script = format!(
+                "namespace {namespace};\nrequire 'autoload.php';\n\
+                 function trip(mixed $wire): mixed\n{{\n    return Runtime\\Wire::unpack(Runtime\\Wire::pack($wire));\n}}\n"
+            );
+            for (ty, value, back) in checks {
+                script.push_str(&format!(
+                    "$v = {value};\nif ({back} != $v) {{\n    throw new \\RuntimeException({ty:?});\n}}\n"
+                ));
+            }
+            script.push_str("echo \"round trip ok\\n\";\n");
+            (script, vec!["-r".into()])
+        }),
+        var: "$v",
+        trip: "trip",
+    },
+    Language {
+        name: "rust",
+        // The generated module must at least parse; clippy runs on it where a crate builds it.
+        lint: |dir, files| {
+            for file in files {
+                let text = std::fs::read_to_string(dir.join(&file.path)).unwrap();
+                if let Err(e) = syn::parse_file(&text) {
+                    panic!("{} does not parse: {e}", file.path.display());
+                }
+            }
+        },
+        script: None,
+        var: "v",
+        trip: "trip",
+    },
+];
+
+fn schema_module(schema: &Schema) -> String {
+    match schema.namespace("ruby") {
+        Some(ns) => ns.to_owned(),
+        None => zrpc_codegen::naming::pascal_case(&schema.services[0].name),
+    }
+}
+
+fn php_namespace(schema: &Schema) -> String {
+    schema.namespace("php").unwrap_or_default().to_owned()
+}
+
+#[test]
+fn corpus_generates_lints_loads_and_round_trips_in_every_language() {
+    assert_eq!(
+        BACKENDS.map(|b| b.language()).to_vec(),
+        LANGUAGES.iter().map(|l| l.name).collect::<Vec<_>>(),
+        "every backend has a row in the harness"
+    );
+    for idl in corpus() {
+        let stem = idl.file_stem().unwrap().to_string_lossy().into_owned();
+        let schema = zrpc_idl::load(&idl)
+            .unwrap_or_else(|e| panic!("{}: {e}", idl.display()))
+            .schema;
+        let plan = Plan::new(&schema).unwrap();
+        for (backend, language) in BACKENDS.iter().zip(LANGUAGES) {
+            let options = GenerateOptions {
+                idl_stem: Some(stem.clone()),
+            };
+            let files = backend
+                .generate(&plan, &options)
+                .unwrap_or_else(|e| panic!("{stem} in {}: {e}", language.name));
+            let dir = root()
+                .join("target/tmp/conformance")
+                .join(&stem)
+                .join(language.name);
+            write(&dir, &files);
+            (language.lint)(&dir, &files);
+            let Some(script) = language.script else {
+                continue;
+            };
+            let checks = round_trips(*backend, &plan, language);
+            let (text, args) = script(&schema, &stem, &checks);
+            // Each language's interpreter is named like the language.
+            let interpreter = language.name;
+            let mut args = args;
+            args.push(text);
+            check(
+                &format!("{stem}: load and round trip"),
+                interpreter,
+                &args,
+                &dir,
+            );
+        }
+    }
+}
+
+/// `(type, value, decode(trip(encode(value))))` for every struct, union and enum of the schema.
+fn round_trips(backend: &dyn Backend, plan: &Plan, language: &Language) -> Vec<Check> {
+    plan.schema
+        .types
+        .iter()
+        .filter(|def| !matches!(def, TypeDef::Alias(_) | TypeDef::Error(_)))
+        .map(|def| {
+            let ty = Type::Named(def.name().to_owned());
+            let value = backend.literal(plan, &ty, &sample(plan, &ty, 0));
+            let wire = backend.encode(plan, &ty, language.var);
+            let back = backend.decode(plan, &ty, &format!("{}({wire})", language.trip));
+            (def.name().to_owned(), value, back)
+        })
+        .collect()
+}

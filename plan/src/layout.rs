@@ -1,0 +1,479 @@
+//! Line breaking for generated code, from the indentation the template gave each line.
+//!
+//! Templates and backends write every statement on one line; this pass breaks the lines that
+//! are too long the way the language's formatter would (ruff format / black for Python, and
+//! the layouts rubocop and PSR-12 accept): at the last bracket pair whose head fits, the body
+//! on its own indented line if it fits there, else one comma-separated item per line. Because
+//! it reads the indentation from the rendered line, re-indenting a template needs no change in
+//! Rust, and no code computes template columns.
+
+/// How a language breaks long lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// The formatter's default line length.
+    pub width: usize,
+    /// One indentation step.
+    pub indent: usize,
+    /// Exploded items end in a comma, the last one too (Python, PHP; not Ruby's rubocop).
+    pub trailing_comma: bool,
+    /// An exploded argument or parameter list has one item per line (PSR-12), never all on
+    /// one indented line.
+    pub one_argument_per_line: bool,
+    /// Starts a comment to the end of the line.
+    pub comment: &'static str,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Python,
+    Ruby,
+    Php,
+}
+
+/// ruff format (black) at its defaults.
+pub const PYTHON: Style = Style {
+    width: 88,
+    indent: 4,
+    trailing_comma: true,
+    one_argument_per_line: false,
+    comment: "#",
+    language: Language::Python,
+};
+
+/// rubocop's default `Layout/LineLength`.
+pub const RUBY: Style = Style {
+    width: 120,
+    indent: 2,
+    trailing_comma: false,
+    one_argument_per_line: false,
+    comment: "#",
+    language: Language::Ruby,
+};
+
+/// PSR-12's soft limit.
+pub const PHP: Style = Style {
+    width: 120,
+    indent: 4,
+    trailing_comma: true,
+    one_argument_per_line: true,
+    comment: "//",
+    language: Language::Php,
+};
+
+/// `text` with every over-long code line broken; other lines are kept as they are.
+pub fn layout(text: &str, style: &Style) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_docstring = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if style.language == Language::Python {
+            let quotes = line.matches("\"\"\"").count();
+            if in_docstring || quotes > 0 {
+                if quotes % 2 == 1 {
+                    in_docstring = !in_docstring;
+                }
+                push(&mut out, line);
+                continue;
+            }
+        }
+        let is_comment = trimmed.starts_with(style.comment)
+            || (style.language == Language::Php
+                && (trimmed.starts_with('*') || trimmed.starts_with("/*")));
+        if is_comment {
+            push(&mut out, line);
+        } else {
+            break_line(line, style, &mut out, true);
+        }
+    }
+    if !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn push(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
+}
+
+fn width(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// A bracket pair at the top level of a line: byte offsets of the opening and closing bracket.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    open: usize,
+    close: usize,
+}
+
+/// Top-level bracket pairs and top-level commas of `code`, strings and comments skipped.
+struct Scan {
+    pairs: Vec<Pair>,
+    /// Top-level Ruby blocks (`{ |x| ... }`), which break into `do |x| ... end` instead.
+    blocks: Vec<Pair>,
+    commas: Vec<usize>,
+    /// Where a trailing comment starts, if any.
+    comment: Option<usize>,
+}
+
+fn scan(code: &str, style: &Style) -> Scan {
+    let bytes = code.as_bytes();
+    let mut pairs = Vec::new();
+    let mut blocks = Vec::new();
+    let mut commas = Vec::new();
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    let mut i = 0;
+    let mut comment = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                continue;
+            }
+            b'#' if style.language != Language::Php && code[i..].starts_with(style.comment) => {
+                // Ruby interpolation never reaches here: strings are skipped whole.
+                comment = Some(i);
+                break;
+            }
+            b'/' if style.language == Language::Php && code[i..].starts_with("//") => {
+                comment = Some(i);
+                break;
+            }
+            b'(' | b'[' | b'{' => {
+                let splittable = splittable(code, i, style);
+                stack.push((i, splittable));
+            }
+            b')' | b']' | b'}' => {
+                if let Some((open, splittable)) = stack.pop() {
+                    if stack.is_empty() && splittable {
+                        pairs.push(Pair { open, close: i });
+                    } else if stack.is_empty() && is_block(code, open, style) {
+                        blocks.push(Pair { open, close: i });
+                    }
+                }
+            }
+            b',' if stack.is_empty() => commas.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    Scan {
+        pairs,
+        blocks,
+        commas,
+        comment,
+    }
+}
+
+/// A Ruby block `{ |params| body }` opens at `open`.
+fn is_block(code: &str, open: usize, style: &Style) -> bool {
+    style.language == Language::Ruby
+        && code.as_bytes()[open] == b'{'
+        && code[open + 1..].trim_start().starts_with('|')
+}
+
+/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at their brackets.
+fn splittable(code: &str, open: usize, style: &Style) -> bool {
+    if style.language != Language::Ruby {
+        return true;
+    }
+    let words = code[..open].ends_with("%w") || code[..open].ends_with("%i");
+    !is_block(code, open, style) && !words
+}
+
+/// The index after the string literal starting at `start` (escapes honoured).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// `statement`: the line is a whole statement, not an item inside brackets.
+fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
+    if width(line) <= style.width {
+        push(out, line);
+        return;
+    }
+    let indent = line.len() - line.trim_start().len();
+    // An argument line `a if b else c,` (from a template) breaks per clause, as ruff does.
+    if let Some(argument) = line.trim().strip_suffix(',') {
+        if let Some((value, condition, otherwise)) = conditional(argument, style) {
+            let pad = &line[..indent];
+            push(out, &format!("{pad}{value}"));
+            push(out, &format!("{pad}{condition}"));
+            break_line(&format!("{pad}{otherwise},"), style, out, false);
+            return;
+        }
+    }
+    let found = scan(line, style);
+    // A Ruby statement ending in a block: `x = a.map do |item|`, the body, `end` (rubocop's
+    // multi-line block style). Not inside an argument list, where `do` would bind elsewhere.
+    if let Some(block) = found.blocks.last() {
+        let code = line.trim();
+        let key = code
+            .split_once(": ")
+            .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        // Keyword arguments and hash pairs are items of an enclosing call or literal.
+        let statement = statement && !code.ends_with(',') && !key && !code.starts_with('\'');
+        if statement && found.comment.is_none() && block.close + 1 == line.trim_end().len() {
+            let inner = line[block.open + 1..block.close].trim();
+            if let Some((params, body)) = inner
+                .strip_prefix('|')
+                .and_then(|rest| rest.split_once('|'))
+            {
+                let pad = &line[..indent];
+                let head = line[..block.open].trim_end();
+                push(out, &format!("{head} do |{params}|"));
+                let inner_pad = " ".repeat(indent + style.indent);
+                break_line(&format!("{inner_pad}{}", body.trim()), style, out, true);
+                push(out, &format!("{pad}end"));
+                return;
+            }
+        }
+    }
+    if found.comment.is_some() || found.pairs.is_empty() {
+        push(out, line);
+        return;
+    }
+    // A Python `def` splits at its parameter list (black's left-hand split); anything else at
+    // the last pair whose head fits, or the first pair when none does (the right-hand split).
+    let def = style.language == Language::Python && {
+        let code = line.trim_start();
+        code.starts_with("def ") || code.starts_with("async def ")
+    };
+    let non_empty = |p: &&Pair| !line[p.open + 1..p.close].trim().is_empty();
+    let pair = if def { found.pairs.first() } else { None };
+    let pair = pair
+        .or_else(|| {
+            found
+                .pairs
+                .iter()
+                .rev()
+                .filter(non_empty)
+                .find(|p| width(&line[..=p.open]) <= style.width)
+        })
+        .or_else(|| {
+            found
+                .pairs
+                .iter()
+                .find(|p| !line[p.open + 1..p.close].trim().is_empty())
+        });
+    let Some(pair) = pair.copied() else {
+        push(out, line);
+        return;
+    };
+    let head = &line[..=pair.open];
+    let body = line[pair.open + 1..pair.close].trim();
+    let tail = &line[pair.close..];
+    let pad = " ".repeat(indent + style.indent);
+    push(out, head);
+    let is_import = style.language == Language::Python && line.trim_start().starts_with("from ");
+    let items = split_items(body, style);
+    let one_line = format!("{pad}{body}");
+    // A collection display with several items is always exploded (black's `atom` rule).
+    let display = style.language == Language::Python
+        && items.len() > 1
+        && comma_ok(body, style)
+        && !head[..head.len() - 1]
+            .trim_end()
+            .ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')' || c == ']');
+    let argument_list = style.one_argument_per_line && line.as_bytes()[pair.open] == b'(';
+    let spread = is_import || display || (argument_list && items.len() > 1);
+    if width(&one_line) <= style.width && !spread {
+        push(out, &one_line);
+    } else {
+        let last = items.len() - 1;
+        let comprehension = !comma_ok(body, style);
+        for (n, item) in items.iter().enumerate() {
+            let comma = if comprehension {
+                ""
+            } else if n < last || style.trailing_comma {
+                ","
+            } else {
+                ""
+            };
+            let line = format!("{pad}{item}{comma}");
+            match conditional(item, style) {
+                // An argument `a if b else c` too long: one line per clause, as ruff does.
+                Some((value, condition, otherwise)) if width(&line) > style.width => {
+                    push(out, &format!("{pad}{value}"));
+                    push(out, &format!("{pad}{condition}"));
+                    break_line(&format!("{pad}{otherwise}{comma}"), style, out, false);
+                }
+                _ => break_line(&line, style, out, false),
+            }
+        }
+    }
+    break_line(
+        &format!("{}{tail}", " ".repeat(indent)),
+        style,
+        out,
+        statement,
+    );
+}
+
+/// The comma-separated items of a bracket body (a trailing comma dropped); a Python
+/// comprehension splits before its top-level `for` instead.
+fn split_items<'a>(body: &'a str, style: &Style) -> Vec<&'a str> {
+    if style.language == Language::Python {
+        if let Some(at) = top_level_for(body) {
+            return vec![body[..at].trim(), body[at..].trim()];
+        }
+    }
+    let found = scan(body, style);
+    let mut items = Vec::new();
+    let mut start = 0;
+    for comma in found.commas {
+        items.push(body[start..comma].trim());
+        start = comma + 1;
+    }
+    let rest = body[start..].trim();
+    if !rest.is_empty() {
+        items.push(rest);
+    }
+    items
+}
+
+/// `(value, "if ...", "else ...")` of a Python conditional expression at the top level.
+fn conditional<'a>(item: &'a str, style: &Style) -> Option<(&'a str, &'a str, &'a str)> {
+    if style.language != Language::Python {
+        return None;
+    }
+    let masked = mask_nested(item);
+    let at_if = masked.find(" if ")?;
+    let at_else = at_if + masked[at_if..].find(" else ")?;
+    Some((
+        item[..at_if].trim(),
+        item[at_if..at_else].trim(),
+        item[at_else..].trim(),
+    ))
+}
+
+/// Where the `for` of a comprehension starts, outside brackets and strings.
+fn top_level_for(body: &str) -> Option<usize> {
+    let masked = mask_nested(body);
+    masked.find(" for ").map(|at| at + 1)
+}
+
+/// `body` with everything inside brackets and strings replaced by spaces (same byte offsets).
+fn mask_nested(body: &str) -> String {
+    let bytes = body.as_bytes();
+    let mut out = vec![b' '; bytes.len()];
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_ascii() => out[i] = c,
+            _ => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A single exploded item may take a trailing comma unless it is a comprehension or generator.
+fn comma_ok(body: &str, style: &Style) -> bool {
+    style.language != Language::Python || top_level_for(body).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_stay() {
+        assert_eq!(layout("    x = f(a, b)\n", &PYTHON), "    x = f(a, b)\n");
+    }
+
+    #[test]
+    fn body_on_its_own_line_when_it_fits() {
+        let long = format!(
+            "    result = some_function({}, {})\n",
+            "a".repeat(40),
+            "b".repeat(30)
+        );
+        assert_eq!(
+            layout(&long, &PYTHON),
+            format!(
+                "    result = some_function(\n        {}, {}\n    )\n",
+                "a".repeat(40),
+                "b".repeat(30)
+            )
+        );
+    }
+
+    #[test]
+    fn one_item_per_line_with_trailing_comma() {
+        let args: Vec<String> = (0..6)
+            .map(|i| format!("argument_{i}_{}", "x".repeat(10)))
+            .collect();
+        let line = format!("def f({}) -> None:\n", args.join(", "));
+        let expected: String = args.iter().map(|a| format!("    {a},\n")).collect();
+        assert_eq!(
+            layout(&line, &PYTHON),
+            format!("def f(\n{expected}) -> None:\n")
+        );
+        let ruby = format!(
+            "  foo({})\n",
+            args.join(", ").repeat(2).replace("x_", "x_, ")
+        );
+        assert!(!layout(&ruby, &RUBY).contains(",\n  )"));
+    }
+
+    #[test]
+    fn a_def_splits_at_its_parameters() {
+        let line = format!(
+            "    async def f(self, value: Mapping[str, {}]) -> AsyncIterator[Choice]:\n",
+            "x".repeat(30)
+        );
+        assert_eq!(
+            layout(&line, &PYTHON),
+            format!(
+                "    async def f(\n        self, value: Mapping[str, {}]\n    ) -> AsyncIterator[Choice]:\n",
+                "x".repeat(30)
+            )
+        );
+    }
+
+    #[test]
+    fn strings_docstrings_and_blocks_are_not_broken() {
+        let text = format!("x = \"{}(a, b)\"\n", "s".repeat(100));
+        assert_eq!(layout(&text, &PYTHON), text);
+        let doc = format!("    \"\"\"\n    {}(a, b)\n    \"\"\"\n", "d".repeat(100));
+        assert_eq!(layout(&doc, &PYTHON), doc);
+        let block = format!("  f(x.map {{ |item| {}(item, 1) }}),\n", "b".repeat(120));
+        assert!(
+            layout(&block, &RUBY).starts_with("  f(\n    x.map { |item| bbb"),
+            "{}",
+            layout(&block, &RUBY)
+        );
+    }
+
+    #[test]
+    fn a_ruby_statement_block_becomes_do_end() {
+        let long = "b".repeat(70);
+        let text = format!(
+            "    items = wire.map {{ |item| item.transform_values {{ |v| {long}(v) }} }}\n"
+        );
+        assert_eq!(
+            layout(&text, &RUBY),
+            format!("    items = wire.map do |item|\n      item.transform_values {{ |v| {long}(v) }}\n    end\n")
+        );
+    }
+}

@@ -1,0 +1,113 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Zrpc;
+
+/**
+ * One call's conversation: its id, heartbeat clocks (docs/protocol.md, section 4), stream credit
+ * and received events.
+ *
+ * @internal
+ */
+final class Channel
+{
+    /** Events the client lets the server send ahead of a stream's consumer. */
+    public const WINDOW = 100;
+
+    /** Before the server's first heartbeat its interval is unknown: zerorpc's default. */
+    private const ASSUMED_PEER_HEARTBEAT = 5.0;
+
+    /** @var list<array{0: array<string, mixed>, 1: string, 2: mixed}> received events not yet consumed */
+    public array $inbox = [];
+
+    /** Events the server may still send before it needs more credit. */
+    public int $reserved = 1;
+
+    /** The deadline of the first reply (null once a stream started). */
+    public ?float $deadline;
+
+    private float $lastHeard;
+
+    /** The last heartbeat from the server; its interval is measured between two of them. */
+    private ?float $lastPeerBeat = null;
+
+    private ?float $peerInterval = null;
+
+    private float $nextBeat;
+
+    public function __construct(
+        public readonly string $id,
+        public readonly string $method,
+        private readonly ?float $heartbeat,
+        public readonly float $timeout,
+    ) {
+        $now = Clock::now();
+        $this->deadline = $now + $timeout;
+        $this->lastHeard = $now;
+        $this->nextBeat = $now + (float) $heartbeat;
+    }
+
+    /**
+     * Records an event from the server; heartbeats also measure its interval.
+     */
+    public function heard(bool $heartbeat): void
+    {
+        $now = Clock::now();
+        $this->lastHeard = $now;
+        if ($heartbeat) {
+            if ($this->lastPeerBeat !== null) {
+                $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
+            }
+            $this->lastPeerBeat = $now;
+        }
+    }
+
+    /**
+     * Silence after which the server is lost: 2 x max(own, observed peer interval).
+     */
+    public function lossWindow(): float
+    {
+        return 2 * max((float) $this->heartbeat, $this->peerInterval ?? self::ASSUMED_PEER_HEARTBEAT);
+    }
+
+    /**
+     * The seconds of silence when the server is lost, else null.
+     */
+    public function silenceIfLost(float $now): ?float
+    {
+        if ($this->heartbeat === null) {
+            return null;
+        }
+        $silence = $now - $this->lastHeard;
+        return $silence > $this->lossWindow() ? $silence : null;
+    }
+
+    /**
+     * True when a heartbeat is due; schedules the next one.
+     */
+    public function beatDue(float $now): bool
+    {
+        if ($this->heartbeat === null || $now < $this->nextBeat) {
+            return false;
+        }
+        $this->nextBeat = $now + $this->heartbeat;
+        return true;
+    }
+
+    /**
+     * When the waiting call must act next: heartbeat, loss check or deadline.
+     */
+    public function wakeAt(float $now): float
+    {
+        $times = [];
+        if ($this->deadline !== null) {
+            $times[] = $this->deadline;
+        }
+        if ($this->heartbeat !== null) {
+            $times[] = $this->nextBeat;
+            $times[] = $this->lastHeard + $this->lossWindow();
+        }
+        return $times === [] ? $now + 1.0 : min($times);
+    }
+}

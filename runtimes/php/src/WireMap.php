@@ -1,0 +1,21 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Zrpc;
+
+/**
+ * An array to send as a msgpack map even when empty or list-shaped (PHP packs those as arrays).
+ */
+final class WireMap
+{
+    /**
+     * @param array<int|string, mixed> $entries
+     * @param bool $stringKeys send the keys as str (PHP turns numeric string keys into ints)
+     */
+    public function __construct(
+        public readonly array $entries,
+        public readonly bool $stringKeys = true,
+    ) {
+    }
+}

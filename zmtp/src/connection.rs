@@ -1,0 +1,300 @@
+//! One established connection: the read loop (limits, decryption, PING, backpressure) and the
+//! write loop (batched, encrypted), run together in one task.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+
+use crate::endpoint::{BoxRead, BoxWrite};
+use crate::error::Error;
+use crate::frame::{self, Assembler, Frame};
+use crate::handshake::{self, Established, Local, Opener, Sealer};
+use crate::options::Options;
+use crate::wire::{Batch, Read, Reader};
+
+/// The peer at the other end of a connection.
+#[derive(Debug)]
+pub struct Peer {
+    /// The routing id a ROUTER knows this peer by.
+    pub id: Bytes,
+    /// The client's long-term CURVE public key, when this socket is a CURVE server.
+    pub public_key: Option<[u8; 32]>,
+}
+
+/// A message queued for a connection's writer.
+pub(crate) enum Out {
+    /// Every frame is sent.
+    Message(Vec<Bytes>),
+    /// The first frame (a ROUTER's routing id) is skipped.
+    Routed(Vec<Bytes>),
+}
+
+/// A received message with its share of the receive budget.
+pub(crate) struct Delivery {
+    pub peer: Arc<Peer>,
+    pub frames: Vec<Bytes>,
+    pub oversized: Option<u64>,
+    pub _budget: OwnedSemaphorePermit,
+    pub _share: OwnedSemaphorePermit,
+}
+
+/// Where connections put what they read: bounded in messages and in bytes.
+#[derive(Clone)]
+pub(crate) struct Inbox {
+    pub tx: mpsc::Sender<Delivery>,
+    pub budget: Arc<Semaphore>,
+    pub budget_max: usize,
+}
+
+impl Inbox {
+    async fn deliver(
+        &self,
+        peer: &Arc<Peer>,
+        share: &Arc<Semaphore>,
+        frames: Vec<Bytes>,
+        oversized: Option<u64>,
+    ) -> Result<(), Error> {
+        // This connection's share of the queue: a flooding peer waits here, so the messages
+        // of others are never behind more than a share's worth of its own.
+        let share = share
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Closed)?;
+        // Every message holds at least one unit, so empty messages are bounded as well.
+        let size: usize = frames.iter().map(Bytes::len).sum::<usize>() + 64;
+        let units = size.min(self.budget_max).min(u32::MAX as usize) as u32;
+        let permit = self
+            .budget
+            .clone()
+            .acquire_many_owned(units)
+            .await
+            .map_err(|_| Error::Closed)?;
+        self.tx
+            .send(Delivery {
+                peer: peer.clone(),
+                frames,
+                oversized,
+                _budget: permit,
+                _share: share,
+            })
+            .await
+            .map_err(|_| Error::Closed)
+    }
+}
+
+pub(crate) struct Connection {
+    reader: Reader<BoxRead>,
+    writer: BoxWrite,
+    established: Established,
+}
+
+impl Connection {
+    pub(crate) fn identity(&self) -> Option<&Bytes> {
+        self.established.identity.as_ref()
+    }
+
+    pub(crate) fn public_key(&self) -> Option<[u8; 32]> {
+        self.established.public_key
+    }
+}
+
+/// Greeting and handshake, within the handshake timeout.
+pub(crate) async fn establish(
+    (read, mut writer): (BoxRead, BoxWrite),
+    local: &Local,
+    options: &Options,
+) -> Result<Connection, Error> {
+    let mut reader = Reader::new(read, handshake::HANDSHAKE_MAX_FRAME);
+    let established = tokio::time::timeout(
+        options.handshake_timeout,
+        handshake::handshake(&mut reader, &mut writer, local),
+    )
+    .await
+    .map_err(|_| Error::Handshake("timed out".into()))??;
+    #[cfg(feature = "curve")]
+    let overhead = match established.opener {
+        Opener::Curve(_) => crate::curve::OVERHEAD,
+        Opener::Null => 0,
+    };
+    #[cfg(not(feature = "curve"))]
+    let overhead = 0;
+    reader.set_max_frame(options.max_message_size + overhead);
+    Ok(Connection {
+        reader,
+        writer,
+        established,
+    })
+}
+
+/// Most bytes gathered into one write.
+const BATCH: usize = 64 * 1024;
+
+/// Runs until the peer leaves, breaks the protocol, or `outgoing` closes (after its queued
+/// messages are written). Returns why it ended.
+pub(crate) async fn run(
+    connection: Connection,
+    peer: Arc<Peer>,
+    outgoing: &mut mpsc::Receiver<Out>,
+    inbox: &Inbox,
+    options: &Options,
+) -> Error {
+    let Connection {
+        mut reader,
+        mut writer,
+        established,
+    } = connection;
+    let Established { sealer, opener, .. } = established;
+    let (pong_tx, pong_rx) = mpsc::channel(4);
+    let read = read_loop(&mut reader, opener, &peer, inbox, options, pong_tx);
+    let write = write_loop(&mut writer, sealer, outgoing, pong_rx);
+    tokio::select! {
+        e = read => e,
+        e = write => e,
+    }
+}
+
+async fn read_loop(
+    reader: &mut Reader<BoxRead>,
+    mut opener: Opener,
+    peer: &Arc<Peer>,
+    inbox: &Inbox,
+    options: &Options,
+    pongs: mpsc::Sender<Bytes>,
+) -> Error {
+    let mut assembler = Assembler::new(options.max_message_size, options.max_frames);
+    let share = Arc::new(Semaphore::new(options.recv_hwm_per_peer.max(1)));
+    // Set when a frame of the message being assembled was over the limit.
+    let mut oversized = None;
+    loop {
+        let frame = match reader.read().await {
+            Ok(Read::Frame(frame)) => frame,
+            Ok(Read::Oversized { more, size, prefix }) => {
+                if !matches!(opener, Opener::Null) {
+                    // An encrypted frame cannot be opened in part.
+                    return Error::Protocol(format!(
+                        "frame of {size} bytes exceeds the limit of {} bytes",
+                        options.max_message_size
+                    ));
+                }
+                oversized = Some(size);
+                Frame::Message { more, body: prefix }
+            }
+            Err(e) => return e,
+        };
+        let (more, command, body) = match (&mut opener, frame) {
+            (Opener::Null, Frame::Message { more, body }) => (more, false, body),
+            (Opener::Null, Frame::Command(body)) => (false, true, body),
+            #[cfg(feature = "curve")]
+            (Opener::Curve(o), Frame::Message { body, .. } | Frame::Command(body)) => {
+                match o.open(&body) {
+                    Ok(opened) => opened,
+                    Err(e) => return e,
+                }
+            }
+        };
+        if command {
+            let Some((name, data)) = frame::parse_command(&body) else {
+                return Error::Protocol("empty command".into());
+            };
+            match name {
+                // PING: TTL (2 bytes) and up to 16 bytes of context, echoed in PONG.
+                b"PING" => {
+                    let context = data.slice(2.min(data.len())..);
+                    let context = context.slice(..context.len().min(16));
+                    let _ = pongs.try_send(context);
+                }
+                b"ERROR" => {
+                    return Error::Refused(handshake::error_reason(name, &data).unwrap_or_default())
+                }
+                // ZMTP 3.1 subscriptions, handed on in the 3.0 message form a PUB reads.
+                b"SUBSCRIBE" | b"CANCEL" => {
+                    let message = crate::pipes::subscription(name == b"SUBSCRIBE", &data);
+                    if let Err(e) = inbox.deliver(peer, &share, vec![message], None).await {
+                        return e;
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match assembler.push(more, body) {
+            Ok(Some(frames)) => {
+                if let Err(e) = inbox.deliver(peer, &share, frames, oversized.take()).await {
+                    return e;
+                }
+            }
+            Ok(None) => {}
+            Err(reason) => return Error::Protocol(reason),
+        }
+    }
+}
+
+fn encode(sealer: &mut Sealer, batch: &mut Batch, frames: &[Bytes]) -> Result<(), Error> {
+    let last = frames.len().saturating_sub(1);
+    for (i, body) in frames.iter().enumerate() {
+        match sealer {
+            Sealer::Null => batch.frame(i < last, false, body),
+            #[cfg(feature = "curve")]
+            Sealer::Curve(s) => s.seal(batch.head(), i < last, false, body)?,
+        }
+    }
+    Ok(())
+}
+
+fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {
+    match out {
+        Out::Message(frames) => encode(sealer, batch, &frames),
+        Out::Routed(frames) => encode(sealer, batch, frames.get(1..).unwrap_or_default()),
+    }
+}
+
+async fn write_loop(
+    writer: &mut BoxWrite,
+    mut sealer: Sealer,
+    outgoing: &mut mpsc::Receiver<Out>,
+    mut pongs: mpsc::Receiver<Bytes>,
+) -> Error {
+    let mut batch = Batch::default();
+    loop {
+        tokio::select! {
+            biased;
+            Some(context) = pongs.recv() => {
+                let body = Bytes::from(frame::command("PONG", &context));
+                let result = match &mut sealer {
+                    Sealer::Null => {
+                        batch.frame(false, true, &body);
+                        Ok(())
+                    }
+                    #[cfg(feature = "curve")]
+                    Sealer::Curve(s) => s.seal(batch.head(), false, true, &body),
+                };
+                if let Err(e) = result {
+                    return e;
+                }
+            }
+            out = outgoing.recv() => match out {
+                Some(out) => {
+                    if let Err(e) = encode_out(&mut sealer, &mut batch, out) {
+                        return e;
+                    }
+                    while batch.len() < BATCH {
+                        match outgoing.try_recv() {
+                            Ok(out) => {
+                                if let Err(e) = encode_out(&mut sealer, &mut batch, out) {
+                                    return e;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
+                None => return Error::Closed,
+            },
+        }
+        if let Err(e) = batch.write_to(writer).await {
+            return Error::Io(e);
+        }
+    }
+}
