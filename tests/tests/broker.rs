@@ -201,3 +201,72 @@ async fn past_the_queue_limit_a_call_gets_queue_full_at_once() {
     let name: String = client.call_typed("_zerorpc_name", &()).await.unwrap();
     assert_eq!(name, "Calculator");
 }
+
+/// Writes a fresh key pair as `dir/name.key` and returns its path and public key.
+fn curve_key(dir: &std::path::Path, name: &str) -> (String, String) {
+    let keys = zrpc::curve::KeyPair::generate().unwrap();
+    let path = dir.join(format!("{name}.key"));
+    std::fs::write(&path, keys.to_certificate()).unwrap();
+    (path.to_str().unwrap().to_owned(), keys.public_z85())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn curve_admits_only_the_listed_workers_and_callers() {
+    let dir = std::env::temp_dir().join(format!("zrpc-broker-curve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (broker_key, broker_public) = curve_key(&dir, "broker");
+    let (worker_key, worker_public) = curve_key(&dir, "worker");
+    let (stranger_key, _) = curve_key(&dir, "stranger");
+    let (client_key, client_public) = curve_key(&dir, "client");
+    let workers = dir.join("workers.allow");
+    std::fs::write(&workers, format!("{worker_public}\n")).unwrap();
+    let callers = dir.join("callers.allow");
+    std::fs::write(&callers, format!("{client_public}\n")).unwrap();
+    let broker = start_broker(&[
+        "--curve-key",
+        &broker_key,
+        "--curve-allow",
+        callers.to_str().unwrap(),
+        "--backend-curve-allow",
+        workers.to_str().unwrap(),
+    ]);
+    let worker = |key: &str| {
+        ChildGuard::spawn(
+            Command::new(workspace_bin("calculator-server"))
+                .args(["--worker", &broker.backend, "--curve-key", key])
+                .args(["--curve-server-key", &broker_public])
+                .stderr(Stdio::null()),
+        )
+    };
+    let caller = |key: &str| {
+        let keys = zrpc::curve::KeyPair::load(key).unwrap();
+        zrpc::Client::builder(&broker.frontend)
+            .heartbeat(Duration::from_secs(1))
+            .timeout(Duration::from_secs(2))
+            .curve(&broker_public, keys)
+            .unwrap()
+            .connect()
+    };
+    let add = vec![rmpv::Value::from(2), rmpv::Value::from(3)];
+
+    // A worker with an unlisted key never gets a call: it stays queued until the timeout.
+    let _stranger = worker(&stranger_key);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let client = caller(&client_key).await.unwrap();
+    assert!(client.call("add", add.clone()).await.is_err());
+
+    // A listed worker serves; a caller with an unlisted key is refused.
+    let _worker = worker(&worker_key);
+    let started = Instant::now();
+    let result = loop {
+        match client.call("add", add.clone()).await {
+            Ok(result) => break result,
+            Err(error) => assert!(started.elapsed() < Duration::from_secs(20), "{error}"),
+        }
+    };
+    assert_eq!(result.as_i64(), Some(5));
+    let refused = caller(&stranger_key).await.unwrap();
+    assert!(refused.call("add", add).await.is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}
