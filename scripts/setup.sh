@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the tests, the demo and the benchmarks need on a Debian 12 machine:
-# Ruby and PHP with their ZeroMQ/msgpack bindings and linters (apt), a Python venv (pip), and
-# cargo-fuzz for the IDL fuzz targets (crates.io).
+# Ruby and PHP with their ZeroMQ/msgpack bindings and linters, nats-server for the broker's
+# store (apt), a Python venv (pip), and cargo-fuzz for the IDL fuzz targets (crates.io).
 # Idempotent: a second run only checks.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer composer)
+apt_packages=(ruby ruby-ffi-rzmq ruby-msgpack rubocop php-cli php-zmq php-msgpack php-codesniffer composer nats-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

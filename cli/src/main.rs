@@ -1,5 +1,6 @@
 //! The `zrpc` command line: a thin dispatcher over one module per group of subcommands.
 
+mod broker;
 mod completions;
 mod curve_flags;
 mod describe;
@@ -33,6 +34,7 @@ enum Command {
     Call(remote::CallArgs),
     Inspect(remote::InspectArgs),
     Ping(remote::PingArgs),
+    Broker(broker::BrokerArgs),
     Describe(describe::DescribeArgs),
     Completions(completions::CompletionsArgs),
     Keygen(keygen::KeygenArgs),
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Call(args) => run_remote(remote::call(args)),
         Command::Inspect(args) => run_remote(remote::inspect(args)),
         Command::Ping(args) => run_remote(remote::ping(args)),
+        Command::Broker(args) => broker::run(args),
         Command::Describe(args) => run_remote(describe::run(args)),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Keygen(args) => keygen::run(args),

@@ -106,6 +106,17 @@ impl Event {
         })
     }
 
+    /// Encodes an event with a fresh message id: `response_to` is the raw msgpack of the
+    /// channel id (echoed byte for byte), `args` the raw msgpack of the args value.
+    pub fn encode(response_to: Option<&[u8]>, name: &str, args: &[u8]) -> Vec<u8> {
+        EventWriter::event(response_to, name, args)
+    }
+
+    /// The whole encoded event.
+    pub fn bytes(&self) -> Bytes {
+        self.buf.clone()
+    }
+
     pub fn name(&self) -> &str {
         std::str::from_utf8(&self.buf[self.name.clone()]).unwrap_or_default()
     }

@@ -71,6 +71,7 @@ mod server;
 mod service;
 mod transport;
 pub mod typed;
+mod worker;
 
 pub use transport::curve;
 
@@ -81,6 +82,7 @@ pub use events::{EventMessage, Publisher, Puller, Pusher, Subscriber};
 pub use server::{Server, ServerBuilder, ServerConfig};
 pub use service::{Args, MethodInfo, MethodKind, Reply, Service, ServiceBuilder};
 pub use typed::{Any, Bytes, CallError, Describe, ServiceError, Streaming};
+pub use worker::{Worker, WorkerBuilder, WORKER_ANNOUNCE};
 pub use zrpc_macros::{rpc_service, Type};
 
 /// Re-exported so users name the same version as the runtime.

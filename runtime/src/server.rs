@@ -24,8 +24,10 @@ use crate::service::{
 };
 use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
 use crate::transport::{
-    normalize_endpoint, routed_message, Options, Received, Router, RouterSender, SendError,
+    normalize_endpoint, routed_message, Dealer, DealerSender, Options, Received, Router,
+    RouterSender, SendError,
 };
+use crate::worker::WorkerLink;
 
 /// Tunables of a server.
 #[derive(Debug, Clone)]
@@ -66,9 +68,26 @@ pub struct ServerBuilder {
     endpoints: Vec<String>,
     config: ServerConfig,
     curve: Option<ServerCurve>,
+    /// Set for a [`crate::Worker`]: connect to a broker instead of binding.
+    worker: Option<WorkerLink>,
 }
 
 impl ServerBuilder {
+    /// A worker's server: serves over the broker connection of `link`. Its callers' liveness is
+    /// the broker's business (a call runs to its end even when its caller is gone).
+    pub(crate) fn for_worker(service: Service, link: WorkerLink, heartbeat: Duration) -> Self {
+        ServerBuilder {
+            service,
+            endpoints: Vec::new(),
+            config: ServerConfig {
+                heartbeat,
+                ..ServerConfig::default()
+            },
+            curve: None,
+            worker: Some(link),
+        }
+    }
+
     /// Adds an endpoint to bind: `tcp://HOST:PORT` (`*` for all interfaces, port 0 for any)
     /// or `ipc://PATH`.
     pub fn bind(mut self, endpoint: impl Into<String>) -> Self {
@@ -146,7 +165,7 @@ impl ServerBuilder {
                 "Server::start must be called inside a tokio runtime".into(),
             ));
         }
-        if self.endpoints.is_empty() {
+        if self.endpoints.is_empty() && self.worker.is_none() {
             return Err(Error::Transport("no endpoint to bind".into()));
         }
         if self.config.heartbeat.is_zero() {
@@ -162,9 +181,10 @@ impl ServerBuilder {
         let options = Options {
             max_message_size: self.config.max_message_size,
             send_hwm: self.config.send_queue_per_peer,
-            security: match &self.curve {
-                Some(curve) => curve.security(),
-                None => zrpc_zmtp::Security::Null,
+            security: match (&self.worker, &self.curve) {
+                (Some(link), _) => link.security(),
+                (None, Some(curve)) => curve.security(),
+                (None, None) => zrpc_zmtp::Security::Null,
             },
             ..Options::default()
         };
@@ -175,6 +195,8 @@ impl ServerBuilder {
         let (done_tx, done_rx) = oneshot::channel();
         let heartbeat = self.config.heartbeat;
         let io_table = table.clone();
+        let worker = self.worker;
+        let check_clients = worker.is_none();
         std::thread::Builder::new()
             .name("zrpc-server-io".into())
             .spawn(move || {
@@ -191,6 +213,23 @@ impl ServerBuilder {
                     }
                 };
                 rt.block_on(async move {
+                    if let Some(link) = worker {
+                        let dealer = match Dealer::connect(link.endpoint(), options) {
+                            Ok(dealer) => dealer,
+                            Err(e) => {
+                                let _ = ready_tx.send(Err(Error::Transport(e.to_string())));
+                                return;
+                            }
+                        };
+                        let bound = vec![link.endpoint().to_owned()];
+                        let outlet = Outlet::new(Sink::Broker(dealer.sender()));
+                        tokio::spawn(link.announce(dealer.sender(), dealer.link()));
+                        let io = Handle::current();
+                        let inbox = Inbox::Broker(dealer);
+                        let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
+                        heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
+                        return;
+                    }
                     // Bound here, so the accept loops and every connection run on this thread.
                     let mut router = Router::new(options);
                     let mut bound = Vec::new();
@@ -203,16 +242,17 @@ impl ServerBuilder {
                             }
                         }
                     }
-                    let outlet = Outlet::new(router.sender());
+                    let outlet = Outlet::new(Sink::Clients(router.sender()));
                     let io = Handle::current();
-                    let _ = ready_tx.send(Ok((bound, outlet.clone(), router, io)));
+                    let inbox = Inbox::Clients(router);
+                    let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
                     heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
                 });
                 drop(rt);
                 let _ = io_done_tx.send(());
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
-        let (endpoints, outlet, router, io) = ready_rx.await.map_err(|_| Error::Closed)??;
+        let (endpoints, outlet, inbox, io) = ready_rx.await.map_err(|_| Error::Closed)??;
         let runtime = match caller {
             Ok(caller) if !self.config.handlers_on_io_thread => caller,
             _ => io,
@@ -223,13 +263,14 @@ impl ServerBuilder {
             service: self.service.inner.clone(),
             config: self.config,
             table,
+            check_clients,
             stopping: false,
             bad_input: LogLimit::default(),
             io_stop: Some(io_stop_tx),
             io_done: Some(io_done_rx),
             done: Some(done_tx),
         };
-        runtime.spawn(dispatcher.run(router, stop_rx));
+        runtime.spawn(dispatcher.run(inbox, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -258,6 +299,7 @@ impl Server {
             endpoints: Vec::new(),
             config: ServerConfig::default(),
             curve: None,
+            worker: None,
         }
     }
 
@@ -389,16 +431,63 @@ async fn heartbeats(
     }
 }
 
+/// Where the server's messages come from: its clients' ROUTER, or a worker's broker connection.
+enum Inbox {
+    Clients(Router),
+    Broker(Dealer),
+}
+
+impl Inbox {
+    async fn recv(&mut self) -> Option<Received> {
+        match self {
+            Inbox::Clients(router) => router.recv().await,
+            Inbox::Broker(dealer) => dealer.recv_message().await,
+        }
+    }
+
+    /// Flushes the last replies (for at most the linger time) and removes ipc files.
+    async fn close(self) {
+        match self {
+            Inbox::Clients(router) => router.close().await,
+            // The broker re-routes whatever a worker leaves unanswered.
+            Inbox::Broker(dealer) => drop(dealer),
+        }
+    }
+}
+
+/// Where replies go. A broker connection's messages carry no routing id of their own (the
+/// envelope's first frame is the DEALER's empty peer id), and they never wait either.
+#[derive(Clone)]
+enum Sink {
+    Clients(RouterSender),
+    Broker(DealerSender),
+}
+
+impl Sink {
+    fn send(&self, mut frames: Vec<Bytes>) -> Result<(), SendError> {
+        match self {
+            Sink::Clients(sender) => sender.send(frames),
+            Sink::Broker(sender) => {
+                if frames.is_empty() {
+                    return Err(SendError::NoRoutingId);
+                }
+                frames.remove(0);
+                sender.try_send(frames).map_err(|_| SendError::Full)
+            }
+        }
+    }
+}
+
 /// Queues events for the clients' writers, from the dispatcher, the handler tasks and the
 /// heartbeat task. Never waits, from any thread.
 #[derive(Clone)]
 struct Outlet {
-    sender: RouterSender,
+    sender: Sink,
     dropped: Arc<Mutex<LogLimit>>,
 }
 
 impl Outlet {
-    fn new(sender: RouterSender) -> Self {
+    fn new(sender: Sink) -> Self {
         Outlet {
             sender,
             dropped: Arc::default(),
@@ -435,6 +524,8 @@ struct Dispatcher {
     service: Arc<ServiceInner>,
     config: ServerConfig,
     table: SharedTable,
+    /// False for a worker, whose calls come from a broker.
+    check_clients: bool,
     stopping: bool,
     bad_input: LogLimit,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
@@ -445,7 +536,7 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
-    async fn run(mut self, mut router: Router, mut stop: mpsc::UnboundedReceiver<Stop>) {
+    async fn run(mut self, mut inbox: Inbox, mut stop: mpsc::UnboundedReceiver<Stop>) {
         let interval = self.config.heartbeat;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -456,13 +547,13 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                message = router.recv() => match message {
+                message = inbox.recv() => match message {
                     Some(message) => self.on_message(message),
                     None => break Stop::Abort,
                 },
                 // After the messages already received, so a stalled runtime does not make
                 // heartbeats waiting in the socket look missing.
-                _ = ticker.tick() => self.check_liveness(),
+                _ = ticker.tick(), if self.check_clients => self.check_liveness(),
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
@@ -475,9 +566,9 @@ impl Dispatcher {
         }
         if how == Stop::Graceful {
             // Flushes the last replies (for at most the linger time) and removes ipc files.
-            router.close().await;
+            inbox.close().await;
         } else {
-            drop(router);
+            drop(inbox);
         }
         if let Some(io_stop) = self.io_stop.take() {
             let _ = io_stop.send(how);

@@ -16,7 +16,17 @@ struct Options {
     /// Heartbeat interval in seconds (clients must use the same; zerorpc's default is 5).
     #[arg(long, default_value_t = 5.0)]
     heartbeat: f64,
-    /// Serve over CURVE with this key pair (a certificate written by `zrpc keygen`, PATH.key).
+    /// Serve as a worker of the broker whose backend is at this endpoint, instead of binding.
+    #[arg(long, value_name = "BACKEND_ENDPOINT", conflicts_with = "bind")]
+    worker: Option<String>,
+    /// As a worker: calls taken at once.
+    #[arg(long, default_value_t = 16, requires = "worker")]
+    concurrency: u32,
+    /// As a worker: the broker backend's CURVE public key (Z85); needs --curve-key.
+    #[arg(long, value_name = "Z85", requires_all = ["worker", "curve_key"])]
+    curve_server_key: Option<String>,
+    /// Serve over CURVE with this key pair (a certificate written by `zrpc keygen`, PATH.key);
+    /// as a worker, the key pair it authenticates to the broker with.
     #[arg(long, value_name = "PATH")]
     curve_key: Option<std::path::PathBuf>,
     /// Admit only the client public keys in FILE (Z85, one per line, `#` comments); reloaded
@@ -43,6 +53,9 @@ async fn main() -> ExitCode {
     if !(options.heartbeat.is_finite() && options.heartbeat > 0.0) {
         eprintln!("error: --heartbeat must be a positive number of seconds");
         return ExitCode::from(2);
+    }
+    if let Some(backend) = &options.worker {
+        return serve_as_worker(backend, &options).await;
     }
     let mut builder = zrpc::Server::builder(calculator::service())
         .heartbeat(Duration::from_secs_f64(options.heartbeat))
@@ -89,6 +102,56 @@ async fn main() -> ExitCode {
     let signal = shutdown_signal().await;
     tracing::info!(signal, "shutting down: finishing the calls in flight");
     server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Serves the broker at `backend` until a signal, then lets the calls in flight finish.
+async fn serve_as_worker(backend: &str, options: &Options) -> ExitCode {
+    if options.concurrency == 0 {
+        eprintln!("error: --concurrency must be at least 1");
+        return ExitCode::from(2);
+    }
+    let mut builder = zrpc::Worker::builder(calculator::service())
+        .concurrency(options.concurrency)
+        .heartbeat(Duration::from_secs_f64(options.heartbeat).min(Duration::from_secs(1)));
+    match (&options.curve_server_key, &options.curve_key) {
+        (Some(server_key), Some(path)) => {
+            let keys = match zrpc::curve::KeyPair::load(path) {
+                Ok(keys) => keys,
+                Err(error) => {
+                    eprintln!("error: --curve-key: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            builder = match builder.curve(server_key, keys) {
+                Ok(builder) => builder,
+                Err(error) => {
+                    eprintln!("error: --curve-server-key: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+        }
+        (None, Some(_)) => {
+            eprintln!("error: a worker's --curve-key needs --curve-server-key (the broker's key)");
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    let worker = match builder.connect(backend).await {
+        Ok(worker) => worker,
+        Err(error) => {
+            eprintln!("error: cannot serve the broker at {backend}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        backend,
+        concurrency = options.concurrency,
+        "calculator-server working for a broker"
+    );
+    let signal = shutdown_signal().await;
+    tracing::info!(signal, "shutting down: finishing the calls in flight");
+    worker.shutdown().await;
     ExitCode::SUCCESS
 }
 
