@@ -7,7 +7,7 @@
 use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
-use super::{constant_name, doc_comment, field_name, has_block, Conversion, RubyPass};
+use super::{constant_name, doc_comment, field_names, has_block, Conversion, RubyPass};
 use crate::naming::pascal_case;
 use zrpc_plan::Position;
 
@@ -41,16 +41,18 @@ pub(super) struct RbEvent {
 
 pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTemplate> {
     let class = constant_name(&service.name);
+    // Spelled as the client spells them, so each event method has its client method's name.
+    let method_names = field_names(
+        service.methods.iter().map(|m| m.name.as_str()),
+        Position::Method,
+    );
     let events: Vec<RbEvent> = service
         .methods
         .iter()
-        .filter(|m| m.returns == Returns::Oneway)
-        .map(|m| {
-            let params: Vec<String> = m
-                .args
-                .iter()
-                .map(|a| field_name(&a.name, Position::Arg))
-                .collect();
+        .enumerate()
+        .filter(|(_, m)| m.returns == Returns::Oneway)
+        .map(|(index, m)| {
+            let params = field_names(m.args.iter().map(|a| a.name.as_str()), Position::Arg);
             let mut prelude = String::new();
             let mut wire = Vec::new();
             let mut tags = Vec::new();
@@ -100,7 +102,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
             }
             RbEvent {
                 wire: m.name.clone(),
-                method: field_name(&m.name, Position::Method),
+                method: method_names[index].clone(),
                 class: event_class,
                 class_doc: doc_comment(Some(&class_doc), ""),
                 doc: doc_comment(Some(&doc), "  "),
