@@ -1,6 +1,6 @@
 //! Generates the calculator's Rust API (types, `Calculator` trait, `CalculatorClient`) from the IDL.
 
-fn main() -> Result<(), zrpc_codegen::rust::CompileError> {
+fn main() -> Result<(), zrpc_codegen::CompileError> {
     zrpc_codegen::compile("calculator.zrpc")?;
     Ok(())
 }

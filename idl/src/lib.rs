@@ -16,7 +16,6 @@
 mod ast;
 mod comments;
 mod diagnostics;
-pub mod model;
 mod printer;
 mod syntax;
 mod validate;
@@ -25,7 +24,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use diagnostics::Diagnostics;
-pub use validate::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
+/// The validated service model this crate produces (the `zrpc-model` crate).
+pub use zrpc_model as model;
+pub use zrpc_model::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
 
 use diagnostics::{FileId, Problem, SourceMap};
 use model::Schema;

@@ -11,13 +11,7 @@ use crate::model::{
     Service, Struct, Type, TypeDef, Union, UnionVariant, Value,
 };
 use crate::printer::type_to_string;
-
-/// Method names the generated clients use for their own members (see docs/idl.md).
-pub const RESERVED_METHOD_NAMES: &[&str] = &["builder", "close", "connect", "new"];
-/// Prefixes of the built-in methods every server answers (`_zerorpc_inspect`, `_zrpc_model`).
-pub const RESERVED_METHOD_PREFIXES: &[&str] = &["_zerorpc_", "_zrpc_"];
-/// Generated code names its own locals and helpers with this prefix; no IDL name may use it.
-pub const RESERVED_PREFIX: &str = "_zpc";
+use zrpc_model::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
 
 /// Names that are part of the type syntax and cannot be declared.
 const TYPE_KEYWORDS: &[&str] = &["list", "map", "stream"];

@@ -41,5 +41,5 @@ pub trait Greeter {
 }
 
 fn main() {
-    print!("{}", GreeterClient::idl());
+    print!("{}", zrpc_idl::print(&GreeterClient::schema()));
 }

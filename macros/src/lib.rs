@@ -1,4 +1,4 @@
-//! Procedural macros of zrpc; the work happens in `zrpc-codegen`. Use them through the `zrpc`
+//! Procedural macros of zrpc; the work happens in `zrpc-codegen-rust`. Use them through the `zrpc`
 //! crate: `#[zrpc::rpc_service]` and `#[derive(zrpc::Type)]`.
 
 use proc_macro::TokenStream;
@@ -12,7 +12,7 @@ use proc_macro::TokenStream;
 /// for, and `#[zrpc(name = "...")]` sets a wire name different from the Rust name.
 #[proc_macro_attribute]
 pub fn rpc_service(attr: TokenStream, item: TokenStream) -> TokenStream {
-    zrpc_codegen::rust::rpc_service(attr.into(), item.into()).into()
+    zrpc_codegen_rust::rpc_service(attr.into(), item.into()).into()
 }
 
 /// Describes a struct, enum (unit variants), union (one-value variants) or error
@@ -20,5 +20,5 @@ pub fn rpc_service(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `Deserialize` next to it.
 #[proc_macro_derive(Type, attributes(zrpc))]
 pub fn derive_type(input: TokenStream) -> TokenStream {
-    zrpc_codegen::rust::derive_type(input.into()).into()
+    zrpc_codegen_rust::derive_type(input.into()).into()
 }

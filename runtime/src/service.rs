@@ -271,7 +271,7 @@ impl ServiceInner {
 }
 
 impl ServiceBuilder {
-    /// Registers `name`. Panics on a duplicate or a reserved (`_zerorpc_`, `_zrpc_`, `_zpc_`) name:
+    /// Registers `name`. Panics on a duplicate or a reserved (`_zerorpc_`, `_zrpc_`, `_zpc`) name:
     /// both are programming errors.
     pub fn method<F, Fut>(mut self, name: impl Into<String>, info: MethodInfo, handler: F) -> Self
     where
@@ -293,7 +293,7 @@ impl ServiceBuilder {
     }
 
     /// Attaches the full service model, served by `_zrpc_model`.
-    pub fn model(mut self, schema: &zrpc_idl::model::Schema) -> Self {
+    pub fn model(mut self, schema: &zrpc_model::Schema) -> Self {
         self.model = rmp_serde::to_vec_named(schema).ok();
         self
     }
@@ -317,7 +317,10 @@ impl ServiceBuilder {
 }
 
 fn is_reserved(name: &str) -> bool {
-    name.starts_with("_zerorpc_") || name.starts_with("_zrpc_") || name.starts_with("_zpc_")
+    zrpc_model::RESERVED_METHOD_PREFIXES
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || name.starts_with(zrpc_model::RESERVED_PREFIX)
 }
 
 fn builtin_payloads(

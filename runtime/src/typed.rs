@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use model::{Schema, Service, Type, TypeDef, Value};
-pub use zrpc_idl::model;
+pub use zrpc_model as model;
 
 use crate::{Error, RemoteError, Reply};
 
@@ -274,10 +274,4 @@ where
     E: From<Error> + Send + 'static,
 {
     items.map(|item| item.map_err(E::from)).boxed()
-}
-
-/// Canonical IDL text of a schema.
-#[doc(hidden)]
-pub fn print_idl(schema: &Schema) -> String {
-    zrpc_idl::print(schema)
 }

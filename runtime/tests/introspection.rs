@@ -109,7 +109,7 @@ async fn stock_introspection_shapes() {
 
 #[tokio::test]
 async fn the_attached_model_is_served() {
-    use zrpc_idl::model::Schema;
+    use zrpc::typed::model::Schema;
     let schema = Schema {
         doc: Some("A test schema.".into()),
         ..Schema::default()

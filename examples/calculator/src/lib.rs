@@ -150,7 +150,7 @@ mod tests {
     fn the_service_model_prints_as_the_idl() {
         let source = include_str!("../calculator.zrpc");
         let idl = zrpc_idl::parse_str(source, "calculator.zrpc").unwrap();
-        let printed = CalculatorClient::idl();
+        let printed = zrpc_idl::print(&CalculatorClient::schema());
         let reparsed = zrpc_idl::parse_str(&printed, "printed.zrpc").unwrap();
         assert_eq!(reparsed.services, idl.services, "{printed}");
     }

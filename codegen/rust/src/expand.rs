@@ -272,11 +272,6 @@ impl<'a> Generator<'a> {
                 /// The service model: methods, argument names, docs and every type they use.
                 #schema
 
-                /// The IDL text of this service and its types.
-                pub fn idl() -> ::std::string::String {
-                    ::zrpc::typed::print_idl(&Self::schema())
-                }
-
                 #(#methods)*
             }
 

@@ -4,7 +4,11 @@
 //! generator reads only them. No parser or `syn` types appear here, so the model can be built by
 //! hand, compared, serialized and sent over the wire (introspection).
 
+mod reserved;
+
 use serde::{Deserialize, Serialize};
+
+pub use reserved::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
 
 /// A whole resolved schema: the root file plus everything it imports, flattened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

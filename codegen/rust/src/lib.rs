@@ -49,7 +49,7 @@
 //!     _ => {}
 //! }
 //! let items = client.countdown(3).await?;                        // Stream<Item = Result<u32, _>>
-//! println!("{}", CalculatorClient::idl());                       // the IDL of this service
+//! let model = CalculatorClient::schema();                        // the service model
 //! ```
 //!
 //! Enums with unit variants are IDL enums (the variant name on the wire); enums whose variants
@@ -58,10 +58,13 @@
 //! `T?`. A method that throws several errors returns an enum marked `#[zrpc(error)]` whose
 //! variants each hold one error struct.
 //!
-//! From an IDL file, `build.rs` calls [`compile`] and the crate includes the result:
+//! From an IDL file, `build.rs` calls `zrpc_codegen::compile` (which parses the IDL and renders
+//! it with [`generate`]) and the crate includes the result:
 //! `include!(concat!(env!("OUT_DIR"), "/calculator.rs"));`.
+//!
+//! This crate reads only the service model (`zrpc-model`): no parser, no templates, so the
+//! proc-macros and the runtime stay light.
 
-mod compile;
 mod derive;
 mod docs;
 mod expand;
@@ -69,7 +72,6 @@ mod generate;
 mod names;
 mod service;
 
-pub use compile::{compile, CompileError};
 pub use derive::derive_type;
 pub use expand::rpc_service;
 pub use generate::{generate, GenerateError};

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use zrpc_idl::model::{
+use zrpc_model::{
     Const, Enum, Field, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union, Value,
 };
 

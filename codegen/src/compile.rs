@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::generate::{generate, GenerateError};
+use zrpc_codegen_rust::{generate, GenerateError};
 
 /// Why [`compile`] failed. `Debug` prints the rendered diagnostics too, so
 /// `fn main() -> Result<(), CompileError>` in `build.rs` shows them as the compiler would.
@@ -33,7 +33,7 @@ impl fmt::Debug for CompileError {
 ///
 /// ```no_run
 /// // build.rs
-/// fn main() -> Result<(), zrpc_codegen::rust::CompileError> {
+/// fn main() -> Result<(), zrpc_codegen::CompileError> {
 ///     zrpc_codegen::compile("calculator.zrpc")?;
 ///     Ok(())
 /// }

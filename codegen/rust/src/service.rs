@@ -18,7 +18,6 @@ pub(crate) const RESERVED_METHOD_NAMES: &[&str] = &[
     "client",
     "connect",
     "from_client",
-    "idl",
     "into_service",
     "schema",
 ];
