@@ -1,5 +1,7 @@
 //! Source text → syntax tree: the pest grammar, plus human wording for its errors.
 
+use std::borrow::Cow;
+
 use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 use pest_derive::Parser;
@@ -88,7 +90,10 @@ fn build(mut pairs: Pairs<'_, Rule>, text: &str, file: FileId) -> (File, Vec<Pro
 /// `source` cut at `range.end`, with every byte before `range.start` but newlines turned into
 /// spaces: parsing it gives byte offsets, lines and columns of the whole file. Both ends are
 /// line starts, so the text stays valid UTF-8.
-fn masked(source: &str, range: std::ops::Range<usize>) -> String {
+fn masked(source: &str, range: std::ops::Range<usize>) -> Cow<'_, str> {
+    if range.start == 0 {
+        return Cow::Borrowed(&source[..range.end]);
+    }
     let mut text = String::with_capacity(range.end);
     text.extend(
         source.as_bytes()[..range.start]
@@ -96,7 +101,7 @@ fn masked(source: &str, range: std::ops::Range<usize>) -> String {
             .map(|&b| if b == b'\n' { '\n' } else { ' ' }),
     );
     text.push_str(&source[range]);
-    text
+    Cow::Owned(text)
 }
 
 /// Syntax errors reported per file before giving up on the rest (each restart re-parses the

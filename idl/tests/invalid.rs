@@ -66,3 +66,36 @@ fn no_diagnostic_leaks_grammar_rule_names() {
         }
     }
 }
+
+#[test]
+fn every_broken_declaration_gets_its_own_syntax_error() {
+    // One syntax error in each of several declarations, each with a doc and an annotation that
+    // must not be reported as dangling: one error per declaration, on its line.
+    let broken = [
+        "struct A { x: i64; }",
+        "enum B { X, Y; }",
+        "union C { a: }",
+        "error D { code: i64 = }",
+        "service E {\n    m(a: i64): i64\n}",
+        "type F = list<i64,>",
+        "const G: i64 = [",
+    ];
+    let mut source = String::new();
+    for decl in broken {
+        source.push_str("/// Doc.\n@note\n");
+        source.push_str(decl);
+        source.push_str("\n\n");
+    }
+    let errors = zrpc_idl::parse_str(&source, "many.zrpc").unwrap_err();
+    let text = errors.to_string();
+    let reported: Vec<usize> = text
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--> many.zrpc:"))
+        .map(|at| at.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(errors.len(), broken.len(), "{text}");
+    assert_eq!(reported.len(), broken.len(), "{text}");
+    assert!(!text.contains("documents nothing"), "{text}");
+    // The unclosed list of the last one ends at the end of the file.
+    assert_eq!(reported, [3, 7, 11, 15, 20, 25, 31], "{text}");
+}
