@@ -80,7 +80,9 @@ pub fn layout(text: &str, style: &Style) -> String {
         let is_comment = trimmed.starts_with(style.comment)
             || (style.language == Language::Php
                 && (trimmed.starts_with('*') || trimmed.starts_with("/*")));
-        if is_comment {
+        if is_comment && style.language == Language::Ruby {
+            wrap_comment(line, style, &mut out);
+        } else if is_comment {
             push(&mut out, line);
         } else {
             break_line(line, style, &mut out, true);
@@ -90,6 +92,36 @@ pub fn layout(text: &str, style: &Style) -> String {
         out.pop();
     }
     out
+}
+
+/// A Ruby comment line too long for rubocop, wrapped at spaces. A YARD tag (`# @return [A,
+/// B]`) continues on lines indented past its `@`, which YARD reads as the same tag.
+fn wrap_comment(line: &str, style: &Style, out: &mut String) {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let text = line.trim_start();
+    let continuation = if text.starts_with("# @") {
+        format!("{indent}#   ")
+    } else {
+        format!("{indent}# ")
+    };
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let first = current.is_empty();
+        if !first
+            && width(&current) + 1 + width(word) > style.width
+            && width(&current) > width(&continuation)
+        {
+            push(out, &current);
+            current = continuation.clone();
+        } else if !first {
+            current.push(' ');
+        }
+        if first {
+            current.push_str(indent);
+        }
+        current.push_str(word);
+    }
+    push(out, &current);
 }
 
 fn push(out: &mut String, line: &str) {
@@ -113,6 +145,8 @@ struct Scan {
     pairs: Vec<Pair>,
     /// Top-level Ruby blocks (`{ |x| ... }`), which break into `do |x| ... end` instead.
     blocks: Vec<Pair>,
+    /// Top-level Ruby word arrays (`%w[a b]`), which break between words.
+    words: Vec<Pair>,
     commas: Vec<usize>,
     /// Where a trailing comment starts, if any.
     comment: Option<usize>,
@@ -122,6 +156,7 @@ fn scan(code: &str, style: &Style) -> Scan {
     let bytes = code.as_bytes();
     let mut pairs = Vec::new();
     let mut blocks = Vec::new();
+    let mut words = Vec::new();
     let mut commas = Vec::new();
     let mut stack: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
@@ -152,6 +187,8 @@ fn scan(code: &str, style: &Style) -> Scan {
                         pairs.push(Pair { open, close: i });
                     } else if stack.is_empty() && is_block(code, open, style) {
                         blocks.push(Pair { open, close: i });
+                    } else if stack.is_empty() && is_words(code, open, style) {
+                        words.push(Pair { open, close: i });
                     }
                 }
             }
@@ -163,6 +200,7 @@ fn scan(code: &str, style: &Style) -> Scan {
     Scan {
         pairs,
         blocks,
+        words,
         commas,
         comment,
     }
@@ -175,13 +213,16 @@ fn is_block(code: &str, open: usize, style: &Style) -> bool {
         && code[open + 1..].trim_start().starts_with('|')
 }
 
-/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at their brackets.
+/// A Ruby word array (`%w[a b]`, `%i[a b]`) opens at `open`.
+fn is_words(code: &str, open: usize, style: &Style) -> bool {
+    style.language == Language::Ruby
+        && (code[..open].ends_with("%w") || code[..open].ends_with("%i"))
+}
+
+/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at commas.
 fn splittable(code: &str, open: usize, style: &Style) -> bool {
-    if style.language != Language::Ruby {
-        return true;
-    }
-    let words = code[..open].ends_with("%w") || code[..open].ends_with("%i");
-    !is_block(code, open, style) && !words
+    style.language != Language::Ruby
+        || !(is_block(code, open, style) || is_words(code, open, style))
 }
 
 /// The index after the string literal starting at `start` (escapes honoured).
@@ -240,6 +281,30 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
                 return;
             }
         }
+    }
+    // A statement with a long word array: the words on indented lines, filled to the width.
+    if let (Some(words), None, true) = (found.words.last(), found.comment, found.pairs.is_empty()) {
+        let pad = " ".repeat(indent + style.indent);
+        push(out, &line[..=words.open]);
+        let mut current = String::new();
+        for word in line[words.open + 1..words.close].split_whitespace() {
+            if !current.is_empty() && width(&current) + 1 + width(word) > style.width {
+                push(out, &current);
+                current.clear();
+            }
+            if current.is_empty() {
+                current.push_str(&pad);
+            } else {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        push(out, &current);
+        push(
+            out,
+            &format!("{}{}", " ".repeat(indent), &line[words.close..]),
+        );
+        return;
     }
     if found.comment.is_some() || found.pairs.is_empty() {
         push(out, line);
@@ -395,6 +460,21 @@ fn comma_ok(body: &str, style: &Style) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ruby_word_arrays_and_comments_wrap_at_spaces() {
+        let style = Style { width: 24, ..RUBY };
+        let words = layout("  FIELDS = %w[alpha beta gamma delta].freeze\n", &style);
+        assert_eq!(
+            words,
+            "  FIELDS = %w[\n    alpha beta gamma\n    delta\n  ].freeze\n"
+        );
+        let tag = layout(
+            "  # @return [Alpha, Beta, Gamma]\n",
+            &Style { width: 26, ..RUBY },
+        );
+        assert_eq!(tag, "  # @return [Alpha, Beta,\n  #   Gamma]\n");
+    }
 
     #[test]
     fn short_lines_stay() {

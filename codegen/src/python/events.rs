@@ -6,10 +6,9 @@
 use askama::Template;
 use zrpc_idl::model::{Returns, Schema, Service};
 
-use super::types::{field_name, Imports, TypeNames};
+use super::types::{Imports, TypeNames};
 use super::{docstring, docstring_lines, signature};
 use crate::naming::{doc_lines, pascal_case};
-use zrpc_plan::Position;
 
 #[derive(Template)]
 #[template(path = "python/events.py.jinja", escape = "none")]
@@ -112,14 +111,14 @@ fn event_service(
         .iter()
         .filter(|method| method.returns == Returns::Oneway)
         .map(|method| {
-            let method_name = field_name(&method.name, Position::Method);
+            let method_name = names.names.method(&service.name, &method.name);
             let mut send_params = vec!["self".to_owned()];
             let mut handle_params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             let mut fields = Vec::new();
             let mut decoded = Vec::new();
             for (index, arg) in method.args.iter().enumerate() {
-                let arg_name = field_name(&arg.name, Position::Arg);
+                let arg_name = names.names.arg(&service.name, &method.name, &arg.name);
                 let input = names.annotation(&arg.ty, true, imports);
                 let output = names.annotation(&arg.ty, false, imports);
                 send_params.push(format!("{arg_name}: {input}"));

@@ -10,14 +10,14 @@ use std::path::PathBuf;
 mod events;
 
 use askama::Template;
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use zrpc_idl::model::{Enum, Method, Returns, Schema, Struct, Type, TypeDef, Union};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
-use crate::naming::{shouty_snake_case as screaming_snake_case, snake_case};
+use crate::naming::snake_case;
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
-use zrpc_plan::{Literal, Plan, Position};
+use zrpc_plan::{Kind, Literal, Names, Plan, Position};
 
 /// Shipped beside the code: IDL argument names such as `a`, `x` or `dx` are shorter than
 /// rubocop's default minimum.
@@ -80,7 +80,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     ),
                     "",
                 ),
-                name: constant_name(&s.name),
+                name: pass.names.type_name(&s.name),
             }
             .render()?,
             TypeDef::Struct(s) => pass.struct_template(s, None).render()?,
@@ -95,12 +95,17 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     ))),
                     "",
                 ),
-                name: constant_name(&e.name),
-                all: member_names(e).join(", "),
+                name: pass.names.type_name(&e.name),
+                all: e
+                    .variants
+                    .iter()
+                    .map(|v| pass.names.member(&e.name, &v.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 variants: e
                     .variants
                     .iter()
-                    .zip(member_names(e))
+                    .map(|v| (v, pass.names.member(&e.name, &v.name)))
                     .map(|(v, name)| RbVariant {
                         doc: doc_comment(v.doc.as_deref(), "  "),
                         name,
@@ -118,7 +123,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             // Ruby has no type aliases: uses of an alias resolve to its target.
             TypeDef::Alias(_) => continue,
         };
-        let stem = snake_case(&constant_name(def.name()));
+        let stem = snake_case(&pass.names.type_name(def.name()));
         requires.push(format!("{}/{stem}", pass.dir));
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
@@ -137,7 +142,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         } else {
             let entries: Vec<String> = errors
                 .iter()
-                .map(|e| format!("'{e}' => {}", constant_name(e)))
+                .map(|e| format!("'{e}' => {}", pass.names.type_name(e)))
                 .collect();
             format!("{{ {} }}", entries.join(", "))
         };
@@ -156,12 +161,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             methods: service
                 .methods
                 .iter()
-                .zip(RUBY.distinct(
-                    service.methods.iter().map(|m| m.name.as_str()),
-                    Position::Method,
-                    local_name,
-                ))
-                .map(|(m, name)| pass.method(m, name))
+                .map(|m| pass.method(service, m))
                 .collect(),
         }
         .render()?;
@@ -187,7 +187,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                 .iter()
                 .map(|c| RbConst {
                     doc: doc_comment(c.def.doc.as_deref(), "  "),
-                    name: member_name(&c.def.name),
+                    name: pass.names.constant(&c.def.name),
                     // A constant's Array or Hash is frozen, as rubocop's `Style/MutableConstant` wants.
                     value: match c.value.unwrap_some() {
                         Literal::List(_) | Literal::Map(_) => {
@@ -355,6 +355,7 @@ struct RubyPass<'a> {
     module_path: Vec<String>,
     /// `acme/calc`: the root file's path without `.rb`, and the directory of the other files.
     dir: String,
+    names: Names,
 }
 
 impl<'a> RubyPass<'a> {
@@ -366,6 +367,7 @@ impl<'a> RubyPass<'a> {
             plan,
             dir: Self::module_dir(schema),
             module_path,
+            names: Names::new(schema, &RUBY, spell),
         }
     }
 
@@ -411,7 +413,7 @@ impl<'a> RubyPass<'a> {
                 format!(
                     "    - {}/{}.rb\n",
                     self.dir,
-                    snake_case(&constant_name(def.name()))
+                    snake_case(&self.names.type_name(def.name()))
                 )
             })
             .collect();
@@ -478,14 +480,18 @@ impl<'a> RubyPass<'a> {
     /// A reference to a schema type from inside a nested module, where a variant class could
     /// shadow it.
     fn qualified(&self, name: &str) -> String {
-        format!("{}::{}", self.module_path.join("::"), constant_name(name))
+        format!(
+            "{}::{}",
+            self.module_path.join("::"),
+            self.names.type_name(name)
+        )
     }
 
     fn struct_template(&self, s: &Struct, parent: Option<&str>) -> StructTemplate {
-        let position = if parent.is_some() {
-            Position::ErrorField
+        let kind = if parent.is_some() {
+            Kind::ErrorField
         } else {
-            Position::Field
+            Kind::Field
         };
         let planned = self
             .plan
@@ -496,7 +502,7 @@ impl<'a> RubyPass<'a> {
             .iter()
             .map(|planned| {
                 let f = planned.def;
-                let name = struct_field(s, &f.name, position);
+                let name = self.names.field(&s.name, &f.name, kind);
                 let wire = format!("wire[{}]", quote(&f.name));
                 let var = name.clone();
                 let (from_prelude, from_wire) = match planned.absent_value() {
@@ -567,7 +573,7 @@ impl<'a> RubyPass<'a> {
         let mut params: Vec<String> = planned
             .constructor_order()
             .map(|f| {
-                let name = struct_field(s, &f.def.name, position);
+                let name = self.names.field(&s.name, &f.def.name, kind);
                 match f.absent_value() {
                     Some(value) => format!("{name}: {}", self.literal(&value)),
                     None => format!("{name}:"),
@@ -588,7 +594,7 @@ impl<'a> RubyPass<'a> {
                 ),
                 "",
             ),
-            name: constant_name(&s.name),
+            name: self.names.type_name(&s.name),
             wire_name: s.name.clone(),
             parent: parent.map(str::to_string),
             field_names: s
@@ -603,7 +609,7 @@ impl<'a> RubyPass<'a> {
     }
 
     fn union_template(&self, u: &Union) -> UnionTemplate {
-        let name = constant_name(&u.name);
+        let name = self.names.type_name(&u.name);
         let variants: Vec<RbVariant> = u
             .variants
             .iter()
@@ -616,7 +622,7 @@ impl<'a> RubyPass<'a> {
                     ),
                     "  ",
                 ),
-                name: variant_name(&v.name),
+                name: self.names.variant(&u.name, &v.name),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
                 from_prelude: String::new(),
@@ -660,8 +666,9 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    fn method(&self, m: &Method, name: String) -> RbMethod {
-        let params = field_names(m.args.iter().map(|a| a.name.as_str()), Position::Arg);
+    fn method(&self, service: &Service, m: &Method) -> RbMethod {
+        let name = self.names.method(&service.name, &m.name);
+        let params = self.args(service, m);
         let mut wire_args: Vec<String> = m
             .args
             .iter()
@@ -747,7 +754,7 @@ impl<'a> RubyPass<'a> {
             }
         };
         for error in &m.throws {
-            tags.push(format!("@raise [{}]", constant_name(error)));
+            tags.push(format!("@raise [{}]", self.names.type_name(error)));
         }
         if !doc.is_empty() {
             doc.push('\n');
@@ -760,6 +767,14 @@ impl<'a> RubyPass<'a> {
             params: all_params.join(", "),
             body,
         }
+    }
+
+    /// The parameter names of `m`'s arguments.
+    fn args(&self, service: &Service, m: &Method) -> Vec<String> {
+        m.args
+            .iter()
+            .map(|a| self.names.arg(&service.name, &m.name, &a.name))
+            .collect()
     }
 
     fn convert(&self, conversion: Conversion, ty: &Type, expr: &str, depth: usize) -> String {
@@ -814,7 +829,7 @@ impl<'a> RubyPass<'a> {
                 Some(TypeDef::Alias(alias)) => self.yard_in(&alias.ty, nested),
                 Some(TypeDef::Enum(_)) => "String".into(),
                 _ if nested => self.qualified(name),
-                _ => constant_name(name),
+                _ => self.names.type_name(name),
             },
             _ => "Object".into(),
         }
@@ -847,7 +862,7 @@ impl<'a> RubyPass<'a> {
                     let class = if nested {
                         self.qualified(name)
                     } else {
-                        constant_name(name)
+                        self.names.type_name(name)
                     };
                     format!("{class}.from_wire({expr})")
                 }
@@ -932,25 +947,22 @@ impl<'a> RubyPass<'a> {
                 format!("{{ {} }}", entries.join(", "))
             }
             Literal::Some(inner) => self.literal(inner),
-            Literal::Enum { ty, variant } => {
-                let member = match self.schema.type_def(ty) {
-                    Some(TypeDef::Enum(e)) => member_in(e, variant),
-                    _ => member_name(variant),
-                };
-                format!("{}::{member}", constant_name(ty))
-            }
+            Literal::Enum { ty, variant } => format!(
+                "{}::{}",
+                self.names.type_name(ty),
+                self.names.member(ty, variant)
+            ),
             Literal::Struct { ty, fields } => {
-                let (def, position) = match self.schema.type_def(ty) {
-                    Some(TypeDef::Error(s)) => (s, Position::ErrorField),
-                    Some(TypeDef::Struct(s)) => (s, Position::Field),
-                    _ => unreachable!("the plan builds struct literals of structs and errors"),
+                let kind = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Kind::ErrorField,
+                    _ => Kind::Field,
                 };
                 let args: Vec<String> = fields
                     .iter()
                     .map(|f| {
                         format!(
                             "{}: {}",
-                            struct_field(def, &f.name, position),
+                            self.names.field(ty, &f.name, kind),
                             self.literal(&f.value)
                         )
                     })
@@ -960,7 +972,7 @@ impl<'a> RubyPass<'a> {
             Literal::Union { ty, variant, value } => format!(
                 "{}::{}.new({})",
                 self.qualified(ty),
-                variant_name(variant),
+                self.names.variant(ty, variant),
                 self.literal(value)
             ),
         }
@@ -985,29 +997,19 @@ fn constant_name(name: &str) -> String {
     RUBY.escape(&capitalised(&name.to_upper_camel_case()), Position::Type)
 }
 
-/// An enum member or const: SCREAMING_SNAKE, starting with an uppercase letter.
+/// An enum member or const: SCREAMING_SNAKE (heck drops the underscores around `__call`,
+/// which rubocop's `Naming/ConstantName` rejects), starting with an uppercase letter.
 fn member_name(name: &str) -> String {
-    capitalised(&RUBY.escape(&screaming_snake_case(name), Position::EnumMember))
+    capitalised(&RUBY.escape(&name.to_shouty_snake_case(), Position::EnumMember))
 }
 
-/// The member constants of an enum, distinct (`BEGIN` and `begin` are both `BEGIN`).
-fn member_names(e: &Enum) -> Vec<String> {
-    RUBY.distinct(
-        e.variants.iter().map(|v| v.name.as_str()),
-        Position::EnumMember,
-        member_name,
-    )
-}
-
-/// The member constant of `variant` in enum `e`.
-fn member_in(e: &Enum, variant: &str) -> String {
-    let index = e.variants.iter().position(|v| v.name == variant);
-    index.map_or_else(|| member_name(variant), |i| member_names(e).swap_remove(i))
-}
-
-/// The reader / keyword names of a struct's or method's fields, distinct within it.
-fn field_names<'n>(names: impl IntoIterator<Item = &'n str>, position: Position) -> Vec<String> {
-    RUBY.distinct(names, position, local_name)
+/// The Ruby spelling of one name (made distinct in its scope by [`Names`]).
+fn spell(name: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Type | Kind::Variant => constant_name(name),
+        Kind::Const | Kind::Member => member_name(name),
+        Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => local_name(name),
+    }
 }
 
 /// A reader, parameter or method name: snake_case without leading underscores (rubocop reads
@@ -1019,21 +1021,6 @@ fn local_name(name: &str) -> String {
     } else {
         snake
     }
-}
-
-/// The class of a union variant inside the union's module.
-fn variant_name(name: &str) -> String {
-    constant_name(name)
-}
-
-/// The reader / keyword name of field `name` of `s`.
-fn struct_field(s: &Struct, name: &str, position: Position) -> String {
-    let index = s.fields.iter().position(|f| f.name == name);
-    let names = field_names(s.fields.iter().map(|f| f.name.as_str()), position);
-    index.map_or_else(
-        || RUBY.escape(&local_name(name), position),
-        |i| names[i].clone(),
-    )
 }
 
 /// Ruby constants must start with an uppercase letter (`_x`, `__FILE__` do not).
