@@ -203,13 +203,14 @@ const LANGUAGES: &[Language] = &[
         script: Some(|schema, _stem, checks| {
             let package = zrpc_codegen::python::package_name(schema);
             let mut script = format!(
-                "import msgpack\nfrom {package}.models import *\n\n\
+                "import builtins\nimport msgpack\nfrom {package}.models import *\n\n\
                  def trip(wire):\n    return msgpack.unpackb(msgpack.packb(wire), strict_map_key=False)\n\n"
             );
             for (ty, value, back) in checks {
                 script.push_str(&format!("v = {value}\nassert {back} == v, {ty:?}\n"));
             }
-            script.push_str("print('round trip ok')\n");
+            // The star import may shadow builtins (a type named `print`).
+            script.push_str("builtins.print('round trip ok')\n");
             (script, vec!["-c".into()])
         }),
         var: "v",

@@ -65,8 +65,21 @@ pub const PHP: Style = Style {
 pub fn layout(text: &str, style: &Style) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_docstring = false;
-    for line in text.lines() {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
+        // PSR-12: a function declaration split over several lines has `) {` / `): T {` on its
+        // last line, where a one-line declaration has the brace on the next line.
+        let indent = &line[..line.len() - trimmed.len()];
+        if style.language == Language::Php
+            && width(line) > style.width
+            && trimmed.contains("function ")
+            && lines.peek() == Some(&format!("{indent}{{").as_str())
+        {
+            lines.next();
+            break_line(&format!("{line} {{"), style, &mut out, true);
+            continue;
+        }
         if style.language == Language::Python {
             let quotes = line.matches("\"\"\"").count();
             if in_docstring || quotes > 0 {
@@ -474,6 +487,16 @@ mod tests {
             &Style { width: 26, ..RUBY },
         );
         assert_eq!(tag, "  # @return [Alpha, Beta,\n  #   Gamma]\n");
+    }
+
+    #[test]
+    fn a_split_php_function_declaration_keeps_its_brace_on_the_last_line() {
+        let style = Style { width: 30, ..PHP };
+        let text = "    public function f(int $alpha, int $beta): int\n    {\n    }\n";
+        assert_eq!(
+            layout(text, &style),
+            "    public function f(\n        int $alpha,\n        int $beta,\n    ): int {\n    }\n"
+        );
     }
 
     #[test]

@@ -496,8 +496,11 @@ pub static PHP: Reserved = Reserved {
         (&["class"], &[EnumMember, Const]),
         // `$this` is no parameter; locals of the generated constructors and decoders.
         (&["this"], &[Field, ErrorField, Arg]),
-        // Not even a named argument may be called `__halt_compiler`.
-        (&["__halt_compiler"], &[Field, ErrorField, Arg]),
+        // Not even a named argument or a case may be called `__halt_compiler`.
+        (
+            &["__halt_compiler"],
+            &[Field, ErrorField, Arg, EnumMember, Const],
+        ),
         (
             &["wire", "value", "item", "variant", "count", "timeout"],
             &[Arg],

@@ -83,10 +83,7 @@ pub struct Rust;
 
 impl Rust {
     fn renderer<'a>(plan: &'a zrpc_plan::Plan<'a>) -> generate::Renderer<'a> {
-        generate::Renderer {
-            schema: plan.schema,
-            plan,
-        }
+        generate::Renderer::new(plan)
     }
 
     /// `tokens` as a formatted Rust item of `kind` (`type`, `const`), without the declaration.

@@ -14,6 +14,7 @@ module Calculator
     # @param curve_public_key [String, nil] this client's CURVE public key (Z85)
     # @param curve_secret_key [String, nil] this client's CURVE secret key (Z85)
     # @raise [Zrpc::Error] every call raises a Zrpc::Error subclass (docs/protocol.md, section 7)
+    # rubocop:disable Metrics/ParameterLists
     def initialize(endpoint, timeout: 30, heartbeat: 5, curve_server_key: nil, curve_public_key: nil,
                    curve_secret_key: nil)
       @connection = Zrpc::Connection.new(
@@ -22,6 +23,7 @@ module Calculator
         curve_server_key: curve_server_key, curve_public_key: curve_public_key, curve_secret_key: curve_secret_key
       )
     end
+    # rubocop:enable Metrics/ParameterLists
 
     # @return [Zrpc::Connection] the underlying connection, for raw calls by method name
     attr_reader :connection
@@ -36,11 +38,13 @@ module Calculator
     # @param b [Integer]
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)
     # @return [Integer]
+    # rubocop:disable Naming/MethodParameterName
     def add(a, b, timeout: nil)
       @connection.call('add', [a, b], timeout: timeout) do |result|
         Zrpc::Wire.integer(result)
       end
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Divides a by b.
     # @param a [Float]
@@ -48,21 +52,25 @@ module Calculator
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)
     # @return [Float]
     # @raise [DivisionByZero]
+    # rubocop:disable Naming/MethodParameterName
     def divide(a, b, timeout: nil)
       @connection.call('divide', [Float(a), Float(b)], timeout: timeout) do |result|
         Zrpc::Wire.float(result)
       end
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Yields n, n-1, ..., 1.
     # @param n [Integer]
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)
     # @yieldparam item [Integer]
     # @return [Enumerator<Integer>, nil] the items when no block is given
+    # rubocop:disable Naming/MethodParameterName
     def countdown(n, timeout: nil, &block)
       items = @connection.stream('countdown', [n], timeout: timeout) { |item| Zrpc::Wire.integer(item) }
       block ? items.each(&block) : items
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Moves a point.
     # @param p [Point]
@@ -70,11 +78,13 @@ module Calculator
     # @param dy [Float]
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)
     # @return [Point]
+    # rubocop:disable Naming/MethodParameterName
     def translate(p, dx, dy, timeout: nil)
       @connection.call('translate', [p.to_wire, Float(dx), Float(dy)], timeout: timeout) do |result|
         Point.from_wire(result)
       end
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Counts the values by kind.
     # @param values [Array<Value>]
@@ -100,11 +110,13 @@ module Calculator
     # @param ms [Integer]
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)
     # @return [Integer]
+    # rubocop:disable Naming/MethodParameterName
     def sleep(ms, timeout: nil)
       @connection.call('sleep', [ms], timeout: timeout) do |result|
         Zrpc::Wire.integer(result)
       end
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Names of all shapes.
     # @param timeout [Numeric, nil] seconds to wait for the reply (default: the client's)

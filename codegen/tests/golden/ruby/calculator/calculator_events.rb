@@ -95,6 +95,7 @@ module Calculator
     include Enumerable
 
     # @param handler [Object, nil] responds to one method per event
+    # rubocop:disable Metrics/ParameterLists
     def initialize(
       endpoint, handler = nil, bind: false, curve_server_key: nil, curve_public_key: nil, curve_secret_key: nil
     )
@@ -108,6 +109,7 @@ module Calculator
         &CalculatorEvents.method(:decode)
       )
     end
+    # rubocop:enable Metrics/ParameterLists
 
     # Dispatches each event to the handler until #stop (blocking).
     def run
@@ -144,6 +146,7 @@ module Calculator
     include Enumerable
 
     # @param handler [Object, nil] responds to one method per event
+    # rubocop:disable Metrics/ParameterLists
     def initialize(
       endpoint, handler = nil, bind: false, curve_server_key: nil, curve_public_key: nil, curve_secret_key: nil
     )
@@ -157,6 +160,7 @@ module Calculator
         &CalculatorEvents.method(:decode)
       )
     end
+    # rubocop:enable Metrics/ParameterLists
 
     # Dispatches each event to the handler until #stop (blocking).
     def run

@@ -17,12 +17,14 @@ module Calculator
     # @param y [Float]
     # @param label [String, nil]
     # @param tags [Array<String>]
+    # rubocop:disable Naming/MethodParameterName
     def initialize(x:, y:, label: nil, tags: [])
       @x = x
       @y = y
       @label = label
       @tags = tags
     end
+    # rubocop:enable Naming/MethodParameterName
 
     # Builds a Point from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
