@@ -66,6 +66,11 @@ pub fn quoted_literal(s: &str, interpolation: impl Fn(char) -> Option<&'static s
     if s.chars().all(|c| !c.is_control()) {
         return format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
     }
+    double_quoted(s, interpolation)
+}
+
+/// The double-quoted form of [`quoted_literal`], whatever `s` holds.
+pub fn double_quoted(s: &str, interpolation: impl Fn(char) -> Option<&'static str>) -> String {
     let escaped: String = s
         .chars()
         .map(|c| match c {

@@ -65,19 +65,42 @@ pub const PHP: Style = Style {
 pub fn layout(text: &str, style: &Style) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_docstring = false;
+    // Inside the parameter list of a PHP function declaration the template split over lines:
+    // the indentation of its `function` line.
+    let mut declaration: Option<usize> = None;
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
         // PSR-12: a function declaration split over several lines has `) {` / `): T {` on its
         // last line, where a one-line declaration has the brace on the next line.
         let indent = &line[..line.len() - trimmed.len()];
+        if style.language == Language::Php {
+            if let Some(function_indent) = declaration {
+                if trimmed.starts_with(')') && indent.len() == function_indent {
+                    declaration = None;
+                } else if width(line) > style.width {
+                    let mut broken = String::new();
+                    break_line(line, style, &mut broken, false);
+                    out.push_str(&php_parameter_indent(
+                        &broken,
+                        function_indent,
+                        style.indent,
+                    ));
+                    continue;
+                }
+            } else if trimmed.contains("function ") && trimmed.ends_with('(') {
+                declaration = Some(indent.len());
+            }
+        }
         if style.language == Language::Php
             && width(line) > style.width
             && trimmed.contains("function ")
             && lines.peek() == Some(&format!("{indent}{{").as_str())
         {
             lines.next();
-            break_line(&format!("{line} {{"), style, &mut out, true);
+            let mut broken = String::new();
+            break_line(&format!("{line} {{"), style, &mut broken, true);
+            out.push_str(&php_declaration_indent(&broken, indent.len(), style.indent));
             continue;
         }
         if style.language == Language::Python {
@@ -103,6 +126,58 @@ pub fn layout(text: &str, style: &Style) -> String {
     }
     if !text.ends_with('\n') && out.ends_with('\n') {
         out.pop();
+    }
+    out
+}
+
+/// A split PHP function declaration indented as PSR-12's sniff wants it: every line inside
+/// the parameter list one step in from `function` (also the lines of a nested call such as a
+/// `new Point(...)` default, which it does not indent further), array contents as they are,
+/// the closing `) {` at the function's indentation.
+fn php_declaration_indent(text: &str, function_indent: usize, step: usize) -> String {
+    reindent_declaration(text, function_indent, step, Vec::new())
+}
+
+/// [`php_declaration_indent`] for the lines of one parameter of a declaration whose `(` ends
+/// an earlier line.
+fn php_parameter_indent(text: &str, function_indent: usize, step: usize) -> String {
+    reindent_declaration(text, function_indent, step, vec![b'('])
+}
+
+/// `open`: the brackets open before `text` starts (the declaration's own `(` first).
+fn reindent_declaration(
+    text: &str,
+    function_indent: usize,
+    step: usize,
+    mut open: Vec<u8>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        let line = if n == 0 || open.iter().skip(1).any(|&b| b == b'[') {
+            line.to_owned()
+        } else if open.len() <= 1 && code.starts_with(')') {
+            format!("{}{code}", " ".repeat(function_indent))
+        } else {
+            format!("{}{code}", " ".repeat(function_indent + step))
+        };
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' | b'\'' => {
+                    i = skip_string(bytes, i);
+                    continue;
+                }
+                b'(' | b'[' => open.push(bytes[i]),
+                b')' | b']' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        push(&mut out, &line);
     }
     out
 }
@@ -263,10 +338,29 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
     if let Some(argument) = line.trim().strip_suffix(',') {
         if let Some((value, condition, otherwise)) = conditional(argument, style) {
             let pad = &line[..indent];
-            push(out, &format!("{pad}{value}"));
+            // The value may be long itself (a collection display).
+            break_line(&format!("{pad}{value}"), style, out, false);
             push(out, &format!("{pad}{condition}"));
             break_line(&format!("{pad}{otherwise},"), style, out, false);
             return;
+        }
+    }
+    // A Python assignment of a conditional expression: ruff parenthesizes the right-hand
+    // side and gives each clause its own line.
+    if style.language == Language::Python && statement {
+        let code = line.trim_start();
+        let masked = mask_nested(code);
+        if let Some(eq) = masked.find(" = ") {
+            if let Some((value, condition, otherwise)) = conditional(code[eq + 3..].trim(), style) {
+                let pad = &line[..indent];
+                let inner = " ".repeat(indent + style.indent);
+                push(out, &format!("{pad}{} = (", &code[..eq]));
+                break_line(&format!("{inner}{value}"), style, out, false);
+                push(out, &format!("{inner}{condition}"));
+                break_line(&format!("{inner}{otherwise}"), style, out, false);
+                push(out, &format!("{pad})"));
+                return;
+            }
         }
     }
     let found = scan(line, style);
@@ -384,7 +478,8 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
             match conditional(item, style) {
                 // An argument `a if b else c` too long: one line per clause, as ruff does.
                 Some((value, condition, otherwise)) if width(&line) > style.width => {
-                    push(out, &format!("{pad}{value}"));
+                    // The value may be long itself (a collection display).
+                    break_line(&format!("{pad}{value}"), style, out, false);
                     push(out, &format!("{pad}{condition}"));
                     break_line(&format!("{pad}{otherwise}{comma}"), style, out, false);
                 }
@@ -496,6 +591,25 @@ mod tests {
         assert_eq!(
             layout(text, &style),
             "    public function f(\n        int $alpha,\n        int $beta,\n    ): int {\n    }\n"
+        );
+    }
+
+    #[test]
+    fn nested_calls_in_a_php_declaration_stay_at_the_parameter_indent() {
+        let style = Style { width: 40, ..PHP };
+        let text = "    public function __construct(public readonly P $p = new P(alpha: 1, beta: [1, 2]))\n    {\n    }\n";
+        assert_eq!(
+            layout(text, &style),
+            "    public function __construct(\n        public readonly P $p = new P(\n        alpha: 1,\n        beta: [1, 2],\n        ),\n    ) {\n    }\n"
+        );
+    }
+
+    #[test]
+    fn a_long_conditional_value_breaks_too() {
+        let text = "        x=[alpha_alpha_alpha, beta_beta_beta, gamma_gamma_gamma, delta_delta_delta, epsilon_epsilon] if x is None else y,\n";
+        assert_eq!(
+            layout(text, &PYTHON),
+            "        x=[\n            alpha_alpha_alpha,\n            beta_beta_beta,\n            gamma_gamma_gamma,\n            delta_delta_delta,\n            epsilon_epsilon,\n        ]\n        if x is None\n        else y,\n"
         );
     }
 

@@ -59,7 +59,7 @@ enum Scope {
 /// The spellings of one language (see the module doc).
 pub struct Names {
     reserved: &'static Reserved,
-    spell: Box<dyn Fn(&str, Kind) -> String>,
+    spell: fn(&str, Kind) -> String,
     spelled: HashMap<(Scope, String), String>,
 }
 
@@ -69,11 +69,11 @@ impl Names {
     pub fn new(
         schema: &Schema,
         reserved: &'static Reserved,
-        spell: impl Fn(&str, Kind) -> String + 'static,
+        spell: fn(&str, Kind) -> String,
     ) -> Names {
         let mut names = Names {
             reserved,
-            spell: Box::new(spell),
+            spell,
             spelled: HashMap::new(),
         };
         names.scope(

@@ -559,6 +559,8 @@ pub static RUST: Reserved = Reserved {
         // Keywords that cannot be raw identifiers.
         (RUST_UNRAWABLE_KEYWORDS, ALL),
         (RUST_UNRAWABLE_KEYWORDS, &[Variant]),
+        // The serde traits the generated module imports for its derives.
+        (&["Serialize", "Deserialize"], &[Type]),
         // Items the service expansion adds next to the methods.
         (
             &[

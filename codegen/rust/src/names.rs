@@ -1,6 +1,6 @@
 //! Rust spellings of IDL names: keyword escaping and case conventions.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 use zrpc_plan::Kind;
 
@@ -44,12 +44,12 @@ fn convert(wire: &str, rust: String) -> (Ident, bool) {
 }
 
 /// The Rust spelling of one name (made distinct in its scope by [`zrpc_plan::Names`]): types,
-/// variants and enum members UpperCamelCase, consts as declared, the rest snake_case; keywords
+/// variants and enum members UpperCamelCase, consts SHOUTY_SNAKE_CASE, the rest snake_case; keywords
 /// raw (`r#type`) or suffixed (`self_`).
 pub(crate) fn spell(name: &str, kind: Kind) -> String {
     let ident = match kind {
         Kind::Type | Kind::Variant | Kind::Member => camel(name).0,
-        Kind::Const => escape(name).0,
+        Kind::Const => convert(name, name.to_shouty_snake_case()).0,
         Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => snake(name).0,
     };
     ident.to_string()

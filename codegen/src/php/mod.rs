@@ -237,6 +237,8 @@ struct StructTemplate<'a> {
     field_names: String,
     params: Vec<PhpField>,
     fields: Vec<PhpField>,
+    /// Some property is declared apart and assigned in the constructor (`PhpField::init`).
+    late_init: bool,
 }
 
 #[derive(Clone)]
@@ -245,6 +247,13 @@ struct PhpField {
     wire: String,
     php_type: String,
     default: Option<String>,
+    /// A default holding objects, assigned in the constructor's body: a `new` call split over
+    /// lines inside the parameter list cannot satisfy both PSR-12 sniffs (declaration and call
+    /// indentation), so the parameter is nullable (`null` means the default, as on the wire)
+    /// and the property is declared apart.
+    init: Option<String>,
+    /// The parameter's type: `php_type`, nullable when `init` is set.
+    param_type: String,
     /// Statements computing a long conversion before the line that uses it (or empty).
     from_prelude: String,
     from_wire: String,
@@ -406,6 +415,7 @@ impl<'a> PhpPass<'a> {
                 .map(|f| quote(&f.name))
                 .collect::<Vec<_>>()
                 .join(", "),
+            late_init: params.iter().any(|f| f.init.is_some()),
             params,
             fields,
         }
@@ -451,9 +461,29 @@ impl<'a> PhpPass<'a> {
             self.hoist(Conversion::Decode, &conversion_ty, &source, var);
         let (to_prelude, to_wire) =
             self.hoist(Conversion::Encode, &f.ty, &format!("$this->{name}"), var);
+        let php_type = self.native_type(&f.ty, Scope::Root);
+        let absent = planned.absent_value();
+        let init = absent
+            .as_ref()
+            .filter(|value| value.has_object())
+            .map(|value| self.literal(value));
+        let param_type = match (&init, php_type.as_str()) {
+            (None, _) => php_type.clone(),
+            (Some(_), nullable) if nullable.starts_with('?') || nullable.contains("null") => {
+                php_type.clone()
+            }
+            (Some(_), "mixed") => php_type.clone(),
+            (Some(_), native) if native.contains('|') => format!("{native}|null"),
+            (Some(_), native) => format!("?{native}"),
+        };
         PhpField {
-            php_type: self.native_type(&f.ty, Scope::Root),
-            default: planned.absent_value().map(|value| self.literal(&value)),
+            default: match &init {
+                Some(_) => Some("null".to_string()),
+                None => absent.map(|value| self.literal(&value)),
+            },
+            init,
+            param_type,
+            php_type,
             from_prelude,
             from_wire,
             to_prelude,

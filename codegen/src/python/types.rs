@@ -294,26 +294,38 @@ fn float_literal(f: f64) -> String {
 
 /// `b"..."`: printable ASCII as is, every other byte as `\\xNN`.
 fn bytes_literal(bytes: &[u8]) -> String {
-    let mut out = String::from("b\"");
+    let quote = preferred_quote(
+        bytes.iter().filter(|&&b| b == b'"').count(),
+        bytes.iter().filter(|&&b| b == b'\'').count(),
+    );
+    let mut out = format!("b{quote}");
     for &b in bytes {
         match b {
-            b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
+            b if b == quote as u8 => {
+                out.push('\\');
+                out.push(quote);
+            }
             b' '..=b'~' => out.push(b as char),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
-/// A str literal quoted as ruff format prefers: double quotes unless that needs more escapes.
-fn string_literal(s: &str) -> String {
-    let quote = if s.contains('"') && !s.contains('\'') {
+/// The quote ruff format (black) settles on: double, unless that needs more escapes.
+fn preferred_quote(double_quotes: usize, single_quotes: usize) -> char {
+    if double_quotes > single_quotes {
         '\''
     } else {
         '"'
-    };
+    }
+}
+
+/// A str literal quoted as ruff format prefers.
+fn string_literal(s: &str) -> String {
+    let quote = preferred_quote(s.matches('"').count(), s.matches('\'').count());
     let mut out = String::from(quote);
     for c in s.chars() {
         match c {
@@ -731,7 +743,11 @@ fn field_view(
         annotation,
         default,
         param_default,
-        doc: attribute_doc(f.doc.as_deref(), 4),
+        // A struct's attribute docstring is in the class body, an error's in `__init__`.
+        doc: attribute_doc(
+            f.doc.as_deref(),
+            if kind == Kind::ErrorField { 8 } else { 4 },
+        ),
         encode,
         decode,
         wire,

@@ -1054,9 +1054,11 @@ fn capitalised(name: &str) -> String {
 
 /// `'raw'.b` or `"\x00raw".b`: a binary String literal, single-quoted when nothing needs escaping.
 fn bytes_literal(bytes: &[u8]) -> String {
-    if bytes
-        .iter()
-        .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
+    let interpolation = bytes.windows(2).any(|pair| pair == b"#{");
+    if !interpolation
+        && bytes
+            .iter()
+            .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
     {
         return format!("'{}'.b", String::from_utf8_lossy(bytes));
     }
@@ -1112,8 +1114,14 @@ fn block_var(depth: usize) -> String {
 }
 
 /// A Ruby string literal (`#{`, `#$`, `#@` must not interpolate in the double-quoted form).
+/// Text with `#{` is double-quoted (escaped): rubocop's `Lint/InterpolationCheck` reads it
+/// in single quotes as a forgotten interpolation.
 fn quote(s: &str) -> String {
-    let literal = crate::naming::quoted_literal(s, |_| None);
+    let literal = if s.contains("#{") {
+        crate::naming::double_quoted(s, |_| None)
+    } else {
+        crate::naming::quoted_literal(s, |_| None)
+    };
     if !literal.starts_with('"') {
         return literal;
     }
