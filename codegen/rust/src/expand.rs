@@ -368,8 +368,11 @@ impl<'a> Generator<'a> {
                 quote!(self.client.oneway_typed(#wire, #encoded).await),
             ),
         };
+        // The service decides the arity; clippy counts `&self` too.
+        let many = (names.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #(#attrs)*
+            #many
             pub async fn #ident(&self, #(#names: #types),*) -> ::std::result::Result<#output, #error> {
                 #body
             }

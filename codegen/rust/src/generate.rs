@@ -375,6 +375,8 @@ impl<'p> Renderer<'p> {
             #doc
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
             #name_attr
+            // Variant names come from the IDL (`enum Variant { Variant }` is legal there).
+            #[allow(clippy::enum_variant_names)]
             pub enum #ident {
                 #(#variants)*
             }
@@ -483,11 +485,14 @@ impl<'p> Renderer<'p> {
             }
         };
         let output = output.map(|output| quote!(-> #output));
+        // The IDL decides the arity; clippy counts `&self` too.
+        let many = (method.args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         Ok(quote! {
             #doc
             #deprecated
             #oneway
             #name_attr
+            #many
             async fn #method_ident(&self, #(#args),*) #output;
         })
     }
@@ -752,6 +757,8 @@ impl Renderer<'_> {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, zrpc::Type)]
             #name_attr
+            // Variant names come from the IDL (`enum Variant { Variant }` is legal there).
+            #[allow(clippy::enum_variant_names)]
             pub enum #ident {
                 #(#variants)*
             }

@@ -29,6 +29,7 @@ pub struct Point {
     Deserialize,
     zrpc::Type
 )]
+#[allow(clippy::enum_variant_names)]
 pub enum Shape {
     Circle,
     Square,
@@ -36,6 +37,7 @@ pub enum Shape {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
+#[allow(clippy::enum_variant_names)]
 pub enum Value {
     #[serde(rename = "int")]
     Int(i64),

@@ -32,6 +32,7 @@ pub mod acme {
             Deserialize,
             zrpc::Type
         )]
+        #[allow(clippy::enum_variant_names)]
         pub enum Role {
             Admin,
             Member,
@@ -126,6 +127,7 @@ pub mod acme {
 
         /// A shape with a keyword variant.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
+        #[allow(clippy::enum_variant_names)]
         pub enum Shape {
             #[serde(rename = "circle")]
             Circle(f64),
