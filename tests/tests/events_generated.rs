@@ -61,6 +61,14 @@ fn peer(language: &str, args: &[&str]) -> Option<Command> {
                 .arg(workspace_root().join("tests/ruby_php/generated_events.rb"));
             command
         }
+        "php" => {
+            let mut command = Command::new(require_program("php", "the generated PHP events")?);
+            command
+                .env("ZRPC_PHP_RUNTIME", runtime_dir("php"))
+                .arg(workspace_root().join("tests/ruby_php/generated_events.php"))
+                .arg(generated("php"));
+            command
+        }
         other => panic!("no {other} peer"),
     };
     command.args(args);
@@ -248,3 +256,4 @@ macro_rules! language_tests {
 language_tests!(python, "python", "");
 language_tests!(python_asyncio, "python", "async-");
 language_tests!(ruby, "ruby", "");
+language_tests!(php, "php", "");

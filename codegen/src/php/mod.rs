@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+mod events;
+
 use askama::Template;
 use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
@@ -154,6 +156,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         }
         .render()?;
         files.push((php_file(&name), body + "\n"));
+        files.extend(events::files(&pass, service)?);
     }
     // Templates write one statement per line; the layout pass breaks the long ones.
     Ok(files
