@@ -90,7 +90,8 @@ module Calculator
 
   # Receives `Calculator` events (all of them, SUB); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class CalculatorSubscriber
     include Enumerable
 
@@ -109,11 +110,12 @@ module Calculator
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -139,7 +141,8 @@ module Calculator
 
   # Receives `Calculator` events (a share of them, PULL); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class CalculatorPuller
     include Enumerable
 
@@ -158,11 +161,12 @@ module Calculator
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
