@@ -31,11 +31,18 @@ import logging
 import os
 import sys
 import time
+from typing import TypedDict
 
 import telemetry
 
 
-CURVE = {
+class Curve(TypedDict):
+    curve_server_key: str | None
+    curve_public_key: str | None
+    curve_secret_key: str | None
+
+
+CURVE: Curve = {
     "curve_server_key": os.environ.get("ZRPC_CURVE_SERVER_KEY"),
     "curve_public_key": os.environ.get("ZRPC_CURVE_PUBLIC_KEY"),
     "curve_secret_key": os.environ.get("ZRPC_CURVE_SECRET_KEY"),

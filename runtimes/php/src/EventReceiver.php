@@ -18,6 +18,9 @@ abstract class EventReceiver extends EventSocket implements \IteratorAggregate
     /** How often a blocking receive looks at the stop flag, in milliseconds. */
     private const STOP_POLL_MS = 100;
 
+    /** errno of a receive interrupted by a signal (whose handler may have called stop()). */
+    private const EINTR = 4;
+
     /** @var \Closure(string, list<mixed>): T */
     private \Closure $decode;
 
@@ -116,8 +119,9 @@ abstract class EventReceiver extends EventSocket implements \IteratorAggregate
     }
 
     /**
-     * Ends receive(), iteration and run() within 0.1 s: call it from a handler, or from a
-     * signal handler (pcntl_async_signals).
+     * Ends run() and iteration: call it from the handler, or between receive() calls. (php-zmq
+     * receives do not let PHP signal handlers run; a receive interrupted by a signal just goes
+     * on.)
      */
     public function stop(): void
     {
@@ -146,6 +150,9 @@ abstract class EventReceiver extends EventSocket implements \IteratorAggregate
             }
             $frames = $socket->recvMulti();
         } catch (\ZMQException $e) {
+            if ($e->getCode() === self::EINTR) {
+                return null;
+            }
             throw new TransportException("cannot receive from {$this->endpoint}: {$e->getMessage()}", 0, $e);
         }
         return $frames === false ? null : $frames;

@@ -57,7 +57,7 @@ final class CalculatorPuller implements \IteratorAggregate
     }
 
     /**
-     * Ends run() and iteration within 0.1 s: call it from the handler, or from a signal handler.
+     * Ends run() and iteration: call it from the handler (or the body of a foreach).
      */
     public function stop(): void
     {
