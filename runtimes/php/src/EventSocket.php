@@ -48,7 +48,7 @@ abstract class EventSocket
             $this->socket->setSockOpt(\ZMQ::SOCKOPT_MAXMSGSIZE, $maxMessageSize);
             if ($curveServerKey !== null) {
                 if ($curvePublicKey === null || $curveSecretKey === null) {
-                    ['public_key' => $curvePublicKey, 'secret_key' => $curveSecretKey] = \ZMQ::curveKeyPair();
+                    [$curvePublicKey, $curveSecretKey] = self::freshKeyPair();
                 }
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_CURVE_SERVERKEY, $curveServerKey);
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_CURVE_PUBLICKEY, $curvePublicKey);
@@ -69,6 +69,22 @@ abstract class EventSocket
             $verb = $bind ? 'bind' : 'connect to';
             throw new TransportException("cannot {$verb} {$endpoint}: {$e->getMessage()}", 0, $e);
         }
+    }
+
+    /**
+     * A CURVE key pair for a client given only the server's key.
+     *
+     * @return array{0: string, 1: string} the public and the secret key (Z85)
+     */
+    private static function freshKeyPair(): array
+    {
+        if (!method_exists(\ZMQ::class, 'curveKeyPair')) {
+            throw new \InvalidArgumentException(
+                'this php-zmq cannot make CURVE key pairs: give curvePublicKey and curveSecretKey too'
+            );
+        }
+        $pair = \ZMQ::curveKeyPair();
+        return [$pair['public_key'], $pair['secret_key']];
     }
 
     public function isClosed(): bool
