@@ -2,8 +2,11 @@
 //! on 127.0.0.1: their subscribers and pullers get events from stock zerorpc-python
 //! Publisher/Pusher (tests/python/stock_events.py) and from `zrpc publish/push`, and drop an
 //! event that does not match the IDL with a log line; their publishers and pushers reach
-//! `zrpc subscribe/pull`. Each language's peer script (`generated_events.*`) drives the
-//! telemetry package generated from examples/telemetry/telemetry.zrpc by the real `zrpc gen`.
+//! `zrpc subscribe/pull`; a handler that throws is logged and `run()` goes on; over CURVE (a Rust
+//! socket as the CURVE server with an allow-list, or the generated puller as the server) the
+//! allowed key gets through and an unknown or wrong key gets nothing. Each language's peer script
+//! (`generated_events.*`) drives the telemetry package generated from
+//! examples/telemetry/telemetry.zrpc by the real `zrpc gen`.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
