@@ -5,7 +5,10 @@ declare(strict_types=1);
 namespace {{ namespace }};
 
 /**
- * One event of the `{{ class }}` service:{% for e in events %} {@see {{ e.class }}}{% if !loop.last %},{% else %}.{% endif %}{% endfor %}
+ * One event of the `{{ class }}` service, an instance of one of:
+{%- for e in events %}
+ * - {@see {{ e.class }}}
+{%- endfor %}
  */
 interface {{ class }}Event
 {

@@ -21,7 +21,7 @@ module {{ class }}Events
 {%- endfor %}
   }.freeze
 
-  # @return [{% for e in events %}{{ e.class }}{% if !loop.last %}, {% endif %}{% endfor %}]
+  # @return [Struct] the typed event, one of the Structs above
   # @raise [Zrpc::ProtocolError] when the event does not match the IDL
   def self.decode(name, args)
     arity, decoder = DECODERS[name]
@@ -83,7 +83,8 @@ class {{ class }}{{ kind }}
     @socket.stop
   end
 
-  # @return [{% for e in events %}{{ e.class }}{% if !loop.last %}, {% endif %}{% endfor %}, nil] the next event; nil after `timeout` seconds or once stopped
+  # @return [Struct, nil] the next event (a Struct of {{ class }}Events.decode); nil after `timeout`
+  #   seconds or once stopped
   def receive(timeout = nil)
     @socket.receive(timeout)
   end

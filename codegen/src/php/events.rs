@@ -12,7 +12,7 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
 use super::{class_name, method_names, php_doc, php_file, Conversion, PhpPass, Scope, PHP};
-use crate::naming::{camel_case, pascal_case};
+use crate::naming::{camel_case, event_class};
 use zrpc_plan::Position;
 
 /// `<Service>Handler`: one method per event.
@@ -112,6 +112,12 @@ pub(super) fn files(
     service: &Service,
 ) -> Result<Vec<(PathBuf, String)>, askama::Error> {
     let class = class_name(&service.name);
+    let types: Vec<String> = pass
+        .schema
+        .types
+        .iter()
+        .map(|t| class_name(t.name()))
+        .collect();
     let namespace = pass.namespace.as_str();
     let wire = service.name.as_str();
     let events: Vec<PhpEvent> = service
@@ -171,7 +177,7 @@ pub(super) fn files(
             };
             PhpEvent {
                 wire: m.name.clone(),
-                class: format!("{class}{}", pascal_case(&m.name)),
+                class: event_class(&class, &m.name, &types),
                 class_doc: php_doc(Some(&class_doc), &[], ""),
                 method_doc: php_doc(Some(m.doc.as_deref().unwrap_or(&title)), &tags, "    "),
                 ctor_doc: php_doc(None, &tags, "    "),

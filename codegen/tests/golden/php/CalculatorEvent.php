@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Example\Calculator;
 
 /**
- * One event of the `Calculator` service: {@see CalculatorLog}.
+ * One event of the `Calculator` service, an instance of one of:
+ * - {@see CalculatorLog}
  */
 interface CalculatorEvent
 {

@@ -21,7 +21,7 @@ module Calculator
       'log' => [1, method(:log)]
     }.freeze
 
-    # @return [CalculatorLog]
+    # @return [Struct] the typed event, one of the Structs above
     # @raise [Zrpc::ProtocolError] when the event does not match the IDL
     def self.decode(name, args)
       arity, decoder = DECODERS[name]
@@ -123,7 +123,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of CalculatorEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
@@ -174,7 +175,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of CalculatorEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
