@@ -21,7 +21,7 @@ module Users
       'touch' => [1, method(:touch)]
     }.freeze
 
-    # @return [UsersTouch]
+    # @return [Struct] the typed event, one of the Structs above
     # @raise [Zrpc::ProtocolError] when the event does not match the IDL
     def self.decode(name, args)
       arity, decoder = DECODERS[name]
@@ -90,7 +90,8 @@ module Users
 
   # Receives `Users` events (all of them, SUB); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class UsersSubscriber
     include Enumerable
 
@@ -109,11 +110,12 @@ module Users
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -121,7 +123,8 @@ module Users
       @socket.stop
     end
 
-    # @return [UsersTouch, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of UsersEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
@@ -139,7 +142,8 @@ module Users
 
   # Receives `Users` events (a share of them, PULL); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class UsersPuller
     include Enumerable
 
@@ -158,11 +162,12 @@ module Users
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -170,7 +175,8 @@ module Users
       @socket.stop
     end
 
-    # @return [UsersTouch, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of UsersEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end

@@ -213,7 +213,8 @@ class UsersSubscriber:
     """Receives Users events (all of them, SUB); connects, or binds with ``bind=True``.
 
     ``run()`` calls the handler for each event until ``stop()``; iterating yields typed events
-    instead. An event that does not match the IDL is dropped with a rate-limited log line.
+    instead. An event that does not match the IDL is dropped with a rate-limited log line; so
+    is an exception raised by the handler, and ``run()`` goes on.
     """
 
     def __init__(
@@ -237,11 +238,12 @@ class UsersSubscriber:
         )
 
     def run(self) -> None:
-        """Dispatches each event to the handler until :meth:`stop` (blocking)."""
-        if self._handler is None:
+        """Dispatches each event to the handler until :meth:`stop` (blocking); an exception the
+        handler raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        for event in self._socket:
-            event.dispatch(self._handler)
+        self._socket.run(lambda event: event.dispatch(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s; safe from any thread."""
@@ -289,11 +291,12 @@ class AsyncUsersSubscriber:
         )
 
     async def run(self) -> None:
-        """Awaits the handler for each event until :meth:`stop`."""
-        if self._handler is None:
+        """Awaits the handler for each event until :meth:`stop`; an exception the handler
+        raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        async for event in self._socket:
-            await event.dispatch_async(self._handler)
+        await self._socket.run(lambda event: event.dispatch_async(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s."""
@@ -321,7 +324,8 @@ class UsersPuller:
     """Receives Users events (a share of them, PULL); connects, or binds with ``bind=True``.
 
     ``run()`` calls the handler for each event until ``stop()``; iterating yields typed events
-    instead. An event that does not match the IDL is dropped with a rate-limited log line.
+    instead. An event that does not match the IDL is dropped with a rate-limited log line; so
+    is an exception raised by the handler, and ``run()`` goes on.
     """
 
     def __init__(
@@ -345,11 +349,12 @@ class UsersPuller:
         )
 
     def run(self) -> None:
-        """Dispatches each event to the handler until :meth:`stop` (blocking)."""
-        if self._handler is None:
+        """Dispatches each event to the handler until :meth:`stop` (blocking); an exception the
+        handler raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        for event in self._socket:
-            event.dispatch(self._handler)
+        self._socket.run(lambda event: event.dispatch(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s; safe from any thread."""
@@ -397,11 +402,12 @@ class AsyncUsersPuller:
         )
 
     async def run(self) -> None:
-        """Awaits the handler for each event until :meth:`stop`."""
-        if self._handler is None:
+        """Awaits the handler for each event until :meth:`stop`; an exception the handler
+        raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        async for event in self._socket:
-            await event.dispatch_async(self._handler)
+        await self._socket.run(lambda event: event.dispatch_async(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s."""
