@@ -15,7 +15,7 @@ python generated_events.py MODE ENDPOINT [N]
                            every 10 ms for at most 20 s (a PUB cannot know when a subscriber
                            has joined);
   pusher ENDPOINT N        connects a TelemetryPusher, pushes reading("kitchen", i) for i < N,
-                           then offline("kitchen", "done").
+                           then offline("kitchen", "done"), and closes 1 s later.
 
 async-subscriber, async-puller, async-failing-puller, async-publisher and async-pusher do the
 same with the asyncio classes. Log lines (dropped events) go to stderr. ZRPC_CURVE_SERVER_KEY,
@@ -47,6 +47,11 @@ CURVE: Curve = {
     "curve_public_key": os.environ.get("ZRPC_CURVE_PUBLIC_KEY"),
     "curve_secret_key": os.environ.get("ZRPC_CURVE_SECRET_KEY"),
 }
+
+
+# Seconds a pusher stays open after its last event: close() flushes for only half a second, too
+# short for a connection (a CURVE handshake) on a loaded machine.
+HOLD = 1.0
 
 
 def show(name: str, args: list[object]) -> None:
@@ -143,6 +148,7 @@ def run_sync(mode: str, endpoint: str, count: int) -> None:
             for i in range(count):
                 pusher.reading("kitchen", float(i))
             pusher.offline("kitchen", "done")
+            time.sleep(HOLD)
     else:
         sys.exit(f"unknown mode {mode}")
 
@@ -184,6 +190,7 @@ async def run_async(mode: str, endpoint: str, count: int) -> None:
             for i in range(count):
                 await pusher.reading("kitchen", float(i))
             await pusher.offline("kitchen", "done")
+            await asyncio.sleep(HOLD)
     else:
         sys.exit(f"unknown mode {mode}")
 

@@ -15,7 +15,7 @@
 //   publisher ENDPOINT         connects a TelemetryPublisher, publishes reading("kitchen", i)
 //                              every 10 ms for at most 20 s;
 //   pusher ENDPOINT N          connects a TelemetryPusher, pushes reading("kitchen", i) for
-//                              i < N, then offline("kitchen", "done").
+//                              i < N, then offline("kitchen", "done"), and closes 1 s later.
 // ZRPC_CURVE_SERVER_KEY, ZRPC_CURVE_PUBLIC_KEY and ZRPC_CURVE_SECRET_KEY, when set, are passed
 // to every constructor as curveServerKey, curvePublicKey and curveSecretKey.
 
@@ -123,6 +123,9 @@ switch ($mode) {
             $pusher->reading('kitchen', (float) $i);
         }
         $pusher->offline('kitchen', 'done');
+        // close() flushes for only half a second, too short for a CURVE handshake on a loaded
+        // machine.
+        sleep(1);
         $pusher->close();
         break;
     default:
