@@ -8,7 +8,7 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
 use super::{constant_name, doc_comment, has_block, Conversion, RubyPass};
-use crate::naming::pascal_case;
+use crate::naming::event_class;
 
 #[derive(Template)]
 #[template(path = "ruby/events.rb", escape = "none")]
@@ -40,6 +40,12 @@ pub(super) struct RbEvent {
 
 pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTemplate> {
     let class = constant_name(&service.name);
+    let types: Vec<String> = pass
+        .schema
+        .types
+        .iter()
+        .map(|t| pass.names.type_name(t.name()))
+        .collect();
     let events: Vec<RbEvent> = service
         .methods
         .iter()
@@ -60,7 +66,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     wire.push(encoded);
                 }
             }
-            let event_class = format!("{class}{}", pascal_case(&m.name));
+            let event_class = event_class(&class, &m.name, &types);
             let mut decode_body = String::new();
             let mut decoded = Vec::new();
             for (i, (arg, param)) in m.args.iter().zip(&params).enumerate() {

@@ -21,7 +21,7 @@ module Calculator
       'log' => [1, method(:log)]
     }.freeze
 
-    # @return [CalculatorLog]
+    # @return [Struct] the typed event, one of the Structs above
     # @raise [Zrpc::ProtocolError] when the event does not match the IDL
     def self.decode(name, args)
       arity, decoder = DECODERS[name]
@@ -90,7 +90,8 @@ module Calculator
 
   # Receives `Calculator` events (all of them, SUB); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class CalculatorSubscriber
     include Enumerable
 
@@ -111,11 +112,12 @@ module Calculator
     end
     # rubocop:enable Metrics/ParameterLists
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -123,7 +125,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of CalculatorEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
@@ -141,7 +144,8 @@ module Calculator
 
   # Receives `Calculator` events (a share of them, PULL); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
   class CalculatorPuller
     include Enumerable
 
@@ -162,11 +166,12 @@ module Calculator
     end
     # rubocop:enable Metrics/ParameterLists
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -174,7 +179,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of CalculatorEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
