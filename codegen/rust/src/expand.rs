@@ -94,12 +94,17 @@ struct Generator<'a> {
     methods: Ident,
 }
 
+/// The typed client of the service trait `service`.
+pub(crate) fn client_ident(service: &Ident) -> Ident {
+    format_ident!("{}Client", service)
+}
+
 impl<'a> Generator<'a> {
     fn new(def: &'a ServiceDef, model: Option<&'a syn::Path>) -> Self {
         Generator {
             def,
             model,
-            client: format_ident!("{}Client", def.ident),
+            client: client_ident(&def.ident),
             builder: format_ident!("{}ClientBuilder", def.ident),
             service: Ident::new("service", Span::mixed_site()),
             args: Ident::new("args", Span::mixed_site()),

@@ -384,12 +384,7 @@ impl Renderer<'_> {
         error_sets: &mut Vec<TokenStream>,
     ) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(method.doc.as_deref());
-        let (mut ident, mut renamed) = snake(&method.name);
-        if RESERVED_METHOD_NAMES.contains(&ident.to_string().as_str()) {
-            // The client has an item of that name; keep the wire name, move the Rust one.
-            ident = format_ident!("{}_", ident);
-            renamed = true;
-        }
+        let (ident, renamed) = method_ident(&method.name);
         let name_attr = renamed.then(|| {
             let name = &method.name;
             quote!(#[zrpc(name = #name)])
@@ -697,6 +692,18 @@ impl Renderer<'_> {
             Literal::Enum { variant, .. } => quote!(zrpc::Any::from(#variant)),
             Literal::Struct { .. } | Literal::Union { .. } => quote!(zrpc::Any::Nil),
         }
+    }
+}
+
+/// The Rust name of the method `name` (trait and client), and whether it differs from the wire
+/// name.
+pub(super) fn method_ident(name: &str) -> (proc_macro2::Ident, bool) {
+    let (ident, renamed) = snake(name);
+    if RESERVED_METHOD_NAMES.contains(&ident.to_string().as_str()) {
+        // The client has an item of that name; keep the wire name, move the Rust one.
+        (format_ident!("{}_", ident), true)
+    } else {
+        (ident, renamed)
     }
 }
 

@@ -140,6 +140,29 @@ impl zrpc_plan::Backend for Rust {
         expr.to_owned()
     }
 
+    /// `<Service>Client` (the trait expansion's name) and its methods, named like the trait's.
+    fn client_names(
+        &self,
+        plan: &zrpc_plan::Plan,
+        service: &zrpc_model::Service,
+    ) -> zrpc_plan::ClientNames {
+        let namespace = plan.schema.namespace("rust").unwrap_or_default();
+        zrpc_plan::ClientNames {
+            namespace: namespace
+                .split("::")
+                .filter(|module| !module.is_empty())
+                .map(|module| names::escape(module).0.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+            class: expand::client_ident(&names::camel(&service.name).0).to_string(),
+            methods: service
+                .methods
+                .iter()
+                .map(|method| generate::method_ident(&method.name).0.to_string())
+                .collect(),
+        }
+    }
+
     /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves
     /// the stem in its model); for a service defined in Rust, the Rust namespace's last segment
     /// or the first service in snake case.

@@ -121,7 +121,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         }
     }
     for service in &schema.services {
-        let name = format!("{}Client", class_name(&service.name));
+        let name = client_class(service);
         let mut errors: Vec<String> = Vec::new();
         for method in &service.methods {
             for error in &method.throws {
@@ -937,6 +937,11 @@ fn case_name(name: &str) -> String {
     }
 }
 
+/// The client class of `service`.
+fn client_class(service: &Service) -> String {
+    format!("{}Client", class_name(&service.name))
+}
+
 /// A client method name in camelCase; the constructor name stays reserved.
 fn method_name(name: &str) -> String {
     let camel = camel_case(name);
@@ -1033,6 +1038,14 @@ impl zrpc_plan::Backend for Php {
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
         PhpPass::new(plan).decode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn client_names(&self, plan: &Plan, service: &Service) -> zrpc_plan::ClientNames {
+        zrpc_plan::ClientNames {
+            namespace: PhpPass::new(plan).namespace,
+            class: client_class(service),
+            methods: method_names(service),
+        }
     }
 
     fn generate(

@@ -11,7 +11,7 @@ mod events;
 
 use askama::Template;
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use zrpc_idl::model::{Enum, Method, Returns, Schema, Struct, Type, TypeDef, Union};
+use zrpc_idl::model::{Enum, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
 use crate::naming::{shouty_snake_case as screaming_snake_case, snake_case};
 use crate::{Error, GeneratedFile};
@@ -123,7 +123,8 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
     for service in &schema.services {
-        let name = format!("{}Client", constant_name(&service.name));
+        let spelled = client_names(schema, service);
+        let name = spelled.class;
         let mut errors: Vec<&str> = Vec::new();
         for method in &service.methods {
             for error in &method.throws {
@@ -156,11 +157,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             methods: service
                 .methods
                 .iter()
-                .zip(RUBY.distinct(
-                    service.methods.iter().map(|m| m.name.as_str()),
-                    Position::Method,
-                    local_name,
-                ))
+                .zip(spelled.methods)
                 .map(|(m, name)| pass.method(m, name))
                 .collect(),
         }
@@ -980,6 +977,19 @@ pub(crate) fn enum_name<'s>(schema: &'s Schema, ty: &'s Type) -> Option<&'s str>
 }
 
 /// A Ruby constant name (classes, modules): PascalCase, starting with an uppercase letter.
+/// The client class of `service` and its method names.
+fn client_names(schema: &Schema, service: &Service) -> zrpc_plan::ClientNames {
+    zrpc_plan::ClientNames {
+        namespace: RubyPass::module_path(schema).join("::"),
+        class: format!("{}Client", constant_name(&service.name)),
+        methods: RUBY.distinct(
+            service.methods.iter().map(|m| m.name.as_str()),
+            Position::Method,
+            local_name,
+        ),
+    }
+}
+
 fn constant_name(name: &str) -> String {
     // heck drops every underscore (`__FILE__` is `File`), as rubocop's CamelCase wants.
     RUBY.escape(&capitalised(&name.to_upper_camel_case()), Position::Type)
@@ -1179,6 +1189,10 @@ impl zrpc_plan::Backend for Ruby {
     }
 
     /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.
+    fn client_names(&self, plan: &Plan, service: &Service) -> zrpc_plan::ClientNames {
+        client_names(plan.schema, service)
+    }
+
     fn generate(
         &self,
         plan: &Plan,
