@@ -11,8 +11,7 @@ use zrpc_model::{
 use zrpc_plan::{ConstPlan, Literal, Plan};
 
 use super::docs;
-use super::names::{camel, escape, snake};
-use super::service::RESERVED_METHOD_NAMES;
+use super::names::{escape, Names};
 
 /// Why a model cannot be rendered as Rust (only hand-built, unvalidated models get here).
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +33,7 @@ pub fn generate(schema: &Schema) -> Result<String, GenerateError> {
     let tokens = Renderer {
         schema,
         plan: &plan,
+        names: Names::new(schema),
     }
     .file()?;
     let file: syn::File = syn::parse2(tokens)?;
@@ -92,6 +92,7 @@ fn file_of(item: syn::Item) -> syn::File {
 pub(super) struct Renderer<'a> {
     pub(super) schema: &'a Schema,
     pub(super) plan: &'a Plan<'a>,
+    pub(super) names: Names,
 }
 
 impl Renderer<'_> {
@@ -103,7 +104,7 @@ impl Renderer<'_> {
             .types
             .iter()
             .any(|def| !matches!(def, TypeDef::Alias(_)));
-        let mut items = if derives {
+        let mut items = if derives && !self.serde_qualified() {
             quote!(
                 use serde::{Deserialize, Serialize};
             )
@@ -117,11 +118,11 @@ impl Renderer<'_> {
             items.extend(match def {
                 TypeDef::Struct(def) => self.structure(def, false)?,
                 TypeDef::Error(def) => self.structure(def, true)?,
-                TypeDef::Enum(def) => enumeration(def),
+                TypeDef::Enum(def) => self.enumeration(def),
                 TypeDef::Union(def) => self.union(def)?,
                 TypeDef::Alias(alias) => {
                     let doc = docs::attrs(alias.doc.as_deref());
-                    let (ident, _) = camel(&alias.name);
+                    let (ident, _) = self.names.ty(&alias.name);
                     let ty = self.rust_type(&alias.ty)?;
                     quote! {
                         #doc
@@ -182,7 +183,7 @@ impl Renderer<'_> {
 
     fn structure(&self, def: &Struct, error: bool) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(def.doc.as_deref());
-        let (ident, renamed) = camel(&def.name);
+        let (ident, renamed) = self.names.ty(&def.name);
         let mut attrs = Vec::new();
         if error {
             attrs.push(quote!(error));
@@ -196,7 +197,7 @@ impl Renderer<'_> {
         let mut default_fns = Vec::new();
         for field in &def.fields {
             let doc = docs::attrs(field.doc.as_deref());
-            let (field_ident, renamed) = snake(&field.name);
+            let (field_ident, renamed) = self.names.field(&def.name, &field.name);
             let mut serde = Vec::new();
             if renamed {
                 let name = &field.name;
@@ -213,6 +214,7 @@ impl Renderer<'_> {
                 pub #field_ident: #ty,
             });
         }
+        let serde = self.serde_derives();
         let defaults = (!default_fns.is_empty()).then(|| {
             quote! {
                 impl #ident {
@@ -222,7 +224,7 @@ impl Renderer<'_> {
         });
         Ok(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
+            #[derive(Debug, Clone, PartialEq, #serde zrpc::Type)]
             #zrpc_attr
             pub struct #ident {
                 #(#fields)*
@@ -248,12 +250,12 @@ impl Renderer<'_> {
         if self.is_zero(value) {
             return Ok(Some(quote!(default)));
         }
-        let (field_ident, _) = snake(&field.name);
+        let (field_ident, _) = self.names.field(&def.name, &field.name);
         let function = format_ident!(
             "default_{}",
             field_ident.to_string().trim_start_matches("r#")
         );
-        let path = format!("{}::{function}", camel(&def.name).0);
+        let path = format!("{}::{function}", self.names.ty(&def.name).0);
         let ty = self.member_type(&def.name, &field.ty)?;
         let expr = self.member_value(&def.name, &field.ty, value)?;
         default_fns.push(quote! {
@@ -325,7 +327,7 @@ impl Renderer<'_> {
 
     fn union(&self, def: &Union) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(def.doc.as_deref());
-        let (ident, renamed) = camel(&def.name);
+        let (ident, renamed) = self.names.ty(&def.name);
         let name_attr = renamed.then(|| {
             let name = &def.name;
             quote!(#[zrpc(name = #name)])
@@ -335,7 +337,7 @@ impl Renderer<'_> {
             .iter()
             .map(|variant| {
                 let doc = docs::attrs(variant.doc.as_deref());
-                let (variant_ident, renamed) = camel(&variant.name);
+                let (variant_ident, renamed) = self.names.variant(&def.name, &variant.name);
                 let rename = renamed.then(|| {
                     let name = &variant.name;
                     quote!(#[serde(rename = #name)])
@@ -348,9 +350,10 @@ impl Renderer<'_> {
                 })
             })
             .collect::<Result<Vec<_>, GenerateError>>()?;
+        let serde = self.serde_derives();
         Ok(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, zrpc::Type)]
+            #[derive(Debug, Clone, PartialEq, #serde zrpc::Type)]
             #name_attr
             pub enum #ident {
                 #(#variants)*
@@ -360,12 +363,12 @@ impl Renderer<'_> {
 
     fn service(&self, service: &Service) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(service.doc.as_deref());
-        let (ident, _) = camel(&service.name);
+        let (ident, _) = self.names.ty(&service.name);
         let mut error_sets = Vec::new();
         let methods = service
             .methods
             .iter()
-            .map(|method| self.method(method, &mut error_sets))
+            .map(|method| self.method(service, method, &mut error_sets))
             .collect::<Result<Vec<_>, GenerateError>>()?;
         Ok(quote! {
             #(#error_sets)*
@@ -380,11 +383,12 @@ impl Renderer<'_> {
 
     fn method(
         &self,
+        service: &Service,
         method: &Method,
         error_sets: &mut Vec<TokenStream>,
     ) -> Result<TokenStream, GenerateError> {
         let doc = docs::attrs(method.doc.as_deref());
-        let (ident, renamed) = method_ident(&method.name);
+        let (ident, renamed) = self.names.method(&service.name, &method.name);
         let name_attr = renamed.then(|| {
             let name = &method.name;
             quote!(#[zrpc(name = #name)])
@@ -401,13 +405,20 @@ impl Renderer<'_> {
             .args
             .iter()
             .map(|arg| {
-                let (name, renamed) = snake(&arg.name);
+                let (name, renamed) = self.names.arg(&service.name, &method.name, &arg.name);
                 let ty = self.rust_type(&arg.ty)?;
                 let wire = &arg.name;
                 let rename = renamed.then(|| quote!(#[zrpc(name = #wire)]));
                 Ok(quote!(#rename #name: #ty))
             })
             .collect::<Result<Vec<_>, GenerateError>>()?;
+        // The IDL fixes the arguments; with `&self` past clippy's limit of 7 the trait method and
+        // the client's say why they take that many.
+        let many_args = (method.args.len() >= 7).then(|| {
+            quote! {
+                #[allow(clippy::too_many_arguments)]
+            }
+        });
         let oneway = matches!(method.returns, Returns::Oneway).then(|| quote!(#[oneway]));
         let value = match &method.returns {
             Returns::Nothing | Returns::Oneway => None,
@@ -421,12 +432,12 @@ impl Renderer<'_> {
             [] => None,
             [single] => Some(self.named(single)?),
             several => {
-                let set = format_ident!("{}Error", camel(&method.name).0);
+                let set = self.names.error_set(&service.name, &method.name);
                 let variants = several
                     .iter()
                     .map(|name| {
                         let ty = self.named(name)?;
-                        let (variant, _) = camel(name);
+                        let (variant, _) = self.names.ty(name);
                         Ok(quote!(#variant(#ty),))
                     })
                     .collect::<Result<Vec<_>, GenerateError>>()?;
@@ -455,6 +466,7 @@ impl Renderer<'_> {
         Ok(quote! {
             #doc
             #deprecated
+            #many_args
             #oneway
             #name_attr
             async fn #ident(&self, #(#args),*) #output;
@@ -465,12 +477,7 @@ impl Renderer<'_> {
     /// the same name (an IDL `struct Option` must not break `Option<T>`).
     fn std(&self, name: &str) -> TokenStream {
         let ident = format_ident!("{}", name);
-        if !self
-            .schema
-            .types
-            .iter()
-            .any(|def| camel(def.name()).0 == name)
-        {
+        if !self.names.has_type(name) {
             return quote!(#ident);
         }
         let module = match name {
@@ -487,7 +494,7 @@ impl Renderer<'_> {
         if self.schema.type_def(name).is_none() {
             return Err(GenerateError::UnknownType(name.to_owned()));
         }
-        let (ident, _) = camel(name);
+        let (ident, _) = self.names.ty(name);
         Ok(quote!(#ident))
     }
 
@@ -609,8 +616,8 @@ impl Renderer<'_> {
                 quote!(std::collections::BTreeMap::from([#(#entries),*]))
             }
             (_, Literal::Enum { ty, variant }) => {
-                let (ty, _) = camel(ty);
-                let (variant, _) = camel(variant);
+                let (variant, _) = self.names.variant(ty, variant);
+                let (ty, _) = self.names.ty(ty);
                 quote!(#ty::#variant)
             }
             (_, Literal::Struct { ty, fields }) => {
@@ -623,12 +630,12 @@ impl Renderer<'_> {
                     .iter()
                     .zip(fields)
                     .map(|(field, value)| {
-                        let (ident, _) = snake(&field.name);
+                        let (ident, _) = self.names.field(&def.name, &field.name);
                         let value = self.member_value(&def.name, &field.ty, &value.value)?;
                         Ok(quote!(#ident: #value))
                     })
                     .collect::<Result<Vec<_>, GenerateError>>()?;
-                let (ident, _) = camel(ty);
+                let (ident, _) = self.names.ty(ty);
                 quote!(#ident { #(#values),* })
             }
             (_, Literal::Union { ty, variant, value }) => {
@@ -639,8 +646,8 @@ impl Renderer<'_> {
                     return Err(GenerateError::UnknownType(format!("{ty}.{variant}")));
                 };
                 let inner = self.member_value(&def.name, &declared.ty, value)?;
-                let (ident, _) = camel(ty);
-                let (variant, _) = camel(variant);
+                let (ident, _) = self.names.ty(ty);
+                let (variant, _) = self.names.variant(ty, variant);
                 quote!(#ident::#variant(#inner))
             }
             (_, Literal::Some(value)) => self.value(ty, value)?,
@@ -695,44 +702,48 @@ impl Renderer<'_> {
     }
 }
 
-/// The Rust name of the method `name` (trait and client), and whether it differs from the wire
-/// name.
-pub(super) fn method_ident(name: &str) -> (proc_macro2::Ident, bool) {
-    let (ident, renamed) = snake(name);
-    if RESERVED_METHOD_NAMES.contains(&ident.to_string().as_str()) {
-        // The client has an item of that name; keep the wire name, move the Rust one.
-        (format_ident!("{}_", ident), true)
-    } else {
-        (ident, renamed)
-    }
-}
-
-fn enumeration(def: &Enum) -> TokenStream {
-    let doc = docs::attrs(def.doc.as_deref());
-    let (ident, renamed) = camel(&def.name);
-    let name_attr = renamed.then(|| {
-        let name = &def.name;
-        quote!(#[zrpc(name = #name)])
-    });
-    let variants = def.variants.iter().map(|variant| {
-        let doc = docs::attrs(variant.doc.as_deref());
-        let (variant_ident, renamed) = camel(&variant.name);
-        let rename = renamed.then(|| {
-            let name = &variant.name;
-            quote!(#[serde(rename = #name)])
+impl Renderer<'_> {
+    fn enumeration(&self, def: &Enum) -> TokenStream {
+        let doc = docs::attrs(def.doc.as_deref());
+        let (ident, renamed) = self.names.ty(&def.name);
+        let name_attr = renamed.then(|| {
+            let name = &def.name;
+            quote!(#[zrpc(name = #name)])
         });
+        let variants = def.variants.iter().map(|variant| {
+            let doc = docs::attrs(variant.doc.as_deref());
+            let (variant_ident, renamed) = self.names.variant(&def.name, &variant.name);
+            let rename = renamed.then(|| {
+                let name = &variant.name;
+                quote!(#[serde(rename = #name)])
+            });
+            quote! {
+                #doc
+                #rename
+                #variant_ident,
+            }
+        });
+        let serde = self.serde_derives();
         quote! {
             #doc
-            #rename
-            #variant_ident,
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, #serde zrpc::Type)]
+            #name_attr
+            pub enum #ident {
+                #(#variants)*
+            }
         }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, zrpc::Type)]
-        #name_attr
-        pub enum #ident {
-            #(#variants)*
+    }
+
+    /// serde's derives: by path where the schema has a type of the same Rust name.
+    fn serde_qualified(&self) -> bool {
+        self.names.has_type("Serialize") || self.names.has_type("Deserialize")
+    }
+
+    fn serde_derives(&self) -> TokenStream {
+        if self.serde_qualified() {
+            quote!(serde::Serialize, serde::Deserialize,)
+        } else {
+            quote!(Serialize, Deserialize,)
         }
     }
 }

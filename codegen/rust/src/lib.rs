@@ -86,6 +86,7 @@ impl Rust {
         generate::Renderer {
             schema: plan.schema,
             plan,
+            names: names::Names::new(plan.schema),
         }
     }
 
@@ -147,6 +148,7 @@ impl zrpc_plan::Backend for Rust {
         service: &zrpc_model::Service,
     ) -> zrpc_plan::ClientNames {
         let namespace = plan.schema.namespace("rust").unwrap_or_default();
+        let names = names::Names::new(plan.schema);
         zrpc_plan::ClientNames {
             namespace: namespace
                 .split("::")
@@ -154,11 +156,11 @@ impl zrpc_plan::Backend for Rust {
                 .map(|module| names::escape(module).0.to_string())
                 .collect::<Vec<_>>()
                 .join("::"),
-            class: expand::client_ident(&names::camel(&service.name).0).to_string(),
+            class: expand::client_ident(&names.ty(&service.name).0).to_string(),
             methods: service
                 .methods
                 .iter()
-                .map(|method| generate::method_ident(&method.name).0.to_string())
+                .map(|method| names.method(&service.name, &method.name).0.to_string())
                 .collect(),
         }
     }
