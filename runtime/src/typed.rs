@@ -226,6 +226,13 @@ impl<E: ServiceError> From<Error> for CallError<E> {
     }
 }
 
+/// `value` as it travels (structs as maps), untyped: a method with more arguments than serde
+/// serializes as a tuple (16) sends them as a list of these.
+#[doc(hidden)]
+pub fn arg_value<T: Serialize + ?Sized>(value: &T) -> Result<Any, Error> {
+    crate::error::to_named_value(value).map_err(|e| Error::Encode(format!("arguments: {e}")))
+}
+
 /// The `RemoteError` of a typed error named `name`: its fields as a map in `details`.
 #[doc(hidden)]
 pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> RemoteError {

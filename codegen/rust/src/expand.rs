@@ -94,6 +94,17 @@ struct Generator<'a> {
     methods: Ident,
 }
 
+/// The arguments `names` as one serializable list, in a function returning `zrpc::Error` (or
+/// an error converting from it). serde serializes tuples of up to 16 elements; longer argument
+/// lists travel as a list of values encoded one by one.
+pub(crate) fn encoded_args(names: &[&Ident]) -> TokenStream {
+    if names.len() <= 16 {
+        quote!(&(#(#names,)*))
+    } else {
+        quote!(&[#(::zrpc::typed::arg_value(&#names)?),*][..])
+    }
+}
+
 /// The typed client of the service trait `service`.
 pub(crate) fn client_ident(service: &Ident) -> Ident {
     format_ident!("{}Client", service)
@@ -340,7 +351,7 @@ impl<'a> Generator<'a> {
         let wire = &method.wire_name;
         let names: Vec<&Ident> = args.iter().map(|arg| &arg.ident).collect();
         let types = args.iter().map(|arg| &arg.ty);
-        let encoded = quote!(&(#(#names,)*));
+        let encoded = encoded_args(&names);
         let error = match &method.error {
             Some(error) => quote!(::zrpc::typed::CallError<#error>),
             None => quote!(::zrpc::Error),
