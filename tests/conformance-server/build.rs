@@ -235,7 +235,7 @@ impl Writer<'_> {
                         writeln!(body, "let _ = {arg};").unwrap();
                     }
                     writeln!(body, "::std::result::Result::Err({error})").unwrap();
-                    return format!("    {} {{\n{body}    }}\n", item.sig.to_token_stream());
+                    return format!("    {} {{\n{body}    }}\n", signature(item));
                 }
             }
         }
@@ -266,7 +266,7 @@ impl Writer<'_> {
         } else if result != "()" {
             writeln!(body, "{result}").unwrap();
         }
-        format!("    {} {{\n{body}    }}\n", item.sig.to_token_stream())
+        format!("    {} {{\n{body}    }}\n", signature(item))
     }
 
     /// `check(endpoints)`: every call of `corpus::calls` through the generated Rust clients.
@@ -366,6 +366,18 @@ fn trait_methods(def: &syn::ItemTrait) -> impl Iterator<Item = &syn::TraitItemFn
         syn::TraitItem::Fn(method) => Some(method),
         _ => None,
     })
+}
+
+/// The signature of a trait method for its implementation: without the arguments' attributes
+/// (`#[zrpc(name = "...")]` belongs to the trait).
+fn signature(item: &syn::TraitItemFn) -> String {
+    let mut sig = item.sig.clone();
+    for input in &mut sig.inputs {
+        if let syn::FnArg::Typed(typed) = input {
+            typed.attrs.clear();
+        }
+    }
+    sig.to_token_stream().to_string()
 }
 
 /// The argument names of a generated method, as written (`r#type` included).
