@@ -271,12 +271,28 @@ impl Writer<'_> {
 
     /// `check(endpoints)`: every call of `corpus::calls` through the generated Rust clients.
     fn check(&self) -> String {
+        // Rust struct literals name every field: a constructor with defaults omitted is the
+        // same literal.
+        let calls: Vec<Call> = corpus::calls(self.plan)
+            .into_iter()
+            .filter(|call| !call.defaults_omitted)
+            .collect();
+        if calls.is_empty() {
+            return "/// No service has a method: nothing to call.\n\
+                    pub async fn check(_endpoints: &[::std::string::String]) -> ::std::vec::Vec<::std::string::String> {\n    \
+                        ::std::vec::Vec::new()\n}\n"
+                .to_owned();
+        }
         let mut out = String::from(
             "/// Calls every method through the generated clients; the failed checks.\n\
              pub async fn check(endpoints: &[::std::string::String]) -> ::std::vec::Vec<::std::string::String> {\n    \
                  let mut failures = ::std::vec::Vec::new();\n",
         );
         for (index, service) in self.schema.services.iter().enumerate() {
+            // A service without methods has no client to call.
+            if !calls.iter().any(|call| call.service == index) {
+                continue;
+            }
             writeln!(
                 out,
                 "    let client_{index} = match {}::builder(&endpoints[{index}])\n        \
@@ -292,12 +308,8 @@ impl Writer<'_> {
             )
             .unwrap();
         }
-        for call in corpus::calls(self.plan) {
-            // Rust struct literals name every field: a constructor with defaults omitted is
-            // the same literal.
-            if !call.defaults_omitted {
-                out.push_str(&self.call(&call));
-            }
+        for call in &calls {
+            out.push_str(&self.call(call));
         }
         out.push_str("    failures\n}\n");
         out

@@ -344,11 +344,12 @@ impl Script for Ruby {
                 client.namespace, client.class
             ));
         }
-        // Literals spell the schema's types as code inside its module does.
-        out.push_str(&format!(
-            "module {}\n",
-            clients.first().map_or("Object", |c| c.namespace.as_str())
-        ));
+        // Literals spell the schema's types as code inside its module does (a file without
+        // services calls nothing: a plain block).
+        out.push_str(&match clients.first() {
+            Some(client) => format!("module {}\n", client.namespace),
+            None => "begin\n".to_owned(),
+        });
         out
     }
 
@@ -429,9 +430,12 @@ impl Script for Php {
     }
 
     fn prelude(&self, _plan: &Plan, clients: &[zrpc_plan::ClientNames]) -> String {
-        let namespace = clients.first().map_or("", |c| c.namespace.as_str());
+        let namespace = clients
+            .first()
+            .map(|c| format!("namespace {};\n\n", c.namespace))
+            .unwrap_or_default();
         let mut out = format!(
-            "<?php\n\ndeclare(strict_types=1);\n\nnamespace {namespace};\n\nrequire __DIR__ . '/autoload.php';\n{PHP_HELPERS}\n"
+            "<?php\n\ndeclare(strict_types=1);\n\n{namespace}require __DIR__ . '/autoload.php';\n{PHP_HELPERS}\n"
         );
         for (index, client) in clients.iter().enumerate() {
             out.push_str(&format!(
