@@ -361,7 +361,13 @@ impl Writer<'_> {
                 } else {
                     value
                 };
-                format!("crate::expect_error(&mut failures, {label:?}, got, {value});")
+                if matches!(method.returns, Returns::Stream(_)) {
+                    format!(
+                        "crate::expect_stream_error(&mut failures, {label:?}, got, {value}).await;"
+                    )
+                } else {
+                    format!("crate::expect_error(&mut failures, {label:?}, got, {value});")
+                }
             }
         };
         format!("    {{\n    {got}\n    {check}\n    }}\n")

@@ -92,6 +92,21 @@ pub fn expect_error<T, E: Debug>(
     }
 }
 
+/// Records a failure unless the stream `got` raises the declared error `expected`, when it is
+/// opened or while it is read.
+pub async fn expect_stream_error<T, E: Debug>(
+    failures: &mut Vec<String>,
+    label: &str,
+    got: Result<zrpc::typed::ItemStream<T, zrpc::typed::CallError<E>>, zrpc::typed::CallError<E>>,
+    expected: E,
+) {
+    let read = match got {
+        Ok(stream) => stream.try_collect::<Vec<T>>().await,
+        Err(error) => Err(error),
+    };
+    expect_error(failures, label, read, expected);
+}
+
 /// What an echo server does with a oneway call: a line `oneway Service.method` on stdout, which
 /// the test counts.
 pub fn record_oneway(method: &str) {

@@ -128,8 +128,9 @@ trait Script {
     fn value(&self, label: &str, call: &str, expected: &str) -> String;
     /// A check that the stream `call` yields `expected` (a list of spelled items).
     fn stream(&self, label: &str, call: &str, expected: &[String]) -> String;
-    /// A check that `call` raises the error class `error`, equal to `expected`.
-    fn raises(&self, label: &str, call: &str, error: &str, expected: &str) -> String;
+    /// A check that `call` raises the error class `error`, equal to `expected` (for a `stream`,
+    /// at the call or while reading it).
+    fn raises(&self, label: &str, call: &str, stream: bool, error: &str, expected: &str) -> String;
     /// The end: report the failures, exit non-zero if any.
     fn finish(&self) -> String;
     /// Whether calls with defaults omitted (keyword construction) are written.
@@ -212,7 +213,13 @@ impl Script for Python {
         }
     }
 
-    fn raises(&self, label: &str, call: &str, error: &str, expected: &str) -> String {
+    fn raises(&self, label: &str, call: &str, stream: bool, error: &str, expected: &str) -> String {
+        // The asyncio helper reads an async iterator itself.
+        let call = if stream && !self.asyncio {
+            format!("list({call})")
+        } else {
+            call.to_owned()
+        };
         if self.asyncio {
             format!("    await araises({label:?}, lambda: {call}, {error}, lambda: {expected})\n")
         } else {
@@ -368,8 +375,13 @@ impl Script for Ruby {
         )
     }
 
-    fn raises(&self, label: &str, call: &str, error: &str, expected: &str) -> String {
-        format!("  Check.raises({label:?}, -> {{ r = {call}; r.respond_to?(:to_a) ? r.to_a : r }}, {error}, -> {{ {expected} }})\n")
+    fn raises(&self, label: &str, call: &str, stream: bool, error: &str, expected: &str) -> String {
+        let call = if stream {
+            format!("{call}.to_a")
+        } else {
+            call.to_owned()
+        };
+        format!("  Check.raises({label:?}, -> {{ {call} }}, {error}, -> {{ {expected} }})\n")
     }
 
     fn finish(&self) -> String {
@@ -463,7 +475,12 @@ impl Script for Php {
         )
     }
 
-    fn raises(&self, label: &str, call: &str, error: &str, expected: &str) -> String {
+    fn raises(&self, label: &str, call: &str, stream: bool, error: &str, expected: &str) -> String {
+        let call = if stream {
+            format!("iterator_to_array({call}, false)")
+        } else {
+            call.to_owned()
+        };
         format!("check_raises({label:?}, fn () => {call}, {error}::class, fn () => {expected});\n")
     }
 
@@ -585,6 +602,7 @@ fn script(script: &dyn Script, backend: &dyn Backend, plan: &Plan, calls: &[Call
                 script.raises(
                     label,
                     &invocation,
+                    matches!(method.returns, Returns::Stream(_)),
                     &backend.type_name(plan, &ty),
                     &backend.literal(plan, &ty, value),
                 )
