@@ -560,13 +560,14 @@ impl Renderer<'_> {
     pub(super) fn value(&self, ty: &Type, value: &Literal) -> Result<TokenStream, GenerateError> {
         let resolved = self.schema.resolve_alias(ty);
         Ok(match (resolved, value) {
+            // `any` first: its null is `Any::Nil`, not an absent optional.
+            (Type::Any, value) => self.any_value(value),
             (_, Literal::Null) => quote!(None),
             (Type::Optional(inner), Literal::Some(value)) => {
                 let inner = self.value(inner, value)?;
                 quote!(Some(#inner))
             }
             (_, Literal::Bool(flag)) => quote!(#flag),
-            (Type::Any, value) => self.any_value(value),
             (_, Literal::Int(int)) => {
                 let literal = proc_macro2::Literal::i64_unsuffixed(*int);
                 quote!(#literal)
