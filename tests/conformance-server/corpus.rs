@@ -199,6 +199,64 @@ fn omit(plan: &Plan, value: &Literal) -> Literal {
     }
 }
 
+/// `value` with every field that holds its default (or is absent) given another value, so the
+/// values a field can take besides its default travel too. Replacement values are not walked
+/// again (a recursive type would never end).
+pub fn overridden(plan: &Plan, value: &Literal) -> Literal {
+    match value {
+        Literal::Struct { ty, fields } => {
+            let planned = plan.structure(ty).expect("a planned struct");
+            Literal::Struct {
+                ty: ty.clone(),
+                fields: planned
+                    .fields
+                    .iter()
+                    .zip(fields)
+                    .map(|(f, given)| FieldValue {
+                        name: given.name.clone(),
+                        value: if f.absent_value().as_ref() == Some(&given.value) {
+                            other_value(plan, &f.def.ty, &given.value)
+                        } else {
+                            overridden(plan, &given.value)
+                        },
+                    })
+                    .collect(),
+            }
+        }
+        Literal::Union { ty, variant, value } => Literal::Union {
+            ty: ty.clone(),
+            variant: variant.clone(),
+            value: Box::new(overridden(plan, value)),
+        },
+        Literal::List(items) => Literal::List(items.iter().map(|v| overridden(plan, v)).collect()),
+        Literal::Map(entries) => Literal::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), overridden(plan, v)))
+                .collect(),
+        ),
+        Literal::Some(inner) => Literal::Some(Box::new(overridden(plan, inner))),
+        other => other.clone(),
+    }
+}
+
+/// A value of `ty` other than `value`: a present one for an optional, a sample or the marker
+/// otherwise (`value` itself when the type has no other). Never nil: a field with a default
+/// takes its default when it is nil on the wire (docs/idl.md).
+fn other_value(plan: &Plan, ty: &Type, value: &Literal) -> Literal {
+    let candidates = [
+        plan.is_optional(ty)
+            .then(|| Literal::Some(Box::new(sample(plan, plan.strip_optional(ty), 1)))),
+        Some(sample(plan, ty, 1)),
+        marked(plan, ty),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|candidate| candidate != value && *candidate != Literal::Null)
+        .unwrap_or_else(|| value.clone())
+}
+
 /// `ty` with every alias replaced by what it names, at every depth: two types are the same
 /// type in every language exactly when these are equal.
 pub fn canonical(schema: &Schema, ty: &Type) -> Type {
@@ -356,6 +414,17 @@ pub fn calls(plan: &Plan) -> Vec<Call> {
                 args: args.clone(),
                 defaults_omitted: false,
             });
+            let others: Vec<Literal> = args.iter().map(|arg| overridden(plan, arg)).collect();
+            if others != args {
+                calls.push(Call {
+                    service: s,
+                    method: m,
+                    label: label("other values"),
+                    expect: expect(&others),
+                    args: others,
+                    defaults_omitted: false,
+                });
+            }
             if let (Some(marker), Some(Expect::Raises { error, value })) = (marker, &raise) {
                 let mut marked = args.clone();
                 marked[0] = marker;
