@@ -226,6 +226,27 @@ impl<E: ServiceError> From<Error> for CallError<E> {
     }
 }
 
+/// serde `deserialize_with` of a field whose default is `T::default()`: nil on the wire is the
+/// default too, as in every language (docs/idl.md).
+#[doc(hidden)]
+pub fn nil_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The value of a field with the default `default`, which nil on the wire also stands for.
+#[doc(hidden)]
+pub fn nil_or<'de, D, T>(deserializer: D, default: fn() -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_else(default))
+}
+
 /// `value` as it travels (structs as maps), untyped: a method with more arguments than serde
 /// serializes as a tuple (16) sends them as a list of these.
 #[doc(hidden)]

@@ -233,7 +233,8 @@ impl Renderer<'_> {
         })
     }
 
-    /// `default` or `default = "Type::default_field"` (pushing that fn), or nothing.
+    /// `default` or `default = "Type::default_field"` (pushing that fn), or nothing; a field with
+    /// a default also takes it when it is nil on the wire, as in every language (docs/idl.md).
     fn default_attr(
         &self,
         def: &Struct,
@@ -248,22 +249,40 @@ impl Renderer<'_> {
             return Ok(self.plan.is_optional(&field.ty).then(|| quote!(default)));
         };
         if self.is_zero(value) {
-            return Ok(Some(quote!(default)));
+            // An optional's default is `None`, which nil already decodes to.
+            return Ok(Some(if self.plan.is_optional(&field.ty) {
+                quote!(default)
+            } else {
+                quote!(default, deserialize_with = "zrpc::typed::nil_as_default")
+            }));
         }
         let (field_ident, _) = self.names.field(&def.name, &field.name);
         let function = format_ident!(
             "default_{}",
             field_ident.to_string().trim_start_matches("r#")
         );
-        let path = format!("{}::{function}", self.names.ty(&def.name).0);
+        let nil_function = format_ident!(
+            "deserialize_{}",
+            field_ident.to_string().trim_start_matches("r#")
+        );
+        let owner = self.names.ty(&def.name).0;
+        let path = format!("{owner}::{function}");
+        let nil_path = format!("{owner}::{nil_function}");
         let ty = self.member_type(&def.name, &field.ty)?;
         let expr = self.member_value(&def.name, &field.ty, value)?;
+        let result = self.std("Result");
         default_fns.push(quote! {
             fn #function() -> #ty {
                 #expr
             }
+
+            fn #nil_function<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> #result<#ty, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::#function)
+            }
         });
-        Ok(Some(quote!(default = #path)))
+        Ok(Some(quote!(default = #path, deserialize_with = #nil_path)))
     }
 
     /// Whether `value` is what `Default::default()` gives, so plain `#[serde(default)]` works.
