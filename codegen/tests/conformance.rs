@@ -9,52 +9,29 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use zrpc_codegen::{Backend, GenerateOptions, GeneratedFile, BACKENDS};
-use zrpc_idl::model::{Type, TypeDef};
-use zrpc_plan::{FieldValue, Literal, Plan};
+use zrpc_idl::model::{Schema, Type, TypeDef};
+use zrpc_plan::Plan;
+
+// The corpus, sample values and the tool lookup, shared with the live conformance test.
+#[path = "../../tests/conformance-server/corpus.rs"]
+#[allow(dead_code)] // the live test uses the calls and the echo behaviour
+mod corpus;
+
+use corpus::sample;
+
+fn corpus() -> Vec<PathBuf> {
+    corpus::corpus(&root())
+}
+
+fn tool(program: &str) -> Option<PathBuf> {
+    corpus::tool(&root(), program)
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-/// The corpus: `tests/conformance/*.zrpc`, the IDL crate's `all_constructs.zrpc`, and the inputs of
-/// the golden files (the calculator and `everything.zrpc`).
-fn corpus() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/conformance"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "zrpc"))
-        .collect();
-    files.sort();
-    files.push(root().join("idl/tests/valid/all_constructs.zrpc"));
-    files.push(root().join("examples/calculator/calculator.zrpc"));
-    files.push(root().join("codegen/tests/golden/everything.zrpc"));
-    files
-}
-
-/// `program`, or `None` when it cannot run here (a failure under `CI=true`).
-fn tool(program: &str) -> Option<PathBuf> {
-    let venv = root().join(".venv/bin").join(program);
-    let path = if venv.exists() {
-        venv
-    } else {
-        PathBuf::from(program)
-    };
-    let runs = Command::new(&path)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if runs {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "CI=true and `{program}` cannot run; run scripts/setup.sh"
-    );
-    eprintln!("SKIPPED: `{program}` cannot run here");
-    None
 }
 
 /// Runs `program args` in `dir` (skipped when the tool is missing); panics with its output on
@@ -107,57 +84,6 @@ fn sources(files: &[GeneratedFile], ext: &str) -> Vec<String> {
         .filter(|f| f.path.extension().is_some_and(|e| e == ext))
         .map(|f| f.path.to_string_lossy().into_owned())
         .collect()
-}
-
-/// A value of `ty`: defaults where the plan has them, simple values elsewhere; `depth` stops
-/// recursive types at their optional / list / map break.
-fn sample(plan: &Plan, ty: &Type, depth: usize) -> Literal {
-    match ty {
-        Type::Bool => Literal::Bool(true),
-        Type::F32 | Type::F64 => Literal::Float(1.5),
-        Type::String => Literal::String("s é \u{1F600}".into()),
-        Type::Bytes => Literal::Bytes(vec![0, 0xff, b'"', b'$', b'#', b'{']),
-        Type::Any => Literal::Null,
-        Type::List(inner) if depth < 3 => Literal::List(vec![sample(plan, inner, depth + 1)]),
-        Type::Map(key, value) if depth < 3 => Literal::Map(vec![(
-            sample(plan, key, depth + 1),
-            sample(plan, value, depth + 1),
-        )]),
-        Type::List(_) => Literal::List(vec![]),
-        Type::Map(_, _) => Literal::Map(vec![]),
-        Type::Optional(_) => Literal::Null,
-        Type::Named(name) => match plan.schema.type_def(name) {
-            Some(TypeDef::Alias(alias)) => sample(plan, &alias.ty, depth),
-            Some(TypeDef::Enum(e)) => Literal::Enum {
-                ty: e.name.clone(),
-                variant: e.variants[0].name.clone(),
-            },
-            Some(TypeDef::Union(u)) => Literal::Union {
-                ty: u.name.clone(),
-                variant: u.variants[0].name.clone(),
-                value: Box::new(sample(plan, &u.variants[0].ty, depth + 1)),
-            },
-            Some(TypeDef::Struct(_) | TypeDef::Error(_)) => {
-                let planned = plan.structure(name).unwrap();
-                Literal::Struct {
-                    ty: name.clone(),
-                    fields: planned
-                        .fields
-                        .iter()
-                        .map(|f| FieldValue {
-                            name: f.def.name.clone(),
-                            value: f
-                                .absent_value()
-                                .unwrap_or_else(|| sample(plan, &f.def.ty, depth + 1)),
-                        })
-                        .collect(),
-                }
-            }
-            None => Literal::Null,
-        },
-        t if t.is_integer() => Literal::Int(7),
-        _ => Literal::Null,
-    }
 }
 
 /// `(type, value, decoded round trip)` expressions of one language.

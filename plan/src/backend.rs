@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::Type;
+use crate::model::{Service, Type};
 use crate::{Literal, Plan, Reserved};
 
 /// One generated file: a path relative to the output directory and its contents.
@@ -18,6 +18,18 @@ pub struct GenerateOptions {
     /// The IDL file's stem (`calculator` for `calculator.zrpc`), when generating from a file:
     /// names the Rust module file and the Ruby entry file.
     pub idl_stem: Option<String>,
+}
+
+/// How a generated client of one service is spelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientNames {
+    /// The package / module / namespace the client is in, spelled in full as code outside it
+    /// imports or opens it (`acme.store.client`, `Acme::Store`, `Acme\\Store`, `acme::store`).
+    pub namespace: String,
+    /// The client class (type), as code in the generated package's namespace names it.
+    pub class: String,
+    /// The client's method of each method of the service, in declaration order.
+    pub methods: Vec<String>,
 }
 
 /// A generator for one language. The CLI and `build.rs` drive every language through this
@@ -46,6 +58,9 @@ pub trait Backend {
     /// `Acme::Calc`, PHP `Acme\Calc`, Rust the module path inside the generated file (empty
     /// without `namespace rust`).
     fn package(&self, plan: &Plan) -> String;
+
+    /// The names of the generated client of `service`: the ones `generate` writes.
+    fn client_names(&self, plan: &Plan, service: &Service) -> ClientNames;
 
     /// Every file of the generated package / module, laid out.
     fn generate(

@@ -16,7 +16,7 @@ pub mod reserved;
 /// The service model the plan reads.
 pub use zrpc_model as model;
 
-pub use backend::{Backend, GenerateError, GenerateOptions, GeneratedFile};
+pub use backend::{Backend, ClientNames, GenerateError, GenerateOptions, GeneratedFile};
 pub use literal::{FieldValue, Literal};
 pub use names::{Kind, Names};
 pub use reserved::{Position, Reserved};

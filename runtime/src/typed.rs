@@ -226,6 +226,27 @@ impl<E: ServiceError> From<Error> for CallError<E> {
     }
 }
 
+/// serde `deserialize_with` of a field whose default is `T::default()`: nil on the wire is the
+/// default too, as in every language (docs/idl.md).
+#[doc(hidden)]
+pub fn nil_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The value of a field with the default `default`, which nil on the wire also stands for.
+#[doc(hidden)]
+pub fn nil_or<'de, D, T>(deserializer: D, default: fn() -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_else(default))
+}
+
 /// The `RemoteError` of a typed error named `name`: its fields as a map in `details`.
 #[doc(hidden)]
 pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> RemoteError {

@@ -73,7 +73,7 @@ fn sender(
         let wire = &method.wire_name;
         let names: Vec<&syn::Ident> = args.iter().map(|arg| &arg.ident).collect();
         let types = args.iter().map(|arg| &arg.ty);
-        let encoded = quote!(&(#(#names,)*));
+        let encoded = super::expand::encoded_args(&names);
         match pattern {
             Pattern::PubSub => quote! {
                 #(#attrs)*

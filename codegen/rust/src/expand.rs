@@ -94,6 +94,17 @@ struct Generator<'a> {
     methods: Ident,
 }
 
+/// The arguments `names` as one serializable list, in a function returning `zrpc::Error` (or
+/// an error converting from it). serde serializes tuples of up to 16 elements; longer argument
+/// lists travel as a slice of values encoded one by one, the same msgpack array.
+pub(crate) fn encoded_args(names: &[&Ident]) -> TokenStream {
+    if names.len() <= 16 {
+        quote!(&(#(#names,)*))
+    } else {
+        quote!(&[#(::zrpc::typed::argument(&#names)?),*][..])
+    }
+}
+
 impl<'a> Generator<'a> {
     fn new(def: &'a ServiceDef, model: Option<&'a syn::Path>) -> Self {
         Generator {
@@ -335,13 +346,7 @@ impl<'a> Generator<'a> {
         let wire = &method.wire_name;
         let names: Vec<&Ident> = args.iter().map(|arg| &arg.ident).collect();
         let types = args.iter().map(|arg| &arg.ty);
-        // serde serializes tuples of up to 16 elements; longer argument lists go as a slice of
-        // values, the same msgpack array.
-        let encoded = if names.len() <= 16 {
-            quote!(&(#(#names,)*))
-        } else {
-            quote!(&[#(::zrpc::typed::argument(&#names)?),*][..])
-        };
+        let encoded = encoded_args(&names);
         let error = match &method.error {
             Some(error) => quote!(::zrpc::typed::CallError<#error>),
             None => quote!(::zrpc::Error),

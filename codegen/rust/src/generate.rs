@@ -244,7 +244,8 @@ impl<'p> Renderer<'p> {
         })
     }
 
-    /// `default` or `default = "Type::default_field"` (pushing that fn), or nothing.
+    /// `default` or `default = "Type::default_field"` (pushing that fn), or nothing; a field with
+    /// a default also takes it when it is nil on the wire, as in every language (docs/idl.md).
     fn default_attr(
         &self,
         def: &Struct,
@@ -259,22 +260,36 @@ impl<'p> Renderer<'p> {
             return Ok(self.plan.is_optional(&field.ty).then(|| quote!(default)));
         };
         if self.is_zero(value) {
-            return Ok(Some(quote!(default)));
+            // An optional's default is `None`, which nil already decodes to.
+            return Ok(Some(if self.plan.is_optional(&field.ty) {
+                quote!(default)
+            } else {
+                quote!(default, deserialize_with = "zrpc::typed::nil_as_default")
+            }));
         }
         let (field_ident, _) = self.field_ident(def, &field.name);
-        let function = format_ident!(
-            "default_{}",
-            field_ident.to_string().trim_start_matches("r#")
-        );
-        let path = format!("{}::{function}", self.type_ident(&def.name).0);
+        let field_ident = field_ident.to_string();
+        let field_ident = field_ident.trim_start_matches("r#");
+        let function = format_ident!("default_{field_ident}");
+        let nil_function = format_ident!("deserialize_{field_ident}");
+        let owner = self.type_ident(&def.name).0;
+        let path = format!("{owner}::{function}");
+        let nil_path = format!("{owner}::{nil_function}");
         let ty = self.member_type(&def.name, &field.ty)?;
         let expr = self.member_value(&def.name, &field.ty, value)?;
+        let result = self.std("Result");
         default_fns.push(quote! {
             fn #function() -> #ty {
                 #expr
             }
+
+            fn #nil_function<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> #result<#ty, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::#function)
+            }
         });
-        Ok(Some(quote!(default = #path)))
+        Ok(Some(quote!(default = #path, deserialize_with = #nil_path)))
     }
 
     /// Whether `value` is what `Default::default()` gives, so plain `#[serde(default)]` works.
@@ -401,6 +416,21 @@ impl<'p> Renderer<'p> {
                 #(#methods)*
             }
         })
+    }
+
+    /// The typed client of `service` as the trait expansion names it (`<Trait>Client`).
+    pub(super) fn client_class(&self, service: &Service) -> String {
+        format_ident!("{}Client", camel(&service.name).0).to_string()
+    }
+
+    /// The Rust name of `method` of `service`, in the trait and its client.
+    pub(super) fn method_name(&self, service: &Service, method: &Method) -> String {
+        spelled_ident(
+            &self.names.method(&service.name, &method.name),
+            &method.name,
+        )
+        .0
+        .to_string()
     }
 
     fn method(
@@ -589,13 +619,14 @@ impl<'p> Renderer<'p> {
     pub(super) fn value(&self, ty: &Type, value: &Literal) -> Result<TokenStream, GenerateError> {
         let resolved = self.schema.resolve_alias(ty);
         Ok(match (resolved, value) {
+            // `any` first: its null is `Any::Nil`, not an absent optional.
+            (Type::Any, value) => self.any_value(value),
             (_, Literal::Null) => quote!(None),
             (Type::Optional(inner), Literal::Some(value)) => {
                 let inner = self.value(inner, value)?;
                 quote!(Some(#inner))
             }
             (_, Literal::Bool(flag)) => quote!(#flag),
-            (Type::Any, value) => self.any_value(value),
             (_, Literal::Int(int)) => {
                 let literal = proc_macro2::Literal::i64_unsuffixed(*int);
                 quote!(#literal)

@@ -149,6 +149,24 @@ impl zrpc_plan::Backend for Rust {
             })
     }
 
+    /// `<Service>Client` (the trait expansion's name) and its methods, named like the trait's.
+    fn client_names(
+        &self,
+        plan: &zrpc_plan::Plan,
+        service: &zrpc_model::Service,
+    ) -> zrpc_plan::ClientNames {
+        let renderer = Self::renderer(plan);
+        zrpc_plan::ClientNames {
+            namespace: self.package(plan),
+            class: renderer.client_class(service),
+            methods: service
+                .methods
+                .iter()
+                .map(|method| renderer.method_name(service, method))
+                .collect(),
+        }
+    }
+
     /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves
     /// the stem in its model); for a service defined in Rust, the Rust namespace's last segment
     /// or the first service in snake case.

@@ -125,7 +125,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         }
     }
     for service in &schema.services {
-        let name = format!("{}Client", studly(&service.name));
+        let name = client_class(service);
         let mut errors: Vec<String> = Vec::new();
         for method in &service.methods {
             for error in &method.throws {
@@ -826,10 +826,12 @@ impl<'a> PhpPass<'a> {
                 };
                 let string_keys = matches!(self.schema.resolve_alias(key), Type::String)
                     || enum_name(self.schema, key).is_some();
-                format!(
-                    "new \\Zrpc\\WireMap({entries}{})",
-                    if string_keys { "" } else { ", false" }
-                )
+                let mode = match self.schema.resolve_alias(key) {
+                    _ if string_keys => "",
+                    Type::U64 => ", false, true",
+                    _ => ", false",
+                };
+                format!("new \\Zrpc\\WireMap({entries}{mode})")
             }
             Type::Optional(inner) => {
                 // `??` binds looser than `===`: parenthesize anything but a plain variable.
@@ -975,6 +977,11 @@ fn case_name(name: &str) -> String {
     }
 }
 
+/// The client class of `service`.
+fn client_class(service: &Service) -> String {
+    format!("{}Client", studly(&service.name))
+}
+
 /// A client method name in camelCaps without underscores (PSR-1, PSR-12: no `_` prefix).
 fn method_name(name: &str) -> String {
     let camel = name.to_lower_camel_case();
@@ -1082,6 +1089,19 @@ impl zrpc_plan::Backend for Php {
 
     fn package(&self, plan: &Plan) -> String {
         namespace(plan.schema)
+    }
+
+    fn client_names(&self, plan: &Plan, service: &Service) -> zrpc_plan::ClientNames {
+        let pass = PhpPass::new(plan);
+        zrpc_plan::ClientNames {
+            namespace: pass.namespace.clone(),
+            class: client_class(service),
+            methods: service
+                .methods
+                .iter()
+                .map(|m| pass.names.method(&service.name, &m.name))
+                .collect(),
+        }
     }
 
     fn generate(

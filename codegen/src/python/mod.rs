@@ -315,13 +315,27 @@ struct ClientMethod {
     async_body: Vec<String>,
 }
 
+/// The client class of `service` and its method names.
+fn client_names(schema: &Schema, service: &Service, names: &TypeNames) -> zrpc_plan::ClientNames {
+    zrpc_plan::ClientNames {
+        namespace: format!("{}.client", package_name(schema)),
+        class: format!("{}Client", names.class(&service.name)),
+        methods: service
+            .methods
+            .iter()
+            .map(|method| names.names.method(&service.name, &method.name))
+            .collect(),
+    }
+}
+
 fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
     let mut imports = Imports::for_client();
+    let spelled = client_names(schema, service, names);
     let methods = service
         .methods
         .iter()
-        .map(|method| {
-            let name = names.names.method(&service.name, &method.name);
+        .zip(spelled.methods)
+        .map(|(method, name)| {
             let mut params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             // Optional arguments default to None when no required argument follows them.
@@ -427,7 +441,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
             }
         })
         .collect();
-    let name = format!("{}Client", names.class(&service.name));
+    let name = spelled.class;
     let service_doc = doc_lines(service.doc.as_deref());
     let mut doc: Vec<String> = if service_doc.is_empty() {
         vec![format!("Client of the {} service.", service.name)]
@@ -566,6 +580,10 @@ impl zrpc_plan::Backend for Python {
 
     fn package(&self, plan: &Plan) -> String {
         package_name(plan.schema)
+    }
+
+    fn client_names(&self, plan: &Plan, service: &Service) -> zrpc_plan::ClientNames {
+        client_names(plan.schema, service, &TypeNames::new(plan))
     }
 
     fn generate(

@@ -121,7 +121,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
     for service in &schema.services {
-        let name = format!("{}Client", constant_name(&service.name));
+        let name = client_names(&pass, service).class;
         let mut errors: Vec<&str> = Vec::new();
         for method in &service.methods {
             for error in &method.throws {
@@ -1013,6 +1013,20 @@ pub(crate) fn enum_name<'s>(schema: &'s Schema, ty: &'s Type) -> Option<&'s str>
 }
 
 /// A Ruby constant name (classes, modules): PascalCase, starting with an uppercase letter.
+/// The client class of `service` and its method names.
+/// The client class of `service` and its method names.
+fn client_names(pass: &RubyPass, service: &Service) -> zrpc_plan::ClientNames {
+    zrpc_plan::ClientNames {
+        namespace: pass.module_path.join("::"),
+        class: format!("{}Client", constant_name(&service.name)),
+        methods: service
+            .methods
+            .iter()
+            .map(|m| pass.names.method(&service.name, &m.name))
+            .collect(),
+    }
+}
+
 fn constant_name(name: &str) -> String {
     // heck drops every underscore (`__FILE__` is `File`), as rubocop's CamelCase wants.
     RUBY.escape(&capitalised(&name.to_upper_camel_case()), Position::Type)
@@ -1200,6 +1214,10 @@ impl zrpc_plan::Backend for Ruby {
     }
 
     /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.
+    fn client_names(&self, plan: &Plan, service: &Service) -> zrpc_plan::ClientNames {
+        client_names(&RubyPass::new(plan), service)
+    }
+
     fn generate(
         &self,
         plan: &Plan,

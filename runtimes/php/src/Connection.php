@@ -421,8 +421,10 @@ final class Connection
         if (count($args) === 1) {
             return new RemoteException('RemoteError', self::text(array_values($args)[0]));
         }
-        [$name, $message, $traceback] = array_map(self::text(...), array_pad(array_values($args), 3, ''));
-        $traceback = $traceback === '' ? null : $traceback;
+        $args = array_values($args);
+        [$name, $message] = array_map(self::text(...), array_pad(array_slice($args, 0, 2), 2, ''));
+        // A nil (or empty) traceback is none, not the text "null".
+        $traceback = isset($args[2]) && $args[2] !== '' ? self::text($args[2]) : null;
         $class = $this->errors[$name] ?? null;
         $details = $header['zrpc_error'] ?? null;
         if ($class !== null && is_array($details)) {

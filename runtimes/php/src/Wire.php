@@ -32,7 +32,7 @@ final class Wire
             return self::binHeader(strlen($value->data)) . $value->data;
         }
         if ($value instanceof WireMap) {
-            return self::packMap($value->entries, $value->stringKeys);
+            return self::packMap($value->entries, $value->stringKeys, $value->u64Keys);
         }
         if ($value instanceof Uint64) {
             return $value->pack();
@@ -89,11 +89,17 @@ final class Wire
     /**
      * @param array<int|string, mixed> $entries
      */
-    private static function packMap(array $entries, bool $stringKeys): string
+    private static function packMap(array $entries, bool $stringKeys, bool $u64Keys = false): string
     {
         $out = self::header(count($entries), 0x80, "\xde", "\xdf");
         foreach ($entries as $key => $value) {
-            $out .= self::pack($stringKeys ? (string) $key : $key) . self::pack($value);
+            $wireKey = match (true) {
+                $stringKeys => (string) $key,
+                // A u64 key above PHP_INT_MAX can only be a decimal string key.
+                $u64Keys && is_string($key) => Uint64::wire($key),
+                default => $key,
+            };
+            $out .= self::pack($wireKey) . self::pack($value);
         }
         return $out;
     }

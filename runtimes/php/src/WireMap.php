@@ -12,10 +12,12 @@ final class WireMap
     /**
      * @param array<int|string, mixed> $entries
      * @param bool $stringKeys send the keys as str (PHP turns numeric string keys into ints)
+     * @param bool $u64Keys the keys are u64: decimal strings above PHP_INT_MAX go as integers
      */
     public function __construct(
         public readonly array $entries,
         public readonly bool $stringKeys = true,
+        public readonly bool $u64Keys = false,
     ) {
     }
 }

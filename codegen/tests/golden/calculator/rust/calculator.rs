@@ -12,7 +12,7 @@ pub struct Point {
     /// Optional label.
     #[serde(default)]
     pub label: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "zrpc::typed::nil_as_default")]
     pub tags: Vec<String>,
 }
 

@@ -49,38 +49,58 @@ pub mod acme {
             /// The key.
             pub id: UserId,
             pub name: String,
-            #[serde(default = "User::default_role")]
+            #[serde(default = "User::default_role", deserialize_with = "User::deserialize_role")]
             pub role: Role,
             /// Keyword names are escaped in Rust, kept on the wire.
             #[serde(default)]
             pub r#type: std::option::Option<String>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "zrpc::typed::nil_as_default")]
             pub r#match: bool,
-            #[serde(rename = "self", default = "User::default_self_")]
+            #[serde(
+                rename = "self",
+                default = "User::default_self_",
+                deserialize_with = "User::deserialize_self_"
+            )]
             pub self_: i32,
-            #[serde(rename = "userName", default = "User::default_user_name")]
+            #[serde(
+                rename = "userName",
+                default = "User::default_user_name",
+                deserialize_with = "User::deserialize_user_name"
+            )]
             pub user_name: String,
-            #[serde(default = "User::default_score")]
+            #[serde(
+                default = "User::default_score",
+                deserialize_with = "User::deserialize_score"
+            )]
             pub score: f64,
-            #[serde(default = "User::default_limit")]
+            #[serde(
+                default = "User::default_limit",
+                deserialize_with = "User::deserialize_limit"
+            )]
             pub limit: u32,
-            #[serde(default = "User::default_big")]
+            #[serde(default = "User::default_big", deserialize_with = "User::deserialize_big")]
             pub big: u64,
-            #[serde(default = "User::default_small")]
+            #[serde(
+                default = "User::default_small",
+                deserialize_with = "User::deserialize_small"
+            )]
             pub small: i8,
             #[serde(default)]
             pub avatar: std::option::Option<zrpc::Bytes>,
-            #[serde(default = "User::default_blob")]
+            #[serde(default = "User::default_blob", deserialize_with = "User::deserialize_blob")]
             pub blob: zrpc::Bytes,
             #[serde(default)]
             pub extra: std::option::Option<zrpc::Any>,
-            #[serde(default = "User::default_tags")]
+            #[serde(default = "User::default_tags", deserialize_with = "User::deserialize_tags")]
             pub tags: Vec<String>,
-            #[serde(default = "User::default_counts")]
+            #[serde(
+                default = "User::default_counts",
+                deserialize_with = "User::deserialize_counts"
+            )]
             pub counts: std::collections::BTreeMap<String, u32>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "zrpc::typed::nil_as_default")]
             pub by_role: std::collections::BTreeMap<Role, Vec<UserId>>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "zrpc::typed::nil_as_default")]
             pub friends: Vec<User>,
         }
 
@@ -88,32 +108,82 @@ pub mod acme {
             fn default_role() -> Role {
                 Role::Member
             }
+            fn deserialize_role<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Role, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_role)
+            }
             fn default_self_() -> i32 {
                 7
+            }
+            fn deserialize_self_<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<i32, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_self_)
             }
             fn default_user_name() -> String {
                 "anonymous".to_owned()
             }
+            fn deserialize_user_name<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<String, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_user_name)
+            }
             fn default_score() -> f64 {
                 1.5
+            }
+            fn deserialize_score<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<f64, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_score)
             }
             fn default_limit() -> u32 {
                 50
             }
+            fn deserialize_limit<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<u32, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_limit)
+            }
             fn default_big() -> u64 {
                 18446744073709551615
+            }
+            fn deserialize_big<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<u64, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_big)
             }
             fn default_small() -> i8 {
                 -3
             }
+            fn deserialize_small<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<i8, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_small)
+            }
             fn default_blob() -> zrpc::Bytes {
                 zrpc::Bytes::from(b"raw".to_vec())
+            }
+            fn deserialize_blob<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<zrpc::Bytes, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_blob)
             }
             fn default_tags() -> Vec<String> {
                 vec!["new".to_owned(), "shiny".to_owned()]
             }
+            fn deserialize_tags<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Vec<String>, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_tags)
+            }
             fn default_counts() -> std::collections::BTreeMap<String, u32> {
                 std::collections::BTreeMap::from([("a".to_owned(), 1)])
+            }
+            fn deserialize_counts<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<std::collections::BTreeMap<String, u32>, D::Error> {
+                zrpc::typed::nil_or(deserializer, Self::default_counts)
             }
         }
 
