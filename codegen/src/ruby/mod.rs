@@ -66,13 +66,10 @@ fn multiline_lambdas(text: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     for i in 0..lines.len() {
         let code = lines[i].trim_end();
-        let head = if let Some(head) = code.strip_suffix("->(value) {") {
-            format!("{head}lambda do |value|")
-        } else if let Some(head) = code.strip_suffix("-> {") {
-            format!("{head}lambda do")
-        } else {
+        let Some(head) = code.strip_suffix("->(value) {") else {
             continue;
         };
+        let head = format!("{head}lambda do |value|");
         let indent = lines[i].len() - lines[i].trim_start().len();
         let close = (i + 1..lines.len()).find(|&j| {
             let l = &lines[j];
@@ -1150,5 +1147,21 @@ impl zrpc_plan::Backend for Ruby {
             files.extend(entry_file(stem, plan.schema));
         }
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lambda_over_lines_takes_do_end() {
+        let broken = "  ROWS = [\n    [\n      :a,\n      ->(value) {\n        value.map { |item| item }\n      },\n      nil\n    ]\n  ].freeze\n";
+        assert_eq!(
+            multiline_lambdas(broken),
+            "  ROWS = [\n    [\n      :a,\n      lambda do |value|\n        value.map { |item| item }\n      end,\n      nil\n    ]\n  ].freeze\n"
+        );
+        let short = "  [:a, ->(value) { value.b }, nil]\n";
+        assert_eq!(multiline_lambdas(short), short);
     }
 }
