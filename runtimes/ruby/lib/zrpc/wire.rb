@@ -63,20 +63,24 @@ module Zrpc
     # nil (an optional field) or :required (KeyError when absent; the decoder sees even nil).
     # @return [Hash{Symbol => Object}]
     def decode_fields(wire, fields)
-      fields.each_with_object({}) do |(keyword, name, decoder, _encoder, absent), args|
+      args = {}
+      fields.each do |keyword, name, decoder, _encoder, absent|
         value = absent == :required ? wire.fetch(name) : wire[name]
         next if value.nil? && absent == :default
 
         args[keyword] = value.nil? && absent.nil? ? nil : convert(decoder, value)
       end
+      args
     end
 
     # The wire map of a generated data object, by its class's `WIRE_FIELDS` (see decode_fields).
     # @return [Hash{String => Object}]
     def encode_fields(object, fields)
-      fields.to_h do |keyword, name, _decoder, encoder, _absent|
-        [name, convert(encoder, object.instance_variable_get("@#{keyword}"))]
+      wire = {}
+      fields.each do |keyword, name, _decoder, encoder, _absent|
+        wire[name] = convert(encoder, object.public_send(keyword))
       end
+      wire
     end
 
     def convert(converter, value)
