@@ -154,6 +154,17 @@ const LANGUAGES: &[Language] = &[
             let mut rubocop = vec!["--format".into(), "simple".into()];
             rubocop.extend(sources(files, "rb"));
             check("rubocop", "rubocop", &rubocop, dir);
+            // And at rubocop's defaults: an empty config stands in for the shipped one.
+            let defaults = dir.join(".rubocop-defaults.yml");
+            std::fs::write(&defaults, "").expect("write the empty rubocop config");
+            let mut rubocop = vec![
+                "--config".into(),
+                defaults.display().to_string(),
+                "--format".into(),
+                "simple".into(),
+            ];
+            rubocop.extend(sources(files, "rb"));
+            check("rubocop at its defaults", "rubocop", &rubocop, dir);
         },
         // The backend writes `<IDL stem>.rb`, which loads the whole client.
         script: Some(|module, stem, checks| {

@@ -20,6 +20,16 @@
     @{{ f.name }} = {{ f.name }}
 {%- endfor %}
   end
+{%- if !fields.is_empty() %}
+
+  # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+  # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+  WIRE_FIELDS = [
+{%- for f in fields %}
+    [:{{ f.name }}, {{ f.wire }}, {{ f.decoder }}, {{ f.encoder }}, {{ f.absent }}]{% if !loop.last %},{% endif %}
+{%- endfor %}
+  ].freeze
+{%- endif %}
 {%- if parent.is_some() %}
 
   # Wire names of the fields in declaration order.
@@ -33,29 +43,21 @@
   # @return [{{ name }}]
 {%- if fields.is_empty() %}
   def self.from_wire(_wire, message = '{{ wire_name }}', traceback = nil)
+    new(message: message, traceback: traceback)
+  end
 {%- else %}
   def self.from_wire(wire, message = '{{ wire_name }}', traceback = nil)
     wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
-{%- endif %}
-{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
-{%- for f in fields %}
-      {{ f.name }}: {{ f.from_wire }},
-{%- endfor %}
-      message: message,
-      traceback: traceback
-    )
+    new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS), message: message, traceback: traceback)
   end
+{%- endif %}
 {%- else %}
 
   # Builds a {{ name }} from its wire form, a Hash keyed by field name.
   # @param wire [Hash{String => Object}]
   # @return [{{ name }}]
   def self.from_wire(wire)
-{% for f in fields %}{{ f.from_prelude }}{% endfor %}    new(
-{%- for f in fields %}
-      {{ f.name }}: {{ f.from_wire }}{% if !loop.last %},{% endif %}
-{%- endfor %}
-    )
+    new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
   end
 {%- endif %}
 
@@ -77,11 +79,7 @@
 {%- if fields.is_empty() %}
     {}
 {%- else %}
-{% for f in fields %}{{ f.to_prelude }}{% endfor %}    {
-{%- for f in fields %}
-      '{{ f.wire }}' => {{ f.to_wire }}{% if !loop.last %},{% endif %}
-{%- endfor %}
-    }
+    Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
 {%- endif %}
   end
 

@@ -14,6 +14,7 @@ const METHOD_LENGTH: usize = 10;
 const PARAMETERS: usize = 5;
 const OPTIONAL_PARAMETERS: usize = 3;
 const PARAMETER_NAME_LENGTH: usize = 3;
+const ABC_SIZE: usize = 17;
 /// `Naming/MethodParameterName`'s default `AllowedNames`.
 const ALLOWED_PARAMETER_NAMES: &[&str] = &[
     "as", "at", "by", "cc", "db", "id", "if", "in", "io", "ip", "of", "on", "os", "pp", "to",
@@ -28,10 +29,8 @@ struct Construct {
     end: usize,
 }
 
-/// `text` (one laid-out Ruby file) with directives around its over-limit constructs;
-/// `metrics`: whether `Metrics` cops are measured (false for files the shipped config excludes
-/// from them, where a directive would be redundant).
-pub(super) fn annotate(text: &str, metrics: bool) -> String {
+/// `text` (one laid-out Ruby file) with directives around its over-limit constructs.
+pub(super) fn annotate(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let constructs = constructs(&lines);
     // (line, cops) to disable before the line / enable after the line.
@@ -56,7 +55,7 @@ pub(super) fn annotate(text: &str, metrics: bool) -> String {
                 } else {
                     (MODULE_LENGTH, "Metrics/ModuleLength")
                 };
-                if metrics && length > max {
+                if length > max {
                     cops.push(cop);
                 }
             }
@@ -64,8 +63,11 @@ pub(super) fn annotate(text: &str, metrics: bool) -> String {
                 let length = (c.header_end + 1..c.end)
                     .filter(|&i| is_code(lines[i]))
                     .count();
-                if metrics && length > METHOD_LENGTH {
+                if length > METHOD_LENGTH {
                     cops.push("Metrics/MethodLength");
+                }
+                if abc_size(&lines[c.header_end + 1..c.end]) > ABC_SIZE {
+                    cops.push("Metrics/AbcSize");
                 }
                 let header = lines[c.start..=c.header_end].join(" ");
                 let params = parameters(&header);
@@ -74,7 +76,7 @@ pub(super) fn annotate(text: &str, metrics: bool) -> String {
                     .iter()
                     .filter(|p| p.contains(" = ") && !p.contains(':'))
                     .count();
-                if metrics && (counted > PARAMETERS || optional > OPTIONAL_PARAMETERS) {
+                if counted > PARAMETERS || optional > OPTIONAL_PARAMETERS {
                     cops.push("Metrics/ParameterLists");
                 }
                 if params.iter().any(|p| short_name(p)) {
@@ -103,6 +105,15 @@ pub(super) fn annotate(text: &str, metrics: bool) -> String {
         out.pop();
     }
     out
+}
+
+/// The ABC size of a constructor body (`@name = name` per field, perhaps a `super(...)` call,
+/// which rubocop does not count as a branch): the only bodies whose ABC size follows the IDL
+/// (decoding and encoding go through the class's `WIRE_FIELDS`), so the only ones measured.
+fn abc_size(body: &[&str]) -> usize {
+    body.iter()
+        .filter(|l| l.trim_start().starts_with('@') && l.contains(" = "))
+        .count()
 }
 
 /// A line rubocop counts: not blank, not only a comment.
@@ -199,26 +210,30 @@ mod tests {
     #[test]
     fn directives_stand_only_around_constructs_over_the_limit() {
         let small = "class A\n  def initialize(alpha, beta)\n    @alpha = alpha\n  end\nend\n";
-        assert_eq!(annotate(small, true), small);
+        assert_eq!(annotate(small), small);
         let params = "class A\n  def initialize(x, y:)\n    @x = x\n  end\nend\n";
         assert_eq!(
-            annotate(params, true),
+            annotate(params),
             "class A\n  # rubocop:disable Naming/MethodParameterName\n  def initialize(x, y:)\n    @x = x\n  end\n  # rubocop:enable Naming/MethodParameterName\nend\n"
         );
         let body: String = (0..11).map(|i| format!("    @a{i} = {i}\n")).collect();
         let long = format!("class A\n  def f(a1, a2, a3, a4, a5, a6, &block)\n{body}  end\nend\n");
-        let annotated = annotate(&long, true);
+        let annotated = annotate(&long);
         assert!(annotated.contains(
             "  # rubocop:disable Metrics/MethodLength, Metrics/ParameterLists, Naming/MethodParameterName\n  def f("
         ));
-        assert!(!annotate(&long, false).contains("Metrics"));
+        let assignments: String = (0..18).map(|i| format!("    @a{i} = a{i}\n")).collect();
+        let constructor = format!("class A\n  def initialize\n{assignments}  end\nend\n");
+        assert!(annotate(&constructor).contains(
+            "  # rubocop:disable Metrics/MethodLength, Metrics/AbcSize\n  def initialize"
+        ));
     }
 
     #[test]
     fn inner_classes_do_not_count_towards_a_module() {
         let class: String = (0..101).map(|i| format!("    X{i} = {i}\n")).collect();
         let module = format!("module M\n  class C\n{class}  end\nend\n");
-        let annotated = annotate(&module, true);
+        let annotated = annotate(&module);
         assert!(annotated.starts_with("module M\n  # rubocop:disable Metrics/ClassLength\n"));
         assert!(!annotated.contains("ModuleLength"));
     }

@@ -51,10 +51,41 @@ pub fn entry_file(idl_stem: &str, schema: &Schema) -> Option<GeneratedFile> {
     })
 }
 
-/// Data classes with more fields than this get methods longer than rubocop's metrics allow.
-const METRICS_FIELD_LIMIT: usize = 5;
-/// rubocop's default `Metrics/MethodLength`.
-const METRICS_METHOD_LINES: usize = 10;
+/// `->(value) { expr }`, or `nil` when the conversion keeps the value as it is.
+fn lambda(expr: &str) -> String {
+    if expr == "value" {
+        "nil".to_string()
+    } else {
+        format!("->(value) {{ {expr} }}")
+    }
+}
+
+/// A lambda the layout pass broke over lines in `lambda do ... end` form, as rubocop's
+/// `Style/Lambda` wants (`->` only on one line).
+fn multiline_lambdas(text: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for i in 0..lines.len() {
+        let code = lines[i].trim_end();
+        let Some(head) = code.strip_suffix("->(value) {") else {
+            continue;
+        };
+        let head = format!("{head}lambda do |value|");
+        let indent = lines[i].len() - lines[i].trim_start().len();
+        let close = (i + 1..lines.len()).find(|&j| {
+            let l = &lines[j];
+            l.len() - l.trim_start().len() == indent && l.trim_start().starts_with('}')
+        });
+        if let Some(j) = close {
+            lines[i] = head;
+            lines[j] = lines[j].replacen('}', "end", 1);
+        }
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
@@ -210,7 +241,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             root.render()? + "\n",
         ),
     );
-    files.push((PathBuf::from(".rubocop.yml"), pass.rubocop_config()));
+    files.push((PathBuf::from(".rubocop.yml"), RUBOCOP_CONFIG.to_string()));
     files.push((
         PathBuf::from(format!("{}.gemspec", pass.gem_name())),
         GemspecTemplate {
@@ -223,15 +254,16 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
     ));
     // Templates write one statement per line; the layout pass breaks the long ones, then the
     // constructs the IDL makes large get their rubocop directives.
-    let large = pass.large_data_files();
     Ok(files
         .into_iter()
         .map(|(path, contents)| {
             let contents = if path.extension() != Some("rb".as_ref()) {
                 contents
             } else {
-                let metrics = !large.contains(&path.to_string_lossy().into_owned());
-                metrics::annotate(&layout(&contents, &layout::RUBY), metrics)
+                // A lambda broken over lines takes `do ... end`; its body, now a statement of
+                // its own, is laid out again.
+                let laid_out = multiline_lambdas(&layout(&contents, &layout::RUBY));
+                metrics::annotate(&layout(&laid_out, &layout::RUBY))
             };
             GeneratedFile { path, contents }
         })
@@ -280,16 +312,19 @@ struct StructTemplate {
     fields: Vec<RbField>,
 }
 
+/// A data class field and its row of `WIRE_FIELDS`.
 struct RbField {
     doc: String,
     name: String,
+    /// The wire name as a Ruby string literal.
     wire: String,
     yard: String,
-    /// Statements computing a long conversion before the line that uses it (or empty).
-    from_prelude: String,
-    from_wire: String,
-    to_prelude: String,
-    to_wire: String,
+    /// A lambda converting the field's value from / to its wire form, or `nil` for none.
+    decoder: String,
+    encoder: String,
+    /// `:default` (the constructor's), `nil` (optional) or `:required`: what an absent or nil
+    /// field reads as.
+    absent: String,
 }
 
 #[derive(Template)]
@@ -404,60 +439,6 @@ impl<'a> RubyPass<'a> {
         self.dir.replace('/', "-")
     }
 
-    /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
-    fn rubocop_config(&self) -> String {
-        let large: Vec<String> = self
-            .large_data_files()
-            .iter()
-            .map(|file| format!("    - {file}\n"))
-            .collect();
-        if large.is_empty() {
-            return RUBOCOP_CONFIG.to_string();
-        }
-        format!(
-            "{RUBOCOP_CONFIG}\n# Data classes with many fields: their methods have one line per IDL field.\n\
-             Metrics:\n  Exclude:\n{}",
-            large.concat()
-        )
-    }
-
-    /// The files of data classes whose decoders grow with their fields beyond rubocop's
-    /// metrics (excluded from `Metrics` in the shipped config).
-    fn large_data_files(&self) -> Vec<String> {
-        self.schema
-            .types
-            .iter()
-            .filter(|def| match def {
-                TypeDef::Struct(s) | TypeDef::Error(s) => {
-                    s.fields.len() > METRICS_FIELD_LIMIT
-                        || self.decoder_lines(s, matches!(def, TypeDef::Error(_)))
-                            > METRICS_METHOD_LINES
-                }
-                _ => false,
-            })
-            .map(|def| {
-                format!(
-                    "{}/{}.rb",
-                    self.dir,
-                    snake_case(&self.names.type_name(def.name()))
-                )
-            })
-            .collect()
-    }
-
-    /// Body lines of a generated `from_wire`: the locals computed first, one per field, the
-    /// `new(` call, and for errors the array form and message arguments.
-    fn decoder_lines(&self, s: &Struct, error: bool) -> usize {
-        let parent = error.then_some("Zrpc::RemoteError");
-        let template = self.struct_template(s, parent);
-        let prelude: usize = template
-            .fields
-            .iter()
-            .map(|f| f.from_prelude.lines().count())
-            .sum();
-        prelude + s.fields.len() + 2 + if error { 3 } else { 0 }
-    }
-
     fn file(&self, stem: &str) -> PathBuf {
         PathBuf::from(format!("{}/{stem}.rb", self.dir))
     }
@@ -521,68 +502,23 @@ impl<'a> RubyPass<'a> {
             .map(|planned| {
                 let f = planned.def;
                 let name = self.names.field(&s.name, &f.name, kind);
-                let wire = format!("wire[{}]", quote(&f.name));
-                let var = name.clone();
-                let (from_prelude, from_wire) = match planned.absent_value() {
-                    // Absent or nil on the wire: the default, as every language reads it. A
-                    // statement each, so a long default never makes a multi-line ternary.
-                    Some(default) if default != Literal::Null => {
-                        let inner = self.plan.strip_optional(&f.ty);
-                        let decode = self.decode_expr(inner, &wire, 0, false);
-                        let present = if decode == wire {
-                            decode
-                        } else if let Some(rest) = decode.strip_prefix(&format!("{wire}.")) {
-                            format!("{wire}&.{rest}")
-                        } else {
-                            self.decode_expr(
-                                &Type::Optional(Box::new(inner.clone())),
-                                &wire,
-                                0,
-                                false,
-                            )
-                        };
-                        let default = self.literal(&default);
-                        match self.schema.resolve_alias(inner) {
-                            // `false` is a value: only `nil` means absent.
-                            Type::Bool | Type::Any => (
-                                format!(
-                                    "    {var} = {present}\n    {var} = {default} if {var}.nil?\n"
-                                ),
-                                var.clone(),
-                            ),
-                            // A decoded value is never `false`, so `||` fills in the default.
-                            _ if present == wire => (String::new(), format!("{wire} || {default}")),
-                            _ => (
-                                format!("    {var} = {present}\n    {var} ||= {default}\n"),
-                                var.clone(),
-                            ),
-                        }
-                    }
-                    _ => {
-                        let from_value = if planned.optional {
-                            wire
-                        } else {
-                            format!("wire.fetch({})", quote(&f.name))
-                        };
-                        self.hoist(
-                            Conversion::Decode { nested: false },
-                            &f.ty,
-                            &from_value,
-                            &var,
-                            4,
-                        )
-                    }
-                };
-                let (to_prelude, to_wire) =
-                    self.hoist(Conversion::Encode, &f.ty, &format!("@{name}"), &var, 4);
+                let inner = self.plan.strip_optional(&f.ty);
+                let decode = self.decode_expr(inner, "value", 0, false);
+                let encode = self.encode_expr(&f.ty, "value", 0);
+                // A default is the constructor's: `new` fills it in when the keyword is left out.
+                let absent = match planned.absent_value() {
+                    Some(default) if default != Literal::Null => ":default",
+                    _ if planned.optional => "nil",
+                    _ => ":required",
+                }
+                .to_string();
                 RbField {
                     doc: doc_comment(f.doc.as_deref(), "  "),
                     yard: self.yard(&f.ty),
-                    from_prelude,
-                    from_wire,
-                    to_prelude,
-                    to_wire,
-                    wire: f.name.clone(),
+                    decoder: lambda(&decode),
+                    encoder: lambda(&encode),
+                    absent,
+                    wire: quote(&f.name),
                     name,
                 }
             })
@@ -1229,5 +1165,21 @@ impl zrpc_plan::Backend for Ruby {
             files.extend(entry_file(stem, plan.schema));
         }
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lambda_over_lines_takes_do_end() {
+        let broken = "  ROWS = [\n    [\n      :a,\n      ->(value) {\n        value.map { |item| item }\n      },\n      nil\n    ]\n  ].freeze\n";
+        assert_eq!(
+            multiline_lambdas(broken),
+            "  ROWS = [\n    [\n      :a,\n      lambda do |value|\n        value.map { |item| item }\n      end,\n      nil\n    ]\n  ].freeze\n"
+        );
+        let short = "  [:a, ->(value) { value.b }, nil]\n";
+        assert_eq!(multiline_lambdas(short), short);
     }
 }

@@ -56,6 +56,37 @@ module Zrpc
       raise mismatch('a map', value)
     end
 
+    # The keyword arguments of a generated data class's `new`, read from its wire map with the
+    # class's `WIRE_FIELDS`: rows of [keyword, wire name, decoder, encoder, absent], where a nil
+    # decoder or encoder keeps the value as it is and `absent` says what a field absent or nil
+    # on the wire reads as: :default (the keyword is left out, so `new` fills in the default),
+    # nil (an optional field) or :required (KeyError when absent; the decoder sees even nil).
+    # @return [Hash{Symbol => Object}]
+    def decode_fields(wire, fields)
+      args = {}
+      fields.each do |keyword, name, decoder, _encoder, absent|
+        value = absent == :required ? wire.fetch(name) : wire[name]
+        next if value.nil? && absent == :default
+
+        args[keyword] = value.nil? && absent.nil? ? nil : convert(decoder, value)
+      end
+      args
+    end
+
+    # The wire map of a generated data object, by its class's `WIRE_FIELDS` (see decode_fields).
+    # @return [Hash{String => Object}]
+    def encode_fields(object, fields)
+      wire = {}
+      fields.each do |keyword, name, _decoder, encoder, _absent|
+        wire[name] = convert(encoder, object.public_send(keyword))
+      end
+      wire
+    end
+
+    def convert(converter, value)
+      converter ? converter.call(value) : value
+    end
+
     def mismatch(expected, value)
       shown = value.inspect
       shown = "#{shown[0, 77]}..." if shown.size > 80

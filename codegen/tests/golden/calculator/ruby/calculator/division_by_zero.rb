@@ -14,6 +14,12 @@ module Calculator
       @dividend = dividend
     end
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:dividend, 'dividend', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :required]
+    ].freeze
+
     # Wire names of the fields in declaration order.
     FIELDS = %w[dividend].freeze
 
@@ -25,11 +31,7 @@ module Calculator
     # @return [DivisionByZero]
     def self.from_wire(wire, message = 'DivisionByZero', traceback = nil)
       wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
-      new(
-        dividend: Zrpc::Wire.float(wire.fetch('dividend')),
-        message: message,
-        traceback: traceback
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS), message: message, traceback: traceback)
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -41,9 +43,7 @@ module Calculator
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'dividend' => Float(@dividend)
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

@@ -26,19 +26,20 @@ module Calculator
     end
     # rubocop:enable Naming/MethodParameterName
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:x, 'x', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :required],
+      [:y, 'y', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :required],
+      [:label, 'label', ->(value) { Zrpc::Wire.string(value) }, nil, nil],
+      [:tags, 'tags', ->(value) { value.map { |item| Zrpc::Wire.string(item) } }, nil, :default]
+    ].freeze
+
     # Builds a Point from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
     # @return [Point]
     def self.from_wire(wire)
-      label = wire['label']&.then { |item| Zrpc::Wire.string(item) }
-      tags = wire['tags']&.map { |item| Zrpc::Wire.string(item) }
-      tags ||= []
-      new(
-        x: Zrpc::Wire.float(wire.fetch('x')),
-        y: Zrpc::Wire.float(wire.fetch('y')),
-        label: label,
-        tags: tags
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -53,12 +54,7 @@ module Calculator
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'x' => Float(@x),
-        'y' => Float(@y),
-        'label' => @label,
-        'tags' => @tags
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

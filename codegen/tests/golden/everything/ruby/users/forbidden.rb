@@ -14,6 +14,12 @@ module Users
       @role = role
     end
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:role, 'role', ->(value) { Role.from_wire(value) }, nil, :required]
+    ].freeze
+
     # Wire names of the fields in declaration order.
     FIELDS = %w[role].freeze
 
@@ -25,11 +31,7 @@ module Users
     # @return [Forbidden]
     def self.from_wire(wire, message = 'Forbidden', traceback = nil)
       wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
-      new(
-        role: Role.from_wire(wire.fetch('role')),
-        message: message,
-        traceback: traceback
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS), message: message, traceback: traceback)
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -41,9 +43,7 @@ module Users
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'role' => @role
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

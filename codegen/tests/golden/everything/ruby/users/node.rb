@@ -15,15 +15,18 @@ module Users
       @next_ = next_
     end
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:value_, 'value', ->(value) { Zrpc::Wire.integer(value) }, nil, :required],
+      [:next_, 'next', ->(value) { Node.from_wire(value) }, ->(value) { value&.then(&:to_wire) }, nil]
+    ].freeze
+
     # Builds a Node from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
     # @return [Node]
     def self.from_wire(wire)
-      next_ = wire['next']&.then { |item| Node.from_wire(item) }
-      new(
-        value_: Zrpc::Wire.integer(wire.fetch('value')),
-        next_: next_
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -36,10 +39,7 @@ module Users
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'value' => @value_,
-        'next' => @next_&.then(&:to_wire)
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

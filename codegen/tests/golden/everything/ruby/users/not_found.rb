@@ -18,6 +18,13 @@ module Users
       @hint = hint
     end
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:id, 'id', ->(value) { Zrpc::Wire.integer(value) }, nil, :required],
+      [:hint, 'hint', ->(value) { Zrpc::Wire.string(value) }, nil, nil]
+    ].freeze
+
     # Wire names of the fields in declaration order.
     FIELDS = %w[id hint].freeze
 
@@ -29,13 +36,7 @@ module Users
     # @return [NotFound]
     def self.from_wire(wire, message = 'NotFound', traceback = nil)
       wire = FIELDS.zip(wire).to_h if wire.is_a?(Array)
-      hint = wire['hint']&.then { |item| Zrpc::Wire.string(item) }
-      new(
-        id: Zrpc::Wire.integer(wire.fetch('id')),
-        hint: hint,
-        message: message,
-        traceback: traceback
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS), message: message, traceback: traceback)
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -48,10 +49,7 @@ module Users
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'id' => @id,
-        'hint' => @hint
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

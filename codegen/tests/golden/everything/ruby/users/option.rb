@@ -15,15 +15,18 @@ module Users
       @value_ = value_
     end
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:name, 'name', ->(value) { Zrpc::Wire.string(value) }, nil, :required],
+      [:value_, 'value', ->(value) { Zrpc::Wire.string(value) }, nil, nil]
+    ].freeze
+
     # Builds a Option from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
     # @return [Option]
     def self.from_wire(wire)
-      value_ = wire['value']&.then { |item| Zrpc::Wire.string(item) }
-      new(
-        name: Zrpc::Wire.string(wire.fetch('name')),
-        value_: value_
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -36,10 +39,7 @@ module Users
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'name' => @name,
-        'value' => @value_
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

@@ -17,14 +17,18 @@ module Users
     end
     # rubocop:enable Naming/MethodParameterName
 
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:x, 'x', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :required],
+      [:y, 'y', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :required]
+    ].freeze
+
     # Builds a Point from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
     # @return [Point]
     def self.from_wire(wire)
-      new(
-        x: Zrpc::Wire.float(wire.fetch('x')),
-        y: Zrpc::Wire.float(wire.fetch('y'))
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
@@ -37,10 +41,7 @@ module Users
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'x' => Float(@x),
-        'y' => Float(@y)
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)

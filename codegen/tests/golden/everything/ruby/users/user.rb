@@ -2,6 +2,7 @@
 
 module Users
   # Every field type, default and escaped name.
+  # rubocop:disable Metrics/ClassLength
   class User
     # The key.
     # @return [Integer]
@@ -60,6 +61,7 @@ module Users
     # @param counts [Hash{String => Integer}]
     # @param by_role [Hash{String => Array<Integer>}]
     # @param friends [Array<User>]
+    # rubocop:disable Metrics/MethodLength, Metrics/AbcSize, Metrics/ParameterLists
     def initialize(
       id:,
       name:,
@@ -99,62 +101,52 @@ module Users
       @by_role = by_role
       @friends = friends
     end
+    # rubocop:enable Metrics/MethodLength, Metrics/AbcSize, Metrics/ParameterLists
+
+    # Each field's keyword, wire name, decoder and encoder (nil: the value as it is), and what it
+    # reads as when absent or nil on the wire (see Zrpc::Wire.decode_fields).
+    WIRE_FIELDS = [
+      [:id, 'id', ->(value) { Zrpc::Wire.integer(value) }, nil, :required],
+      [:name, 'name', ->(value) { Zrpc::Wire.string(value) }, nil, :required],
+      [:role, 'role', ->(value) { Role.from_wire(value) }, nil, :default],
+      [:type, 'type', ->(value) { Zrpc::Wire.string(value) }, nil, nil],
+      [:match, 'match', ->(value) { Zrpc::Wire.boolean(value) }, nil, :default],
+      [:self_, 'self', ->(value) { Zrpc::Wire.integer(value) }, nil, :default],
+      [:user_name, 'userName', ->(value) { Zrpc::Wire.string(value) }, nil, :default],
+      [:score, 'score', ->(value) { Zrpc::Wire.float(value) }, ->(value) { Float(value) }, :default],
+      [:limit, 'limit', ->(value) { Zrpc::Wire.integer(value) }, nil, :default],
+      [:big, 'big', ->(value) { Zrpc::Wire.integer(value) }, nil, :default],
+      [:small, 'small', ->(value) { Zrpc::Wire.integer(value) }, nil, :default],
+      [:avatar, 'avatar', ->(value) { Zrpc::Wire.bytes(value) }, ->(value) { value&.then(&:b) }, nil],
+      [:blob, 'blob', ->(value) { Zrpc::Wire.bytes(value) }, ->(value) { value.b }, :default],
+      [:extra, 'extra', nil, nil, nil],
+      [:tags, 'tags', ->(value) { value.map { |item| Zrpc::Wire.string(item) } }, nil, :default],
+      [:counts, 'counts', ->(value) { value.transform_values { |item| Zrpc::Wire.integer(item) } }, nil, :default],
+      [
+        :by_role,
+        'by_role',
+        ->(value) { value.transform_values { |item| item.map { |item2| Zrpc::Wire.integer(item2) } } },
+        nil,
+        :default
+      ],
+      [
+        :friends,
+        'friends',
+        ->(value) { value.map { |item| User.from_wire(item) } },
+        ->(value) { value.map(&:to_wire) },
+        :default
+      ]
+    ].freeze
 
     # Builds a User from its wire form, a Hash keyed by field name.
     # @param wire [Hash{String => Object}]
     # @return [User]
     def self.from_wire(wire)
-      role = wire['role']&.then { |item| Role.from_wire(item) }
-      role ||= Role::MEMBER
-      type = wire['type']&.then { |item| Zrpc::Wire.string(item) }
-      match = wire['match']&.then { |item| Zrpc::Wire.boolean(item) }
-      match = false if match.nil?
-      self_ = wire['self']&.then { |item| Zrpc::Wire.integer(item) }
-      self_ ||= 7
-      user_name = wire['userName']&.then { |item| Zrpc::Wire.string(item) }
-      user_name ||= 'anonymous'
-      score = wire['score']&.then { |item| Zrpc::Wire.float(item) }
-      score ||= 1.5
-      limit = wire['limit']&.then { |item| Zrpc::Wire.integer(item) }
-      limit ||= 50
-      big = wire['big']&.then { |item| Zrpc::Wire.integer(item) }
-      big ||= 18_446_744_073_709_551_615
-      small = wire['small']&.then { |item| Zrpc::Wire.integer(item) }
-      small ||= -3
-      avatar = wire['avatar']&.then { |item| Zrpc::Wire.bytes(item) }
-      blob = wire['blob']&.then { |item| Zrpc::Wire.bytes(item) }
-      blob ||= 'raw'.b
-      tags = wire['tags']&.map { |item| Zrpc::Wire.string(item) }
-      tags ||= %w[new shiny]
-      counts = wire['counts']&.transform_values { |item| Zrpc::Wire.integer(item) }
-      counts ||= { 'a' => 1 }
-      by_role = wire['by_role']&.transform_values { |item| item.map { |item2| Zrpc::Wire.integer(item2) } }
-      by_role ||= {}
-      friends = wire['friends']&.map { |item| User.from_wire(item) }
-      friends ||= []
-      new(
-        id: Zrpc::Wire.integer(wire.fetch('id')),
-        name: Zrpc::Wire.string(wire.fetch('name')),
-        role: role,
-        type: type,
-        match: match,
-        self_: self_,
-        user_name: user_name,
-        score: score,
-        limit: limit,
-        big: big,
-        small: small,
-        avatar: avatar,
-        blob: blob,
-        extra: wire['extra'],
-        tags: tags,
-        counts: counts,
-        by_role: by_role,
-        friends: friends
-      )
+      new(**Zrpc::Wire.decode_fields(wire, WIRE_FIELDS))
     end
 
     # @return [Hash{Symbol => Object}] the fields by name
+    # rubocop:disable Metrics/MethodLength
     def to_h
       {
         id: @id,
@@ -177,29 +169,11 @@ module Users
         friends: @friends
       }
     end
+    # rubocop:enable Metrics/MethodLength
 
     # @return [Hash{String => Object}] the wire form (absent optional fields as nil)
     def to_wire
-      {
-        'id' => @id,
-        'name' => @name,
-        'role' => @role,
-        'type' => @type,
-        'match' => @match,
-        'self' => @self_,
-        'userName' => @user_name,
-        'score' => Float(@score),
-        'limit' => @limit,
-        'big' => @big,
-        'small' => @small,
-        'avatar' => @avatar&.then(&:b),
-        'blob' => @blob.b,
-        'extra' => @extra,
-        'tags' => @tags,
-        'counts' => @counts,
-        'by_role' => @by_role,
-        'friends' => @friends.map(&:to_wire)
-      }
+      Zrpc::Wire.encode_fields(self, WIRE_FIELDS)
     end
 
     def ==(other)
@@ -211,4 +185,5 @@ module Users
       [self.class, to_h].hash
     end
   end
+  # rubocop:enable Metrics/ClassLength
 end
