@@ -67,6 +67,7 @@ mod error;
 mod events;
 mod liveness;
 mod log_limit;
+mod placement;
 mod server;
 mod service;
 mod transport;

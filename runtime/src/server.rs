@@ -1,11 +1,13 @@
-//! The server: a ROUTER whose connections (reads, writes, handshakes) and heartbeats run on a
-//! dedicated I/O thread, while requests are dispatched to handlers on the caller's tokio
-//! runtime. Replies are queued from any thread without waiting: each peer has its own bounded
-//! queue and writer, so a peer that stops reading never delays another.
+//! The server: a ROUTER whose connections (reads, writes, handshakes), heartbeats and request
+//! dispatch run on a dedicated I/O thread, while handlers run on the caller's tokio runtime,
+//! except quick ones, which finish on their first poll on the I/O thread (see `placement`).
+//! Replies are queued from any thread without waiting: each peer has its own bounded queue and
+//! writer, so a peer that stops reading never delays another.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -19,6 +21,7 @@ use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
+use crate::placement::{Placement, Verdict};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
@@ -44,9 +47,11 @@ pub struct ServerConfig {
     pub send_queue_per_peer: usize,
     /// Open calls per peer; more are answered with `ERR ServerBusy`.
     pub max_in_flight_per_peer: usize,
-    /// Run the dispatcher and the handlers on the server's I/O thread instead of the caller's
-    /// runtime: no thread hop per call (the fastest setup for handlers that never block), but
-    /// a handler that blocks or burns CPU then delays the heartbeats and every other call.
+    /// Run every handler on the server's I/O thread instead of the caller's runtime. By
+    /// default only the handlers whose first polls have proved quick are polled there first
+    /// (and continue on the caller's runtime if they wait), so a handler that blocks cannot
+    /// delay the heartbeats; with this set, one that blocks or burns CPU delays the heartbeats
+    /// and every other call.
     pub handlers_on_io_thread: bool,
 }
 
@@ -154,10 +159,11 @@ impl ServerBuilder {
         self
     }
 
-    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime: requests
-    /// are dispatched and handlers run on it, while socket writes and heartbeats run on a
-    /// dedicated thread, so a blocked runtime cannot silence the heartbeats (unless
-    /// [`ServerBuilder::handlers_on_io_thread`] moves everything onto that thread).
+    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime: handlers
+    /// run on it, while sockets, dispatch and heartbeats run on a dedicated thread, so a blocked
+    /// runtime cannot silence the heartbeats. Handlers whose first polls have proved quick
+    /// finish on that thread without a hop (see ARCHITECTURE.md, "Handler placement");
+    /// [`ServerBuilder::handlers_on_io_thread`] moves every handler there.
     pub async fn start(self) -> Result<Server, Error> {
         let caller = Handle::try_current();
         if caller.is_err() && !self.config.handlers_on_io_thread {
@@ -253,15 +259,16 @@ impl ServerBuilder {
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
         let (endpoints, outlet, inbox, io) = ready_rx.await.map_err(|_| Error::Closed)??;
-        let runtime = match caller {
-            Ok(caller) if !self.config.handlers_on_io_thread => caller,
-            _ => io,
+        let handlers = match caller {
+            Ok(caller) if !self.config.handlers_on_io_thread => Handlers::Caller(caller),
+            _ => Handlers::IoThread,
         };
         let (stop_tx, stop_rx) = mpsc::unbounded_channel();
         let dispatcher = Dispatcher {
             outlet,
             service: self.service.inner.clone(),
             config: self.config,
+            handlers,
             table,
             check_clients,
             stopping: false,
@@ -270,7 +277,7 @@ impl ServerBuilder {
             io_done: Some(io_done_rx),
             done: Some(done_tx),
         };
-        runtime.spawn(dispatcher.run(inbox, stop_rx));
+        io.spawn(dispatcher.run(inbox, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -518,11 +525,34 @@ impl Outlet {
     }
 }
 
-/// Reads requests and channel events, checks limits and liveness, and spawns handlers.
+/// Where handlers run.
+enum Handlers {
+    /// Everything on the I/O thread ([`ServerConfig::handlers_on_io_thread`]).
+    IoThread,
+    /// On the runtime that started the server; quick ones finish inline on the I/O thread.
+    Caller(Handle),
+}
+
+impl Handlers {
+    fn spawn<F>(&self, future: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handlers::IoThread => tokio::spawn(future),
+            Handlers::Caller(runtime) => runtime.spawn(future),
+        }
+    }
+}
+
+/// Reads requests and channel events, checks limits and liveness, and runs handlers (on the
+/// I/O thread, where it runs itself).
 struct Dispatcher {
     outlet: Outlet,
     service: Arc<ServiceInner>,
     config: ServerConfig,
+    handlers: Handlers,
     table: SharedTable,
     /// False for a worker, whose calls come from a broker.
     check_clients: bool,
@@ -722,7 +752,7 @@ impl Dispatcher {
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
             let method_name = method.name.clone();
             let future = (method.handler)(args);
-            tokio::spawn(async move {
+            self.handlers.spawn(async move {
                 match AssertUnwindSafe(future).catch_unwind().await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
@@ -753,18 +783,76 @@ impl Dispatcher {
             warn!("zrpc server: dropping a request that reuses an open channel id");
             return;
         }
-        *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
+        let mut future = (method.handler)(args);
+        // A unary handler polled inline and finished needs no channel: no heartbeat is due
+        // before its reply, which is queued at once.
+        let mut first_poll = None;
+        if kind == MethodKind::Unary {
+            let inline = match &self.handlers {
+                Handlers::IoThread => Some(None),
+                Handlers::Caller(runtime) => method.placement.inline().then_some(Some(runtime)),
+            };
+            match inline {
+                Some(runtime) => {
+                    drop(table);
+                    let started = Instant::now();
+                    let polled = {
+                        let _context = runtime.map(Handle::enter);
+                        std::panic::catch_unwind(AssertUnwindSafe(|| (&mut future).now_or_never()))
+                    };
+                    if runtime.is_some()
+                        && method.placement.observe_inline(started.elapsed()) == Verdict::Demoted
+                    {
+                        warn!(
+                            "zrpc server: a call of {} took {:?} on the I/O thread; its handler runs on \
+                             the server's runtime from now on (blocking code belongs in \
+                             ServiceBuilder::blocking_method)",
+                            method.name,
+                            started.elapsed()
+                        );
+                    }
+                    let reply = match polled {
+                        Ok(Some(reply)) => reply,
+                        Ok(None) => {
+                            table = lock(&self.table);
+                            return self.open_channel(table, key, envelope, future, None, None);
+                        }
+                        Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
+                    };
+                    let event = final_event(&key.id, reply);
+                    self.outlet.send(envelope, event);
+                    return;
+                }
+                None => first_poll = Some(method.placement.clone()),
+            }
+        }
         let credit = (kind == MethodKind::Stream).then(|| Arc::new(Semaphore::new(1)));
+        self.open_channel(table, key, envelope, future, credit, first_poll);
+    }
+
+    /// Runs a call as a task, with its channel open (heartbeats, liveness, cancellation) until
+    /// its final event. `first_poll`: time the first poll for the method's placement.
+    fn open_channel(
+        &self,
+        mut table: MutexGuard<'_, Table>,
+        key: ChannelKey,
+        envelope: Vec<Bytes>,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    ) {
+        *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
         let call = Call {
             key: key.clone(),
             envelope: envelope.clone(),
             outlet: self.outlet.clone(),
             table: self.table.clone(),
         };
-        let future = (method.handler)(args);
         // Spawned while the table is locked, so the task cannot finish (and close its
         // channel) before the channel exists.
-        let task = tokio::spawn(call.run(future, credit.clone()));
+        let task = self
+            .handlers
+            .spawn(call.run(future, credit.clone(), first_poll));
         let now = Instant::now();
         table.channels.insert(
             key,
@@ -842,6 +930,21 @@ fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
     buf
 }
 
+/// The event answering a call that is not a stream: `OK [value]` or `ERR`.
+fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> Vec<u8> {
+    match reply {
+        Ok(Reply(ReplyKind::Value(value))) => ok_event(response_to, &value),
+        Ok(Reply(ReplyKind::Stream(_))) => err_event(
+            response_to,
+            &RemoteError::new(
+                "ServerError",
+                "the handler returned a stream for a method not declared MethodKind::Stream",
+            ),
+        ),
+        Err(error) => err_event(response_to, &error),
+    }
+}
+
 /// One running call: queues its events for the I/O thread and closes its channel.
 struct Call {
     key: ChannelKey,
@@ -851,29 +954,28 @@ struct Call {
 }
 
 impl Call {
-    async fn run(self, future: HandlerFuture, credit: Option<Arc<Semaphore>>) {
-        let reply = match AssertUnwindSafe(future).catch_unwind().await {
-            Ok(reply) => reply,
-            Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
-        };
-        let (mut items, credit) = match reply {
-            Ok(Reply(ReplyKind::Value(value))) => {
-                let event = ok_event(&self.key.id, &value);
-                return self.finish(event);
+    async fn run(
+        self,
+        mut future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        mut first_poll: Option<Arc<Placement>>,
+    ) {
+        let reply = std::future::poll_fn(|cx| {
+            let started = first_poll.is_some().then(Instant::now);
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+            if let (Some(placement), Some(started)) = (first_poll.take(), started) {
+                placement.observe(started.elapsed());
             }
-            Ok(Reply(ReplyKind::Stream(items))) => match credit {
-                Some(credit) => (items, credit),
-                None => {
-                    let error = RemoteError::new(
-                        "ServerError",
-                        "the handler returned a stream for a method not declared MethodKind::Stream",
-                    );
-                    let event = err_event(&self.key.id, &error);
-                    return self.finish(event);
-                }
-            },
-            Err(error) => {
-                let event = err_event(&self.key.id, &error);
+            match polled {
+                Ok(poll) => poll,
+                Err(_) => Poll::Ready(Err(RemoteError::new("Panic", "the handler panicked"))),
+            }
+        })
+        .await;
+        let (mut items, credit) = match (reply, credit) {
+            (Ok(Reply(ReplyKind::Stream(items))), Some(credit)) => (items, credit),
+            (reply, _) => {
+                let event = final_event(&self.key.id, reply);
                 return self.finish(event);
             }
         };

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::array_spans;
 use crate::error::RemoteError;
+use crate::placement::Placement;
 
 /// How a method answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +240,8 @@ pub(crate) struct Method {
     pub(crate) name: Arc<str>,
     pub(crate) info: MethodInfo,
     pub(crate) handler: Handler,
+    /// Where the server polls the handler first (learned per server run of the service).
+    pub(crate) placement: Arc<Placement>,
 }
 
 /// A named set of methods, ready to be served.
@@ -310,6 +313,7 @@ impl ServiceBuilder {
             name: name.into(),
             info,
             handler: Arc::new(move |args| Box::pin(handler(args))),
+            placement: Arc::default(),
         });
         self
     }
