@@ -1,7 +1,7 @@
 //! The client: a DEALER owned by an actor, which follows the connection (the engine reconnects
 //! by itself), heartbeats each open channel and routes replies to waiting calls.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use foldhash::{HashMap, HashMapExt};
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -16,13 +17,15 @@ use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
-use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
+use crate::codec::{array_spans, first_element, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
+use crate::splice::{decode_from, Encoded};
 use crate::transport::curve::{decode_key, ClientCurve, KeyPair};
 use crate::transport::{
-    client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Options,
+    client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Message,
+    Options, OutEvent,
 };
 
 /// Tunables of a client.
@@ -141,7 +144,7 @@ impl ClientBuilder {
             commands,
             config,
             link,
-            endpoint: self.endpoint,
+            endpoint: self.endpoint.into(),
         })
     }
 }
@@ -153,7 +156,7 @@ pub struct Client {
     commands: mpsc::UnboundedSender<Command>,
     config: Arc<ClientConfig>,
     link: watch::Receiver<Link>,
-    endpoint: String,
+    endpoint: Arc<str>,
 }
 
 impl std::fmt::Debug for Client {
@@ -196,13 +199,18 @@ impl Client {
         method: &str,
         args: &A,
     ) -> Result<R, Error> {
-        let raw = self.call_raw(method, encode_args(args)?).await?;
-        rmp_serde::from_slice(&raw).map_err(|e| Error::Decode(format!("result of {method}: {e}")))
+        let raw = self.call_encoded(method, encode_args(args)?).await?;
+        decode_from(&raw, |raw| rmp_serde::from_slice(raw))
+            .map_err(|e| Error::Decode(format!("result of {method}: {e}")))
     }
 
     /// Calls `method` with args already encoded as a msgpack array; returns the raw result.
     pub async fn call_raw(&self, method: &str, args: Vec<u8>) -> Result<Bytes, Error> {
-        let mut call = self.open(method, &args)?;
+        self.call_encoded(method, args.into()).await
+    }
+
+    async fn call_encoded(&self, method: &str, args: Encoded) -> Result<Bytes, Error> {
+        let mut call = self.open(method, args)?;
         let first = call.next_event().await?;
         match first.name() {
             "OK" => ok_value(&first),
@@ -258,8 +266,8 @@ impl Client {
         args: Vec<rmpv::Value>,
     ) -> Result<CallStream<rmpv::Value>, Error> {
         Ok(CallStream::new(
-            self.open(method, &encode_values(args))?,
-            decode_value,
+            self.open(method, encode_values(args).into())?,
+            |raw: &Bytes| decode_value(raw),
         ))
     }
 
@@ -271,9 +279,9 @@ impl Client {
     ) -> Result<CallStream<T>, Error> {
         let method_name = method.to_owned();
         Ok(CallStream::new(
-            self.open(method, &encode_args(args)?)?,
+            self.open(method, encode_args(args)?)?,
             move |raw| {
-                rmp_serde::from_slice(raw)
+                decode_from(raw, |raw| rmp_serde::from_slice(raw))
                     .map_err(|e| Error::Decode(format!("stream item of {method_name}: {e}")))
             },
         ))
@@ -281,7 +289,7 @@ impl Client {
 
     /// Sends a call without waiting for its result (returns once it is sent or queued).
     pub async fn oneway(&self, method: &str, args: Vec<rmpv::Value>) -> Result<(), Error> {
-        self.oneway_raw(method, &encode_values(args)).await
+        self.oneway_raw(method, encode_values(args).into()).await
     }
 
     /// Typed [`Client::oneway`].
@@ -290,40 +298,43 @@ impl Client {
         method: &str,
         args: &A,
     ) -> Result<(), Error> {
-        self.oneway_raw(method, &encode_args(args)?).await
+        self.oneway_raw(method, encode_args(args)?).await
     }
 
-    async fn oneway_raw(&self, method: &str, args: &[u8]) -> Result<(), Error> {
-        let mut request = Vec::with_capacity(64 + method.len() + args.len());
-        EventWriter::begin(&mut request, None, None, method);
-        request.extend_from_slice(args);
+    async fn oneway_raw(&self, method: &str, args: Encoded) -> Result<(), Error> {
+        let mut head =
+            Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
+        EventWriter::begin(&mut head, None, None, method);
         let (ack, acked) = oneshot::channel();
         self.commands
             .send(Command::Oneway {
-                request: dealer_message(request),
+                request: dealer_message(OutEvent { head, tail: args }),
                 ack,
             })
             .map_err(|_| Error::Closed)?;
         acked.await.map_err(|_| Error::Closed)?
     }
 
-    fn open(&self, method: &str, args: &[u8]) -> Result<OpenCall, Error> {
-        let mut request = Vec::with_capacity(64 + method.len() + args.len());
-        let id = EventWriter::begin(&mut request, None, None, method);
-        request.extend_from_slice(args);
+    fn open(&self, method: &str, args: Encoded) -> Result<OpenCall, Error> {
+        let mut head =
+            Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
+        let id = EventWriter::begin(&mut head, None, None, method);
         // futures' channel allocates per message, tokio's a 32-slot block per channel.
         let (events_tx, events) = futures::channel::mpsc::unbounded();
-        let link = self.link.borrow().clone();
+        let (up, generation) = {
+            let link = self.link.borrow();
+            (link.up, link.generation)
+        };
         self.commands
             .send(Command::Open {
                 id,
-                request: dealer_message(request),
+                request: dealer_message(OutEvent { head, tail: args }),
                 events: events_tx,
             })
             .map_err(|_| Error::Closed)?;
         Ok(OpenCall {
             link: self.link.clone(),
-            down_at_open: (!link.up).then_some(link.generation),
+            down_at_open: (!up).then_some(generation),
             endpoint: self.endpoint.clone(),
             commands: self.commands.clone(),
             id,
@@ -346,13 +357,12 @@ fn encode_values(args: Vec<rmpv::Value>) -> Vec<u8> {
     buf
 }
 
-fn encode_args<A: Serialize + ?Sized>(args: &A) -> Result<Vec<u8>, Error> {
-    let buf =
-        rmp_serde::to_vec_named(args).map_err(|e| Error::Encode(format!("arguments: {e}")))?;
-    match buf.first() {
+fn encode_args<A: Serialize + ?Sized>(args: &A) -> Result<Encoded, Error> {
+    let encoded = Encoded::encode(args).map_err(|e| Error::Encode(format!("arguments: {e}")))?;
+    match encoded.first() {
         // `()` encodes as nil: it means "no arguments".
-        Some(0xc0) => Ok(vec![0x90]),
-        Some(0x90..=0x9f | 0xdc | 0xdd) => Ok(buf),
+        Some(0xc0) => Ok(vec![0x90].into()),
+        Some(0x90..=0x9f | 0xdc | 0xdd) => Ok(encoded),
         _ => Err(Error::Encode(
             "arguments must serialize as a tuple or a sequence".into(),
         )),
@@ -367,9 +377,9 @@ fn decode_value(raw: &[u8]) -> Result<rmpv::Value, Error> {
 /// The value inside `OK [value]`.
 fn ok_value(event: &Event) -> Result<Bytes, Error> {
     let args = event.args_bytes();
-    let spans = array_spans(&args).map_err(|e| Error::Protocol(format!("OK args: {e}")))?;
-    match spans.first() {
-        Some(span) => Ok(args.slice(span.clone())),
+    let span = first_element(&args).map_err(|e| Error::Protocol(format!("OK args: {e}")))?;
+    match span {
+        Some(span) => Ok(args.slice(span)),
         None => Err(Error::Protocol("OK without a value".into())),
     }
 }
@@ -406,7 +416,7 @@ struct OpenCall {
     link: watch::Receiver<Link>,
     /// The connection generation when the call was made while nothing was connected.
     down_at_open: Option<u64>,
-    endpoint: String,
+    endpoint: Arc<str>,
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
     events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
@@ -432,7 +442,7 @@ impl OpenCall {
         let link = self.link.borrow();
         match self.down_at_open {
             Some(generation) if !link.up && link.generation == generation => Error::Unreachable {
-                endpoint: self.endpoint.clone(),
+                endpoint: self.endpoint.to_string(),
                 reason: match &link.failure {
                     Some(failure) => failure.to_string(),
                     None => format!("nothing connected within {:?}", self.timeout),
@@ -510,7 +520,7 @@ pub struct CallStream<T> {
 }
 
 impl<T: Send + 'static> CallStream<T> {
-    fn new(call: OpenCall, decode: impl Fn(&[u8]) -> Result<T, Error> + Send + 'static) -> Self {
+    fn new(call: OpenCall, decode: impl Fn(&Bytes) -> Result<T, Error> + Send + 'static) -> Self {
         let inner = futures::stream::unfold(Some((call, decode)), |state| async move {
             let (mut call, decode) = state?;
             let event = match call.next_event().await {
@@ -519,7 +529,7 @@ impl<T: Send + 'static> CallStream<T> {
             };
             match event.name() {
                 "STREAM" => {
-                    let item = decode(event.args());
+                    let item = decode(&event.args_bytes());
                     Some((item, Some((call, decode))))
                 }
                 "STREAM_DONE" => None,
@@ -559,15 +569,15 @@ fn response_to(id: &[u8; 32]) -> [u8; 34] {
 enum Command {
     Open {
         id: [u8; 32],
-        request: Vec<Bytes>,
+        request: Message,
         events: futures::channel::mpsc::UnboundedSender<Incoming>,
     },
     Oneway {
-        request: Vec<Bytes>,
+        request: Message,
         ack: oneshot::Sender<Result<(), Error>>,
     },
     Credit {
-        event: Vec<Bytes>,
+        event: Message,
     },
     Forget {
         id: [u8; 32],
@@ -590,7 +600,7 @@ struct ClientChannel {
 
 struct Queued {
     channel: Option<[u8; 32]>,
-    message: Vec<Bytes>,
+    message: Message,
 }
 
 struct Actor {
@@ -733,7 +743,7 @@ impl Actor {
             }
             Command::Credit { event } => {
                 if self.connected() {
-                    let _ = sender.send(event).await;
+                    let _ = sender.send_pieces(event.frames, event.pieces).await;
                 }
             }
             Command::Forget { id } => {
@@ -755,7 +765,8 @@ impl Actor {
                 channel.next_beat = now + self.config.heartbeat;
             }
         }
-        if sender.send(queued.message).await.is_err() {
+        let Message { frames, pieces } = queued.message;
+        if sender.send_pieces(frames, pieces).await.is_err() {
             if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
                 let _ = channel
                     .events
@@ -893,7 +904,7 @@ impl Actor {
             true
         });
         for beat in beats {
-            let _ = sender.send(dealer_message(beat)).await;
+            let _ = sender.send(dealer_message(beat).frames).await;
         }
     }
 }

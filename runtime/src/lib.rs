@@ -70,6 +70,7 @@ mod log_limit;
 mod placement;
 mod server;
 mod service;
+mod splice;
 mod transport;
 pub mod typed;
 mod worker;

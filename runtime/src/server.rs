@@ -4,13 +4,13 @@
 //! Replies are queued from any thread without waiting: each peer has its own bounded queue and
 //! writer, so a peer that stops reading never delays another.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use foldhash::HashMap;
 use futures::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, Semaphore};
@@ -25,10 +25,11 @@ use crate::placement::{Placement, Verdict};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
+use crate::splice::Encoded;
 use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
 use crate::transport::{
-    normalize_endpoint, routed_message, Dealer, DealerSender, Options, Received, Router,
-    RouterSender, SendError,
+    normalize_endpoint, routed_message, Dealer, DealerSender, Message, Options, OutEvent, Received,
+    Router, RouterSender, SendError,
 };
 use crate::worker::WorkerLink;
 
@@ -400,6 +401,11 @@ fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
     table.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Messages the dispatcher handles in a row. It shares the I/O thread with every connection,
+/// and the runtime looks for socket readiness only every few dozen task polls: long turns
+/// under a flood from one client would delay reading everyone else's requests.
+const TURN: usize = 8;
+
 /// Upper bound of a stream's credit, so `_zpc_more` with a huge count cannot overflow it.
 const MAX_CREDIT: usize = 1 << 20;
 
@@ -471,15 +477,18 @@ enum Sink {
 }
 
 impl Sink {
-    fn send(&self, mut frames: Vec<Bytes>) -> Result<(), SendError> {
+    fn send(&self, message: Message) -> Result<(), SendError> {
+        let Message { mut frames, pieces } = message;
         match self {
-            Sink::Clients(sender) => sender.send(frames),
+            Sink::Clients(sender) => sender.send_pieces(frames, pieces),
             Sink::Broker(sender) => {
                 if frames.is_empty() {
                     return Err(SendError::NoRoutingId);
                 }
                 frames.remove(0);
-                sender.try_send(frames).map_err(|_| SendError::Full)
+                sender
+                    .try_send_pieces(frames, pieces)
+                    .map_err(|_| SendError::Full)
             }
         }
     }
@@ -502,14 +511,14 @@ impl Outlet {
     }
 
     /// Queues an event; `Err(Full)` when that client's queue is full (the event is dropped).
-    fn try_send(&self, envelope: Vec<Bytes>, event: Vec<u8>) -> Result<(), SendError> {
+    fn try_send(&self, envelope: Vec<Bytes>, event: OutEvent) -> Result<(), SendError> {
         self.sender.send(routed_message(envelope, event))
     }
 
     /// Queues an event, dropping it (with a rate-limited log line) if the client's queue is
     /// full or the client left.
-    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) {
-        if let Err(e) = self.try_send(envelope, event) {
+    fn send(&self, envelope: Vec<Bytes>, event: impl Into<OutEvent>) {
+        if let Err(e) = self.try_send(envelope, event.into()) {
             let allowed = self
                 .dropped
                 .lock()
@@ -570,6 +579,7 @@ impl Dispatcher {
         let interval = self.config.heartbeat;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut turn = 0;
         let how = loop {
             tokio::select! {
                 biased;
@@ -578,7 +588,10 @@ impl Dispatcher {
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
                 message = inbox.recv() => match message {
-                    Some(message) => self.on_message(message),
+                    Some(message) => {
+                        self.on_message(message);
+                        turn += 1;
+                    }
                     None => break Stop::Abort,
                 },
                 // After the messages already received, so a stalled runtime does not make
@@ -587,6 +600,11 @@ impl Dispatcher {
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
+            }
+            if turn >= TURN {
+                // Lets the runtime poll the sockets before the next turn.
+                turn = 0;
+                tokio::task::yield_now().await;
             }
         };
         for (_, channel) in lock(&self.table).channels.drain() {
@@ -623,7 +641,8 @@ impl Dispatcher {
             return;
         };
         frames.pop();
-        let mut envelope = Vec::with_capacity(1 + frames.len());
+        // Room for the reply's delimiter and event too.
+        let mut envelope = Vec::with_capacity(3 + frames.len());
         envelope.push(peer.id.clone());
         envelope.extend(frames);
         if let Some(size) = oversized {
@@ -874,8 +893,8 @@ impl Dispatcher {
         result: Result<Vec<u8>, RemoteError>,
     ) {
         let event = match result {
-            Ok(value) => ok_event(request.message_id(), &value),
-            Err(error) => err_event(request.message_id(), &error),
+            Ok(value) => ok_event(request.message_id(), value.into()),
+            Err(error) => err_event(request.message_id(), &error).into(),
         };
         self.outlet.send(envelope, event);
     }
@@ -903,12 +922,13 @@ impl Dispatcher {
     }
 }
 
-fn ok_event(response_to: &[u8], value: &[u8]) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(96 + value.len());
-    EventWriter::begin(&mut buf, Some(response_to), None, "OK");
-    buf.push(0x91);
-    buf.extend_from_slice(value);
-    buf
+/// `OK [value]`; a large binary in `value` stays in its own buffer.
+fn ok_event(response_to: &[u8], value: Encoded) -> OutEvent {
+    let size = EventWriter::head_len(Some(response_to), None, "OK") + 1 + value.head_len();
+    let mut head = Vec::with_capacity(size);
+    EventWriter::begin(&mut head, Some(response_to), None, "OK");
+    head.push(0x91);
+    OutEvent { head, tail: value }
 }
 
 fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
@@ -931,17 +951,18 @@ fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
 }
 
 /// The event answering a call that is not a stream: `OK [value]` or `ERR`.
-fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> Vec<u8> {
+fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> OutEvent {
     match reply {
-        Ok(Reply(ReplyKind::Value(value))) => ok_event(response_to, &value),
+        Ok(Reply(ReplyKind::Value(value))) => ok_event(response_to, value),
         Ok(Reply(ReplyKind::Stream(_))) => err_event(
             response_to,
             &RemoteError::new(
                 "ServerError",
                 "the handler returned a stream for a method not declared MethodKind::Stream",
             ),
-        ),
-        Err(error) => err_event(response_to, &error),
+        )
+        .into(),
+        Err(error) => err_event(response_to, &error).into(),
     }
 }
 
@@ -987,20 +1008,23 @@ impl Call {
             }
             let event = match AssertUnwindSafe(items.next()).catch_unwind().await {
                 Ok(Some(Ok(item))) => {
-                    let mut buf = Vec::with_capacity(80 + item.len());
-                    EventWriter::begin(&mut buf, Some(&self.key.id), None, "STREAM");
-                    buf.extend_from_slice(&item);
-                    if !self.send_item(buf).await {
+                    let size =
+                        EventWriter::head_len(Some(&self.key.id), None, "STREAM") + item.head_len();
+                    let mut head = Vec::with_capacity(size);
+                    EventWriter::begin(&mut head, Some(&self.key.id), None, "STREAM");
+                    let event = OutEvent { head, tail: item };
+                    if !self.send_item(event).await {
                         return;
                     }
                     continue;
                 }
-                Ok(Some(Err(error))) => err_event(&self.key.id, &error),
-                Ok(None) => EventWriter::event(Some(&self.key.id), "STREAM_DONE", &[0xc0]),
+                Ok(Some(Err(error))) => err_event(&self.key.id, &error).into(),
+                Ok(None) => EventWriter::event(Some(&self.key.id), "STREAM_DONE", &[0xc0]).into(),
                 Err(_) => err_event(
                     &self.key.id,
                     &RemoteError::new("Panic", "the stream panicked"),
-                ),
+                )
+                .into(),
             };
             return self.finish(event);
         }
@@ -1008,7 +1032,7 @@ impl Call {
 
     /// Queues a stream item, waiting while the client's queue is full: a client that does not
     /// read holds at most its queue's worth of items in memory. False once the client left.
-    async fn send_item(&self, event: Vec<u8>) -> bool {
+    async fn send_item(&self, event: OutEvent) -> bool {
         let frames = routed_message(self.envelope.clone(), event);
         let mut delay = Duration::from_millis(1);
         loop {
@@ -1025,7 +1049,7 @@ impl Call {
 
     /// Sends the final event, unless the channel was closed meanwhile (lost client), then
     /// closes the channel.
-    fn finish(self, event: Vec<u8>) {
+    fn finish(self, event: OutEvent) {
         if lock(&self.table).channels.contains_key(&self.key) {
             self.outlet.send(self.envelope, event);
         }

@@ -23,11 +23,23 @@ pub struct Peer {
 }
 
 /// A message queued for a connection's writer.
-pub(crate) enum Out {
-    /// Every frame is sent.
-    Message(Vec<Bytes>),
-    /// The first frame (a ROUTER's routing id) is skipped.
-    Routed(Vec<Bytes>),
+pub(crate) struct Out {
+    pub frames: Vec<Bytes>,
+    /// The first buffer is a ROUTER's routing id, which is not sent.
+    pub routed: bool,
+    /// The last this-many buffers are the pieces of one frame, written one after the other
+    /// without being joined (1: every buffer is a frame).
+    pub pieces: usize,
+}
+
+impl Out {
+    pub(crate) fn message(frames: Vec<Bytes>) -> Out {
+        Out {
+            frames,
+            routed: false,
+            pieces: 1,
+        }
+    }
 }
 
 /// A received message with its share of the receive budget.
@@ -231,23 +243,31 @@ async fn read_loop(
     }
 }
 
-fn encode(sealer: &mut Sealer, batch: &mut Batch, frames: &[Bytes]) -> Result<(), Error> {
-    let last = frames.len().saturating_sub(1);
-    for (i, body) in frames.iter().enumerate() {
+fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {
+    let frames = match out.routed {
+        true => out.frames.get(1..).unwrap_or_default(),
+        false => &out.frames[..],
+    };
+    // The last frame may come in pieces; a message without buffers sends nothing.
+    let split = frames.len().saturating_sub(out.pieces.max(1));
+    let (whole, last) = frames.split_at(split);
+    for body in whole {
         match sealer {
-            Sealer::Null => batch.frame(i < last, false, body),
+            Sealer::Null => batch.frame(true, false, body),
             #[cfg(feature = "curve")]
-            Sealer::Curve(s) => s.seal(batch.head(), i < last, false, body)?,
+            Sealer::Curve(s) => s.seal(batch.head(), true, false, body)?,
         }
     }
-    Ok(())
-}
-
-fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {
-    match out {
-        Out::Message(frames) => encode(sealer, batch, &frames),
-        Out::Routed(frames) => encode(sealer, batch, frames.get(1..).unwrap_or_default()),
+    match (sealer, last) {
+        (_, []) => {}
+        (Sealer::Null, pieces) => batch.frame_pieces(false, pieces),
+        #[cfg(feature = "curve")]
+        (Sealer::Curve(s), [body]) => s.seal(batch.head(), false, false, body)?,
+        // Encryption needs the plaintext in one piece.
+        #[cfg(feature = "curve")]
+        (Sealer::Curve(s), pieces) => s.seal(batch.head(), false, false, &pieces.concat())?,
     }
+    Ok(())
 }
 
 async fn write_loop(
