@@ -319,8 +319,7 @@ impl Client {
         let mut head =
             Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
         let id = EventWriter::begin(&mut head, None, None, method);
-        // futures' channel allocates per message, tokio's a 32-slot block per channel.
-        let (events_tx, events) = futures::channel::mpsc::unbounded();
+        let (events_tx, events) = events();
         let (up, generation) = {
             let link = self.link.borrow();
             (link.up, link.generation)
@@ -419,7 +418,7 @@ struct OpenCall {
     endpoint: Arc<str>,
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
-    events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
+    events: EventReceiver,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
@@ -570,7 +569,7 @@ enum Command {
     Open {
         id: [u8; 32],
         request: Message,
-        events: futures::channel::mpsc::UnboundedSender<Incoming>,
+        events: EventSender,
     },
     Oneway {
         request: Message,
@@ -590,8 +589,73 @@ enum Incoming {
     Failed(Error),
 }
 
+/// A call's events, from the actor to the caller. Most calls get one event: it goes through a
+/// oneshot (one allocation, no queue). The first `STREAM` opens a channel for the rest, sent
+/// along with it.
+fn events() -> (EventSender, EventReceiver) {
+    let (first, first_rx) = oneshot::channel();
+    (
+        EventSender {
+            first: Some(first),
+            rest: None,
+        },
+        EventReceiver::First(first_rx),
+    )
+}
+
+type Rest = futures::channel::mpsc::UnboundedReceiver<Incoming>;
+
+struct EventSender {
+    first: Option<oneshot::Sender<(Incoming, Option<Rest>)>>,
+    rest: Option<futures::channel::mpsc::UnboundedSender<Incoming>>,
+}
+
+impl EventSender {
+    /// Sends an event; false once the caller is gone.
+    fn send(&mut self, incoming: Incoming) -> bool {
+        if let Some(first) = self.first.take() {
+            let more = matches!(&incoming, Incoming::Event(event) if event.name() == "STREAM");
+            let rest = more.then(|| {
+                let (tx, rx) = futures::channel::mpsc::unbounded();
+                self.rest = Some(tx);
+                rx
+            });
+            return first.send((incoming, rest)).is_ok();
+        }
+        match &self.rest {
+            Some(rest) => rest.unbounded_send(incoming).is_ok(),
+            None => false,
+        }
+    }
+}
+
+enum EventReceiver {
+    First(oneshot::Receiver<(Incoming, Option<Rest>)>),
+    Rest(Rest),
+    Done,
+}
+
+impl EventReceiver {
+    /// The next event; `None` once the actor dropped the call.
+    async fn next(&mut self) -> Option<Incoming> {
+        match self {
+            EventReceiver::First(first) => {
+                let received = first.await;
+                let (incoming, rest) = match received {
+                    Ok((incoming, rest)) => (Some(incoming), rest),
+                    Err(_) => (None, None),
+                };
+                *self = rest.map_or(EventReceiver::Done, EventReceiver::Rest);
+                incoming
+            }
+            EventReceiver::Rest(rest) => rest.next().await,
+            EventReceiver::Done => None,
+        }
+    }
+}
+
 struct ClientChannel {
-    events: futures::channel::mpsc::UnboundedSender<Incoming>,
+    events: EventSender,
     beats: PeerBeats,
     next_beat: Instant,
     /// Sent on the current connection (otherwise still queued).
@@ -645,10 +709,8 @@ impl Actor {
                 _ = ticker.tick() => self.on_beats(&sender).await,
             }
         }
-        for (_, channel) in self.channels.drain() {
-            let _ = channel
-                .events
-                .unbounded_send(Incoming::Failed(Error::Closed));
+        for (_, mut channel) in self.channels.drain() {
+            let _ = channel.events.send(Incoming::Failed(Error::Closed));
         }
     }
 
@@ -680,14 +742,13 @@ impl Actor {
                 let reason = failure.to_string();
                 let endpoint = self.endpoint.clone();
                 for queued in self.pending.drain(..) {
-                    if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                        let _ =
-                            channel
-                                .events
-                                .unbounded_send(Incoming::Failed(Error::Unreachable {
-                                    endpoint: endpoint.clone(),
-                                    reason: reason.clone(),
-                                }));
+                    if let Some(mut channel) =
+                        queued.channel.and_then(|id| self.channels.remove(&id))
+                    {
+                        let _ = channel.events.send(Incoming::Failed(Error::Unreachable {
+                            endpoint: endpoint.clone(),
+                            reason: reason.clone(),
+                        }));
                     }
                 }
             }
@@ -699,12 +760,11 @@ impl Actor {
             Command::Open {
                 id,
                 request,
-                events,
+                mut events,
             } => {
                 let connected = self.connected() && self.pending.is_empty();
                 if !connected && self.pending.len() >= self.config.max_queued {
-                    let _ = events
-                        .unbounded_send(Incoming::Failed(Error::QueueFull(self.pending.len())));
+                    let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
                     return;
                 }
                 self.channels.insert(
@@ -767,10 +827,8 @@ impl Actor {
         }
         let Message { frames, pieces } = queued.message;
         if sender.send_pieces(frames, pieces).await.is_err() {
-            if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                let _ = channel
-                    .events
-                    .unbounded_send(Incoming::Failed(Error::Closed));
+            if let Some(mut channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
+                let _ = channel.events.send(Incoming::Failed(Error::Closed));
             }
         }
     }
@@ -787,7 +845,7 @@ impl Actor {
             if channel.sent {
                 let _ = channel
                     .events
-                    .unbounded_send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
+                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
             }
             !channel.sent
         });
@@ -809,8 +867,8 @@ impl Actor {
             self.config.max_reply_size
         ));
         match call.and_then(|id| self.channels.remove(&id)) {
-            Some(channel) => {
-                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+            Some(mut channel) => {
+                let _ = channel.events.send(Incoming::Failed(error));
             }
             None => {
                 if let Some(suppressed) = self.bad_input.allow() {
@@ -861,17 +919,13 @@ impl Actor {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
-                if channel
-                    .events
-                    .unbounded_send(Incoming::Event(event))
-                    .is_err()
-                {
+                if !channel.events.send(Incoming::Event(event)) {
                     self.channels.remove(&id);
                 }
             }
             _ => {
-                if let Some(channel) = self.channels.remove(&id) {
-                    let _ = channel.events.unbounded_send(Incoming::Event(event));
+                if let Some(mut channel) = self.channels.remove(&id) {
+                    let _ = channel.events.send(Incoming::Event(event));
                 }
             }
         }
@@ -892,7 +946,7 @@ impl Actor {
             if let Some(silent) = channel.beats.lost(now, own) {
                 let error =
                     Error::LostRemote(format!("no heartbeat from the server for {silent:?}"));
-                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+                let _ = channel.events.send(Incoming::Failed(error));
                 return false;
             }
             channel.next_beat = (channel.next_beat + own).max(now);

@@ -68,31 +68,42 @@ impl Inbox {
         oversized: Option<u64>,
     ) -> Result<(), Error> {
         // This connection's share of the queue: a flooding peer waits here, so the messages
-        // of others are never behind more than a share's worth of its own.
-        let share = share
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Error::Closed)?;
+        // of others are never behind more than a share's worth of its own. Each step tries
+        // without waiting first: the common case skips building and polling a future.
+        let share = match share.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => share
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| Error::Closed)?,
+        };
         // Every message holds at least one unit, so empty messages are bounded as well.
         let size: usize = frames.iter().map(Bytes::len).sum::<usize>() + 64;
         let units = size.min(self.budget_max).min(u32::MAX as usize) as u32;
-        let permit = self
-            .budget
-            .clone()
-            .acquire_many_owned(units)
-            .await
-            .map_err(|_| Error::Closed)?;
-        self.tx
-            .send(Delivery {
-                peer: peer.clone(),
-                frames,
-                oversized,
-                _budget: permit,
-                _share: share,
-            })
-            .await
-            .map_err(|_| Error::Closed)
+        let permit = match self.budget.clone().try_acquire_many_owned(units) {
+            Ok(permit) => permit,
+            Err(_) => self
+                .budget
+                .clone()
+                .acquire_many_owned(units)
+                .await
+                .map_err(|_| Error::Closed)?,
+        };
+        let delivery = Delivery {
+            peer: peer.clone(),
+            frames,
+            oversized,
+            _budget: permit,
+            _share: share,
+        };
+        match self.tx.try_send(delivery) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(delivery)) => {
+                self.tx.send(delivery).await.map_err(|_| Error::Closed)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Error::Closed),
+        }
     }
 }
 
