@@ -101,7 +101,10 @@ impl Encoded {
             key: &OFFERED,
             previous: Some(previous),
         };
-        let mut writer = Splicer::default();
+        // Most values are small: one allocation, no regrowth through rmp's many small writes.
+        let mut writer = Splicer {
+            encoded: Encoded::from(Vec::with_capacity(64)),
+        };
         value.serialize(&mut rmp_serde::Serializer::new(&mut writer).with_struct_map())?;
         Ok(writer.encoded)
     }
@@ -146,7 +149,6 @@ impl Encoded {
 }
 
 /// The writer under rmp-serde: copies what it is given, except memory an offered buffer holds.
-#[derive(Default)]
 struct Splicer {
     encoded: Encoded,
 }
