@@ -30,6 +30,11 @@ impl Bytes {
         Self::default()
     }
 
+    /// The bytes as a slice.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The bytes as a [`bytes::Bytes`] (no copy).
     pub fn into_bytes(self) -> bytes::Bytes {
         self.0
