@@ -78,7 +78,14 @@ impl DealerSender {
             routed: false,
             pieces,
         };
-        self.outgoing.send(out).await.map_err(|_| Error::Closed)
+        // Without waiting when there is room: the common case builds and polls no future.
+        match self.outgoing.try_send(out) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(out)) => {
+                self.outgoing.send(out).await.map_err(|_| Error::Closed)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Error::Closed),
+        }
     }
 
     /// Queues a message if there is room; gives it back otherwise.
