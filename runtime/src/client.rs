@@ -340,7 +340,6 @@ impl Client {
             events,
             open: true,
             first: true,
-            first_seen: false,
             every_event_timed: false,
             reserved: 1,
             timeout: self.config.timeout,
@@ -422,8 +421,6 @@ struct OpenCall {
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
-    /// An event has arrived.
-    first_seen: bool,
     /// Every event (not only the first) must come within the timeout.
     every_event_timed: bool,
     /// Credit granted to the server and not used yet (the request itself grants one).
@@ -466,12 +463,13 @@ impl OpenCall {
                 event: dealer_message(more),
             });
         }
-        let timed = self.first || self.every_event_timed;
+        // The first event's timeout is kept by the actor (one scan per tick instead of a timer
+        // per call); later events of a collected stream get a timer each.
+        let timed = !self.first && self.every_event_timed;
         self.first = false;
         let incoming = if timed {
             match tokio::time::timeout(self.timeout, self.events.next()).await {
                 Ok(incoming) => incoming,
-                Err(_) if !self.first_seen => return Err(self.timed_out()),
                 Err(_) => {
                     return Err(Error::Timeout {
                         method: self.method.clone(),
@@ -482,7 +480,6 @@ impl OpenCall {
         } else {
             self.events.next().await
         };
-        self.first_seen = true;
         match incoming {
             Some(Incoming::Event(event)) => {
                 self.reserved = self.reserved.saturating_sub(1);
@@ -494,6 +491,10 @@ impl OpenCall {
             Some(Incoming::Failed(error)) => {
                 self.open = false;
                 Err(error)
+            }
+            Some(Incoming::TimedOut) => {
+                self.open = false;
+                Err(self.timed_out())
             }
             None => {
                 self.open = false;
@@ -587,6 +588,9 @@ enum Command {
 enum Incoming {
     Event(Event),
     Failed(Error),
+    /// No event within the call's timeout (the caller tells a timeout from an unreachable
+    /// server).
+    TimedOut,
 }
 
 /// A call's events, from the actor to the caller. Most calls get one event: it goes through a
@@ -656,6 +660,8 @@ impl EventReceiver {
 
 struct ClientChannel {
     events: EventSender,
+    /// When the call times out if no event came; `None` once one did.
+    deadline: Option<Instant>,
     beats: PeerBeats,
     next_beat: Instant,
     /// Sent on the current connection (otherwise still queued).
@@ -681,9 +687,10 @@ impl Actor {
     async fn run(mut self, mut dealer: Dealer, mut commands: mpsc::UnboundedReceiver<Command>) {
         let sender = dealer.sender();
         let mut link = dealer.link();
-        // Channels are scanned on a tick of a tenth of the interval (at most 100 ms): each
-        // keeps its own schedule within one tick, at no cost per call.
-        let tick = (self.config.heartbeat / 10)
+        // Channels are scanned on a tick of a tenth of the heartbeat interval or of the call
+        // timeout, whichever is shorter (at most 100 ms): each keeps its heartbeat schedule and
+        // its deadline within one tick, at no cost per call.
+        let tick = (self.config.heartbeat.min(self.config.timeout) / 10)
             .clamp(Duration::from_millis(1), Duration::from_millis(100));
         let mut ticker = tokio::time::interval(tick);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -706,7 +713,10 @@ impl Actor {
                     let now = link.borrow_and_update().clone();
                     self.on_link(now, &sender).await;
                 },
-                _ = ticker.tick() => self.on_beats(&sender).await,
+                _ = ticker.tick() => {
+                    self.on_deadlines();
+                    self.on_beats(&sender).await;
+                }
             }
         }
         for (_, mut channel) in self.channels.drain() {
@@ -767,12 +777,14 @@ impl Actor {
                     let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
                     return;
                 }
+                let now = Instant::now();
                 self.channels.insert(
                     id,
                     ClientChannel {
                         events,
-                        beats: PeerBeats::new(Instant::now()),
-                        next_beat: Instant::now() + self.config.heartbeat,
+                        deadline: Some(now + self.config.timeout),
+                        beats: PeerBeats::new(now),
+                        next_beat: now + self.config.heartbeat,
                         sent: false,
                     },
                 );
@@ -919,6 +931,7 @@ impl Actor {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
+                channel.deadline = None;
                 if !channel.events.send(Incoming::Event(event)) {
                     self.channels.remove(&id);
                 }
@@ -928,6 +941,24 @@ impl Actor {
                     let _ = channel.events.send(Incoming::Event(event));
                 }
             }
+        }
+    }
+
+    /// Fails the calls that got no event within their timeout (queued ones too).
+    fn on_deadlines(&mut self) {
+        let now = Instant::now();
+        let mut expired = Vec::new();
+        self.channels.retain(|id, channel| match channel.deadline {
+            Some(deadline) if deadline <= now => {
+                let _ = channel.events.send(Incoming::TimedOut);
+                expired.push(*id);
+                false
+            }
+            _ => true,
+        });
+        if !expired.is_empty() && !self.pending.is_empty() {
+            self.pending
+                .retain(|q| q.channel.is_none_or(|id| !expired.contains(&id)));
         }
     }
 
