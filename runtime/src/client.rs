@@ -33,7 +33,9 @@ use crate::transport::{
 pub struct ClientConfig {
     /// How long a call waits for its first reply, and [`Client::call`] for each later event
     /// of a stream it collects ([`Client::stream`] items have no timeout). With nothing
-    /// connected by then, the call fails with [`Error::Unreachable`].
+    /// connected by then, the call fails with [`Error::Unreachable`]. The first reply's
+    /// deadline is checked on the client's tick (a tenth of the shorter of this and the
+    /// heartbeat, at most 100 ms), so a call fails up to one tick after it.
     pub timeout: Duration,
     /// Interval of `_zpc_hb` on each open channel, the first one interval after it opens; a
     /// server is lost after twice the larger of this and its observed interval.
