@@ -13,5 +13,5 @@ target/release/calculator-server --bind "$endpoint" 2>/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT INT TERM
 sleep 0.5
-ruby -I codegen/tests/golden/ruby bench/ruby/bench.rb "$endpoint" "$calls" "$rounds" 2>/dev/null
-php bench/php/bench.php codegen/tests/golden/php "$endpoint" "$calls" "$rounds"
+ruby -I codegen/tests/golden/calculator/ruby bench/ruby/bench.rb "$endpoint" "$calls" "$rounds" 2>/dev/null
+php bench/php/bench.php codegen/tests/golden/calculator/php "$endpoint" "$calls" "$rounds"

@@ -65,8 +65,44 @@ pub const PHP: Style = Style {
 pub fn layout(text: &str, style: &Style) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_docstring = false;
-    for line in text.lines() {
+    // Inside the parameter list of a PHP function declaration the template split over lines:
+    // the indentation of its `function` line.
+    let mut declaration: Option<usize> = None;
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
+        // PSR-12: a function declaration split over several lines has `) {` / `): T {` on its
+        // last line, where a one-line declaration has the brace on the next line.
+        let indent = &line[..line.len() - trimmed.len()];
+        if style.language == Language::Php {
+            if let Some(function_indent) = declaration {
+                if trimmed.starts_with(')') && indent.len() == function_indent {
+                    declaration = None;
+                } else if width(line) > style.width {
+                    let mut broken = String::new();
+                    break_line(line, style, &mut broken, false);
+                    out.push_str(&php_parameter_indent(
+                        &broken,
+                        function_indent,
+                        style.indent,
+                    ));
+                    continue;
+                }
+            } else if trimmed.contains("function ") && trimmed.ends_with('(') {
+                declaration = Some(indent.len());
+            }
+        }
+        if style.language == Language::Php
+            && width(line) > style.width
+            && trimmed.contains("function ")
+            && lines.peek() == Some(&format!("{indent}{{").as_str())
+        {
+            lines.next();
+            let mut broken = String::new();
+            break_line(&format!("{line} {{"), style, &mut broken, true);
+            out.push_str(&php_declaration_indent(&broken, indent.len(), style.indent));
+            continue;
+        }
         if style.language == Language::Python {
             let quotes = line.matches("\"\"\"").count();
             if in_docstring || quotes > 0 {
@@ -80,7 +116,9 @@ pub fn layout(text: &str, style: &Style) -> String {
         let is_comment = trimmed.starts_with(style.comment)
             || (style.language == Language::Php
                 && (trimmed.starts_with('*') || trimmed.starts_with("/*")));
-        if is_comment {
+        if is_comment && style.language == Language::Ruby {
+            wrap_comment(line, style, &mut out);
+        } else if is_comment {
             push(&mut out, line);
         } else {
             break_line(line, style, &mut out, true);
@@ -90,6 +128,88 @@ pub fn layout(text: &str, style: &Style) -> String {
         out.pop();
     }
     out
+}
+
+/// A split PHP function declaration indented as PSR-12's sniff wants it: every line inside
+/// the parameter list one step in from `function` (also the lines of a nested call such as a
+/// `new Point(...)` default, which it does not indent further), array contents as they are,
+/// the closing `) {` at the function's indentation.
+fn php_declaration_indent(text: &str, function_indent: usize, step: usize) -> String {
+    reindent_declaration(text, function_indent, step, Vec::new())
+}
+
+/// [`php_declaration_indent`] for the lines of one parameter of a declaration whose `(` ends
+/// an earlier line.
+fn php_parameter_indent(text: &str, function_indent: usize, step: usize) -> String {
+    reindent_declaration(text, function_indent, step, vec![b'('])
+}
+
+/// `open`: the brackets open before `text` starts (the declaration's own `(` first).
+fn reindent_declaration(
+    text: &str,
+    function_indent: usize,
+    step: usize,
+    mut open: Vec<u8>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        let line = if n == 0 || open.iter().skip(1).any(|&b| b == b'[') {
+            line.to_owned()
+        } else if open.len() <= 1 && code.starts_with(')') {
+            format!("{}{code}", " ".repeat(function_indent))
+        } else {
+            format!("{}{code}", " ".repeat(function_indent + step))
+        };
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' | b'\'' => {
+                    i = skip_string(bytes, i);
+                    continue;
+                }
+                b'(' | b'[' => open.push(bytes[i]),
+                b')' | b']' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        push(&mut out, &line);
+    }
+    out
+}
+
+/// A Ruby comment line too long for rubocop, wrapped at spaces. A YARD tag (`# @return [A,
+/// B]`) continues on lines indented past its `@`, which YARD reads as the same tag.
+fn wrap_comment(line: &str, style: &Style, out: &mut String) {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let text = line.trim_start();
+    let continuation = if text.starts_with("# @") {
+        format!("{indent}#   ")
+    } else {
+        format!("{indent}# ")
+    };
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let first = current.is_empty();
+        if !first
+            && width(&current) + 1 + width(word) > style.width
+            && width(&current) > width(&continuation)
+        {
+            push(out, &current);
+            current = continuation.clone();
+        } else if !first {
+            current.push(' ');
+        }
+        if first {
+            current.push_str(indent);
+        }
+        current.push_str(word);
+    }
+    push(out, &current);
 }
 
 fn push(out: &mut String, line: &str) {
@@ -113,6 +233,8 @@ struct Scan {
     pairs: Vec<Pair>,
     /// Top-level Ruby blocks (`{ |x| ... }`), which break into `do |x| ... end` instead.
     blocks: Vec<Pair>,
+    /// Top-level Ruby word arrays (`%w[a b]`), which break between words.
+    words: Vec<Pair>,
     commas: Vec<usize>,
     /// Where a trailing comment starts, if any.
     comment: Option<usize>,
@@ -122,6 +244,7 @@ fn scan(code: &str, style: &Style) -> Scan {
     let bytes = code.as_bytes();
     let mut pairs = Vec::new();
     let mut blocks = Vec::new();
+    let mut words = Vec::new();
     let mut commas = Vec::new();
     let mut stack: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
@@ -152,6 +275,8 @@ fn scan(code: &str, style: &Style) -> Scan {
                         pairs.push(Pair { open, close: i });
                     } else if stack.is_empty() && is_block(code, open, style) {
                         blocks.push(Pair { open, close: i });
+                    } else if stack.is_empty() && is_words(code, open, style) {
+                        words.push(Pair { open, close: i });
                     }
                 }
             }
@@ -163,6 +288,7 @@ fn scan(code: &str, style: &Style) -> Scan {
     Scan {
         pairs,
         blocks,
+        words,
         commas,
         comment,
     }
@@ -175,13 +301,16 @@ fn is_block(code: &str, open: usize, style: &Style) -> bool {
         && code[open + 1..].trim_start().starts_with('|')
 }
 
-/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at their brackets.
+/// A Ruby word array (`%w[a b]`, `%i[a b]`) opens at `open`.
+fn is_words(code: &str, open: usize, style: &Style) -> bool {
+    style.language == Language::Ruby
+        && (code[..open].ends_with("%w") || code[..open].ends_with("%i"))
+}
+
+/// Ruby blocks (`{ |x| ... }`) and word arrays (`%w[...]`) are not broken at commas.
 fn splittable(code: &str, open: usize, style: &Style) -> bool {
-    if style.language != Language::Ruby {
-        return true;
-    }
-    let words = code[..open].ends_with("%w") || code[..open].ends_with("%i");
-    !is_block(code, open, style) && !words
+    style.language != Language::Ruby
+        || !(is_block(code, open, style) || is_words(code, open, style))
 }
 
 /// The index after the string literal starting at `start` (escapes honoured).
@@ -209,10 +338,29 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
     if let Some(argument) = line.trim().strip_suffix(',') {
         if let Some((value, condition, otherwise)) = conditional(argument, style) {
             let pad = &line[..indent];
-            push(out, &format!("{pad}{value}"));
+            // The value may be long itself (a collection display).
+            break_line(&format!("{pad}{value}"), style, out, false);
             push(out, &format!("{pad}{condition}"));
             break_line(&format!("{pad}{otherwise},"), style, out, false);
             return;
+        }
+    }
+    // A Python assignment of a conditional expression: ruff parenthesizes the right-hand
+    // side and gives each clause its own line.
+    if style.language == Language::Python && statement {
+        let code = line.trim_start();
+        let masked = mask_nested(code);
+        if let Some(eq) = masked.find(" = ") {
+            if let Some((value, condition, otherwise)) = conditional(code[eq + 3..].trim(), style) {
+                let pad = &line[..indent];
+                let inner = " ".repeat(indent + style.indent);
+                push(out, &format!("{pad}{} = (", &code[..eq]));
+                break_line(&format!("{inner}{value}"), style, out, false);
+                push(out, &format!("{inner}{condition}"));
+                break_line(&format!("{inner}{otherwise}"), style, out, false);
+                push(out, &format!("{pad})"));
+                return;
+            }
         }
     }
     let found = scan(line, style);
@@ -240,6 +388,30 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
                 return;
             }
         }
+    }
+    // A statement with a long word array: the words on indented lines, filled to the width.
+    if let (Some(words), None, true) = (found.words.last(), found.comment, found.pairs.is_empty()) {
+        let pad = " ".repeat(indent + style.indent);
+        push(out, &line[..=words.open]);
+        let mut current = String::new();
+        for word in line[words.open + 1..words.close].split_whitespace() {
+            if !current.is_empty() && width(&current) + 1 + width(word) > style.width {
+                push(out, &current);
+                current.clear();
+            }
+            if current.is_empty() {
+                current.push_str(&pad);
+            } else {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        push(out, &current);
+        push(
+            out,
+            &format!("{}{}", " ".repeat(indent), &line[words.close..]),
+        );
+        return;
     }
     if found.comment.is_some() || found.pairs.is_empty() {
         push(out, line);
@@ -306,7 +478,8 @@ fn break_line(line: &str, style: &Style, out: &mut String, statement: bool) {
             match conditional(item, style) {
                 // An argument `a if b else c` too long: one line per clause, as ruff does.
                 Some((value, condition, otherwise)) if width(&line) > style.width => {
-                    push(out, &format!("{pad}{value}"));
+                    // The value may be long itself (a collection display).
+                    break_line(&format!("{pad}{value}"), style, out, false);
                     push(out, &format!("{pad}{condition}"));
                     break_line(&format!("{pad}{otherwise}{comma}"), style, out, false);
                 }
@@ -395,6 +568,50 @@ fn comma_ok(body: &str, style: &Style) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ruby_word_arrays_and_comments_wrap_at_spaces() {
+        let style = Style { width: 24, ..RUBY };
+        let words = layout("  FIELDS = %w[alpha beta gamma delta].freeze\n", &style);
+        assert_eq!(
+            words,
+            "  FIELDS = %w[\n    alpha beta gamma\n    delta\n  ].freeze\n"
+        );
+        let tag = layout(
+            "  # @return [Alpha, Beta, Gamma]\n",
+            &Style { width: 26, ..RUBY },
+        );
+        assert_eq!(tag, "  # @return [Alpha, Beta,\n  #   Gamma]\n");
+    }
+
+    #[test]
+    fn a_split_php_function_declaration_keeps_its_brace_on_the_last_line() {
+        let style = Style { width: 30, ..PHP };
+        let text = "    public function f(int $alpha, int $beta): int\n    {\n    }\n";
+        assert_eq!(
+            layout(text, &style),
+            "    public function f(\n        int $alpha,\n        int $beta,\n    ): int {\n    }\n"
+        );
+    }
+
+    #[test]
+    fn nested_calls_in_a_php_declaration_stay_at_the_parameter_indent() {
+        let style = Style { width: 40, ..PHP };
+        let text = "    public function __construct(public readonly P $p = new P(alpha: 1, beta: [1, 2]))\n    {\n    }\n";
+        assert_eq!(
+            layout(text, &style),
+            "    public function __construct(\n        public readonly P $p = new P(\n        alpha: 1,\n        beta: [1, 2],\n        ),\n    ) {\n    }\n"
+        );
+    }
+
+    #[test]
+    fn a_long_conditional_value_breaks_too() {
+        let text = "        x=[alpha_alpha_alpha, beta_beta_beta, gamma_gamma_gamma, delta_delta_delta, epsilon_epsilon] if x is None else y,\n";
+        assert_eq!(
+            layout(text, &PYTHON),
+            "        x=[\n            alpha_alpha_alpha,\n            beta_beta_beta,\n            gamma_gamma_gamma,\n            delta_delta_delta,\n            epsilon_epsilon,\n        ]\n        if x is None\n        else y,\n"
+        );
+    }
 
     #[test]
     fn short_lines_stay() {

@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod layout;
 pub mod literal;
+pub mod names;
 pub mod reserved;
 
 /// The service model the plan reads.
@@ -17,6 +18,7 @@ pub use zrpc_model as model;
 
 pub use backend::{Backend, GenerateError, GenerateOptions, GeneratedFile};
 pub use literal::{FieldValue, Literal};
+pub use names::{Kind, Names};
 pub use reserved::{Position, Reserved};
 
 use model::{Annotation, Const, Field, Method, Schema, Service, Struct, Type, TypeDef};

@@ -9,8 +9,11 @@
 /// Where a name is spelled in generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
-    /// A class, module, enum or type-alias name (also union variant classes).
+    /// A class, module, enum or type-alias name.
     Type,
+    /// A union variant's name as spelled in its class: a class of its own inside the union's
+    /// module (Ruby), or a part of one (`ShapeCircle` in Python, `CircleShape` in PHP).
+    Variant,
     /// A struct field: attribute, constructor parameter, local of the decoder.
     Field,
     /// A field of an `error` type, which also inherits the runtime error's members.
@@ -36,6 +39,8 @@ use Position::*;
 const MEMBERS: &[Position] = &[Field, ErrorField, Method];
 /// Locals and parameters.
 const LOCALS: &[Position] = &[Field, ErrorField, Arg, Local];
+/// Every position but [`Variant`], which languages that spell a variant as part of a class
+/// name (`ShapeCircle`) do not reserve.
 const ALL: &[Position] = &[
     Type, Field, ErrorField, EnumMember, Method, Arg, Const, Module, Local,
 ];
@@ -44,8 +49,9 @@ const ALL: &[Position] = &[
 pub struct Reserved {
     pub language: &'static str,
     pub words: &'static [(&'static [&'static str], &'static [Position])],
-    /// Class names compare case-insensitively (PHP).
-    pub types_ignore_case: bool,
+    /// Positions where the language compares names case-insensitively (PHP classes, whose
+    /// file names follow them, and methods), for reserved words and for distinctness.
+    pub case_insensitive: &'static [Position],
     /// What [`Reserved::escape`] appends.
     pub suffix: &'static str,
     /// A different suffix for some positions (PHP keeps camelCaps / StudlyCaps: `ClassType`).
@@ -58,8 +64,7 @@ impl Reserved {
             positions.contains(&position)
                 && names.iter().any(|word| {
                     *word == name
-                        || (self.types_ignore_case
-                            && matches!(position, Type)
+                        || (self.case_insensitive.contains(&position)
                             && word.eq_ignore_ascii_case(name))
                 })
         })
@@ -76,9 +81,9 @@ impl Reserved {
     }
 
     /// The spellings of one scope's names (a struct's fields, a method's arguments, an enum's
-    /// members), in order: `spell(name)` escaped for `position`; a name that would be spelled
-    /// like an earlier one (`BEGIN` and `begin` both snake-case to `begin`) gets the suffix until
-    /// it is distinct.
+    /// members, the schema's types), in order: `spell(name)` escaped for `position`; a name that
+    /// would be spelled like an earlier one (`BEGIN` and `begin` both snake-case to `begin`;
+    /// `Variant` and `variant` are one PHP class) gets the suffix until it is distinct.
     pub fn distinct<'n>(
         &self,
         names: impl IntoIterator<Item = &'n str>,
@@ -88,13 +93,21 @@ impl Reserved {
         let mut out: Vec<String> = Vec::new();
         for name in names {
             let mut spelled = self.escape(&spell(name), position);
-            while out.contains(&spelled) {
+            while out
+                .iter()
+                .any(|earlier| self.same(earlier, &spelled, position))
+            {
                 spelled.push_str(self.suffix_for(position));
                 spelled = self.escape(&spelled, position);
             }
             out.push(spelled);
         }
         out
+    }
+
+    /// Whether two spellings name the same thing in `position`.
+    fn same(&self, a: &str, b: &str, position: Position) -> bool {
+        a == b || (self.case_insensitive.contains(&position) && a.eq_ignore_ascii_case(b))
     }
 
     fn suffix_for(&self, position: Position) -> &'static str {
@@ -119,9 +132,10 @@ impl Reserved {
 
 pub static PYTHON: Reserved = Reserved {
     language: "python",
-    types_ignore_case: false,
+    case_insensitive: &[],
     suffix: "_",
-    position_suffixes: &[],
+    // A union variant is part of a CapWords class name (`ChoiceBeginVariant`).
+    position_suffixes: &[(Variant, "Variant")],
     words: &[
         // Hard keywords.
         (
@@ -170,6 +184,8 @@ pub static PYTHON: Reserved = Reserved {
         (&["timeout"], &[Arg]),
         // Members every generated struct / enum / variant class defines.
         (&["to_wire", "from_wire", "value"], &[Field, ErrorField]),
+        // Inside a class body the method shadows a class of the same name in annotations.
+        (&["to_wire", "from_wire"], &[Type]),
         // Members of every client class.
         (&["close", "connection"], &[Method]),
         // Locals of the decoders and of client methods: a field of that name is fine (it is an
@@ -214,10 +230,10 @@ pub fn python_is_magic(name: &str) -> bool {
 
 pub static RUBY: Reserved = Reserved {
     language: "ruby",
-    types_ignore_case: false,
+    case_insensitive: &[],
     suffix: "_",
     // Class and module names are CamelCase without underscores (rubocop): `HashType`.
-    position_suffixes: &[(Type, "Type")],
+    position_suffixes: &[(Type, "Type"), (Variant, "Type")],
     words: &[
         // Keywords, including the magic `__FILE__` family and `BEGIN` / `END` blocks: never a
         // local, parameter or constant.
@@ -265,7 +281,9 @@ pub static RUBY: Reserved = Reserved {
                 "while",
                 "yield",
             ],
-            &[Type, Field, ErrorField, EnumMember, Arg, Const, Module],
+            &[
+                Type, Variant, Field, ErrorField, EnumMember, Arg, Const, Module,
+            ],
         ),
         // Kernel / Object methods a reader or client method must not replace.
         (
@@ -327,10 +345,12 @@ pub static RUBY: Reserved = Reserved {
             ],
             &[ErrorField],
         ),
+        // Deprecated constants rubocop's `Lint/DeprecatedConstants` reads as `true`/`false`/`nil`.
+        (&["TRUE", "FALSE", "NIL"], &[EnumMember, Const]),
         // Constants every generated module or class defines, and core classes it refers to.
         (
             &["ALL", "VARIANTS", "FIELDS", "ERRORS"],
-            &[EnumMember, Type, Const],
+            &[EnumMember, Type, Variant, Const],
         ),
         (
             &[
@@ -349,18 +369,19 @@ pub static RUBY: Reserved = Reserved {
                 "Zrpc",
                 "MessagePack",
             ],
-            &[Type, Const],
+            &[Type, Variant, Const],
         ),
     ],
 };
 
 pub static PHP: Reserved = Reserved {
     language: "php",
-    types_ignore_case: true,
+    case_insensitive: &[Type, Method],
     suffix: "_",
     // PSR-1: class names in StudlyCaps, methods (and by convention properties) in camelCaps.
     position_suffixes: &[
         (Type, "Type"),
+        (Variant, "Variant"),
         (Field, "Field"),
         (ErrorField, "Field"),
         (Arg, "Arg"),
@@ -475,8 +496,11 @@ pub static PHP: Reserved = Reserved {
         (&["class"], &[EnumMember, Const]),
         // `$this` is no parameter; locals of the generated constructors and decoders.
         (&["this"], &[Field, ErrorField, Arg]),
-        // Not even a named argument may be called `__halt_compiler`.
-        (&["__halt_compiler"], &[Field, ErrorField, Arg]),
+        // Not even a named argument or a case may be called `__halt_compiler`.
+        (
+            &["__halt_compiler"],
+            &[Field, ErrorField, Arg, EnumMember, Const],
+        ),
         (
             &["wire", "value", "item", "variant", "count", "timeout"],
             &[Arg],
@@ -525,14 +549,18 @@ pub static PHP: Reserved = Reserved {
 
 pub static RUST: Reserved = Reserved {
     language: "rust",
-    types_ignore_case: false,
+    case_insensitive: &[],
     suffix: "_",
     position_suffixes: &[],
     words: &[
         // Strict, reserved and edition-2018+ keywords: written as raw identifiers (`r#type`).
         (RUST_RAW_KEYWORDS, ALL),
+        (RUST_RAW_KEYWORDS, &[Variant]),
         // Keywords that cannot be raw identifiers.
         (RUST_UNRAWABLE_KEYWORDS, ALL),
+        (RUST_UNRAWABLE_KEYWORDS, &[Variant]),
+        // The serde traits the generated module imports for its derives.
+        (&["Serialize", "Deserialize"], &[Type]),
         // Items the service expansion adds next to the methods.
         (
             &[

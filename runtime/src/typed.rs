@@ -402,6 +402,13 @@ pub fn remote_error<T: Serialize + std::fmt::Display>(name: &str, error: &T) -> 
     remote
 }
 
+/// One argument in its wire form, for a call with more arguments than serde's tuples hold
+/// (16): the client sends them as a slice of values, the same msgpack array.
+#[doc(hidden)]
+pub fn argument<T: Serialize + ?Sized>(value: &T) -> Result<rmpv::Value, Error> {
+    crate::error::to_named_value(value).map_err(|e| Error::Encode(format!("arguments: {e}")))
+}
+
 /// The typed error named `name` from `error`'s details.
 #[doc(hidden)]
 pub fn decode_details<T: DeserializeOwned>(name: &str, error: &RemoteError) -> Option<T> {

@@ -10,21 +10,32 @@ namespace {{ namespace }};
     /** Wire names of the fields in declaration order. */
     private const FIELDS = [{{ field_names }}];
 {% endif %}
+{%- for f in params %}
+{%- if f.init.is_some() %}
+    public readonly {{ f.php_type }} ${{ f.name }};
+{%- endif %}
+{%- endfor %}
+{%- if late_init %}
+{% endif %}
 {%- if !params.is_empty() || error %}
 {{ ctor_doc }}    public function __construct(
 {%- for f in params %}
-        public readonly {{ f.php_type }} ${{ f.name }}{% if let Some(default) = f.default %} = {{ default }}{% endif %},
+        {% if f.init.is_none() %}public readonly {% endif %}{{ f.param_type }} ${{ f.name }}{% if let Some(default) = f.default %} = {{ default }}{% endif %},
 {%- endfor %}
 {%- if error %}
         string $message = '{{ wire_name }}',
         ?string $traceback = null,
     ) {
         parent::__construct('{{ wire_name }}', $message, $traceback);
-    }
 {%- else %}
     ) {
-    }
 {%- endif %}
+{%- for f in params %}
+{%- if let Some(init) = f.init %}
+        $this->{{ f.name }} = ${{ f.name }} ?? {{ init }};
+{%- endif %}
+{%- endfor %}
+    }
 {%- endif %}
 {% if !params.is_empty() || error %}
 {% endif %}    /**

@@ -335,7 +335,13 @@ impl<'a> Generator<'a> {
         let wire = &method.wire_name;
         let names: Vec<&Ident> = args.iter().map(|arg| &arg.ident).collect();
         let types = args.iter().map(|arg| &arg.ty);
-        let encoded = quote!(&(#(#names,)*));
+        // serde serializes tuples of up to 16 elements; longer argument lists go as a slice of
+        // values, the same msgpack array.
+        let encoded = if names.len() <= 16 {
+            quote!(&(#(#names,)*))
+        } else {
+            quote!(&[#(::zrpc::typed::argument(&#names)?),*][..])
+        };
         let error = match &method.error {
             Some(error) => quote!(::zrpc::typed::CallError<#error>),
             None => quote!(::zrpc::Error),
@@ -362,8 +368,11 @@ impl<'a> Generator<'a> {
                 quote!(self.client.oneway_typed(#wire, #encoded).await),
             ),
         };
+        // The service decides the arity; clippy counts `&self` too.
+        let many = (names.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #(#attrs)*
+            #many
             pub async fn #ident(&self, #(#names: #types),*) -> ::std::result::Result<#output, #error> {
                 #body
             }

@@ -83,10 +83,7 @@ pub struct Rust;
 
 impl Rust {
     fn renderer<'a>(plan: &'a zrpc_plan::Plan<'a>) -> generate::Renderer<'a> {
-        generate::Renderer {
-            schema: plan.schema,
-            plan,
-        }
+        generate::Renderer::new(plan)
     }
 
     /// `tokens` as a formatted Rust item of `kind` (`type`, `const`), without the declaration.
@@ -138,6 +135,18 @@ impl zrpc_plan::Backend for Rust {
     /// serde's derives convert: the value decodes as itself.
     fn decode(&self, _plan: &zrpc_plan::Plan, _ty: &zrpc_model::Type, expr: &str) -> String {
         expr.to_owned()
+    }
+
+    /// The modules `namespace rust` nests the items in, as the generated file spells them.
+    fn package(&self, plan: &zrpc_plan::Plan) -> String {
+        plan.schema
+            .namespace("rust")
+            .map_or_else(String::new, |path| {
+                path.split("::")
+                    .map(|module| names::escape(module).0.to_string())
+                    .collect::<Vec<_>>()
+                    .join("::")
+            })
     }
 
     /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves

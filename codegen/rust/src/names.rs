@@ -1,7 +1,8 @@
 //! Rust spellings of IDL names: keyword escaping and case conventions.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
+use zrpc_plan::Kind;
 
 // The one Rust keyword list lives in the plan's reserved table.
 use zrpc_plan::reserved::{
@@ -40,6 +41,27 @@ fn convert(wire: &str, rust: String) -> (Ident, bool) {
     };
     let (ident, renamed) = escape(&rust);
     (ident, renamed || rust != wire)
+}
+
+/// The Rust spelling of one name (made distinct in its scope by [`zrpc_plan::Names`]): types,
+/// variants and enum members UpperCamelCase, consts SHOUTY_SNAKE_CASE, the rest snake_case; keywords
+/// raw (`r#type`) or suffixed (`self_`).
+pub(crate) fn spell(name: &str, kind: Kind) -> String {
+    let ident = match kind {
+        Kind::Type | Kind::Variant | Kind::Member => camel(name).0,
+        Kind::Const => convert(name, name.to_shouty_snake_case()).0,
+        Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => snake(name).0,
+    };
+    ident.to_string()
+}
+
+/// The identifier of a spelling from [`spell`] (maybe suffixed to be distinct), and whether it
+/// differs from the wire name.
+pub(crate) fn ident(spelled: &str, wire: &str) -> (Ident, bool) {
+    match spelled.strip_prefix("r#") {
+        Some(raw) => (Ident::new_raw(raw, Span::call_site()), raw != wire),
+        None => (Ident::new(spelled, Span::call_site()), spelled != wire),
+    }
 }
 
 /// The name a Rust identifier has on the wire and in the model (`r#type` is `type`).

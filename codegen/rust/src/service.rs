@@ -137,7 +137,11 @@ fn check_names(methods: &[MethodDef], errors: &mut Errors) {
                 ),
             );
         }
-        if name.starts_with("_zerorpc") || name.starts_with("_zrpc") {
+        // The model's one list (the IDL validator and the runtime read it too).
+        if zrpc_model::RESERVED_METHOD_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+        {
             errors.at(
                 method.ident.span(),
                 format!("method name `{name}` is reserved for introspection"),

@@ -7,15 +7,19 @@
 
 use std::path::PathBuf;
 
+mod events;
+
 use askama::Template;
 use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
-use crate::naming::{camel_case, pascal_case, shouty_snake_case};
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
+
+use crate::naming::{camel_case, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::PHP;
-use zrpc_plan::{FieldPlan, Literal, Plan, Position};
+use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position};
 
 /// Which way a conversion goes: wire form to PHP value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -78,7 +82,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         files.push((php_file("Constants"), body + "\n"));
     }
     for def in &schema.types {
-        let name = class_name(def.name());
+        let name = pass.names.type_name(def.name());
         match def {
             TypeDef::Struct(s) => files.push((
                 php_file(&name),
@@ -106,7 +110,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                         .iter()
                         .map(|v| PhpVariant {
                             doc: php_doc(v.doc.as_deref(), &[], "    "),
-                            name: case_name(&v.name),
+                            name: pass.names.member(&e.name, &v.name),
                             wire: v.name.clone(),
                             from_wire: String::new(),
                         })
@@ -121,11 +125,11 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         }
     }
     for service in &schema.services {
-        let name = format!("{}Client", class_name(&service.name));
+        let name = format!("{}Client", studly(&service.name));
         let mut errors: Vec<String> = Vec::new();
         for method in &service.methods {
             for error in &method.throws {
-                let entry = format!("'{error}' => {}::class", class_name(error));
+                let entry = format!("'{error}' => {}::class", pass.names.type_name(error));
                 if !errors.contains(&entry) {
                     errors.push(entry);
                 }
@@ -148,12 +152,12 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             methods: service
                 .methods
                 .iter()
-                .zip(method_names(service))
-                .map(|(m, name)| pass.method(m, name))
+                .map(|m| pass.method(service, m))
                 .collect(),
         }
         .render()?;
         files.push((php_file(&name), body + "\n"));
+        files.extend(events::files(&pass, service)?);
     }
     // Templates write one statement per line; the layout pass breaks the long ones.
     Ok(files
@@ -236,6 +240,8 @@ struct StructTemplate<'a> {
     field_names: String,
     params: Vec<PhpField>,
     fields: Vec<PhpField>,
+    /// Some property is declared apart and assigned in the constructor (`PhpField::init`).
+    late_init: bool,
 }
 
 #[derive(Clone)]
@@ -244,6 +250,13 @@ struct PhpField {
     wire: String,
     php_type: String,
     default: Option<String>,
+    /// A default holding objects, assigned in the constructor's body: a `new` call split over
+    /// lines inside the parameter list cannot satisfy both PSR-12 sniffs (declaration and call
+    /// indentation), so the parameter is nullable (`null` means the default, as on the wire)
+    /// and the property is declared apart.
+    init: Option<String>,
+    /// The parameter's type: `php_type`, nullable when `init` is set.
+    param_type: String,
     /// Statements computing a long conversion before the line that uses it (or empty).
     from_prelude: String,
     from_wire: String,
@@ -307,11 +320,28 @@ struct PhpMethod {
     body: String,
 }
 
+/// `namespace php`, else the first service's name, else `Schema` (never the runtime's `Zrpc`).
+fn namespace(schema: &Schema) -> String {
+    match schema.namespace("php") {
+        Some(ns) => ns
+            .split('\\')
+            .filter(|part| !part.is_empty())
+            .map(studly)
+            .collect::<Vec<_>>()
+            .join("\\"),
+        None => schema
+            .services
+            .first()
+            .map_or_else(|| "Schema".to_string(), |s| studly(&s.name)),
+    }
+}
+
 struct PhpPass<'a> {
     schema: &'a Schema,
     plan: &'a Plan<'a>,
     /// `Example\Calculator`.
     namespace: String,
+    names: Names,
 }
 
 /// How a file refers to the schema's classes: relatively from the root namespace, fully
@@ -324,23 +354,11 @@ enum Scope {
 
 impl<'a> PhpPass<'a> {
     fn new(plan: &'a Plan<'a>) -> Self {
-        let schema = plan.schema;
-        let namespace = match schema.namespace("php") {
-            Some(ns) => ns
-                .split('\\')
-                .filter(|part| !part.is_empty())
-                .map(class_name)
-                .collect::<Vec<_>>()
-                .join("\\"),
-            None => schema
-                .services
-                .first()
-                .map_or_else(|| "Zrpc".to_string(), |s| class_name(&s.name)),
-        };
         PhpPass {
-            schema,
+            schema: plan.schema,
             plan,
-            namespace,
+            namespace: namespace(plan.schema),
+            names: Names::new(plan.schema, &PHP, spell),
         }
     }
 
@@ -358,7 +376,7 @@ impl<'a> PhpPass<'a> {
         } else {
             Position::Field
         };
-        let name = class_name(&s.name);
+        let name = self.names.type_name(&s.name);
         let planned = self
             .plan
             .structure(&s.name)
@@ -403,23 +421,10 @@ impl<'a> PhpPass<'a> {
                 .map(|f| quote(&f.name))
                 .collect::<Vec<_>>()
                 .join(", "),
+            late_init: params.iter().any(|f| f.init.is_some()),
             params,
             fields,
         }
-    }
-
-    /// The property (and constructor parameter) of field `name` of struct or error `owner`,
-    /// distinct within it (`BEGIN` and `begin` are both `begin`).
-    fn struct_property(&self, owner: &str, name: &str, position: Position) -> String {
-        let fields = match self.schema.type_def(owner) {
-            Some(TypeDef::Struct(s) | TypeDef::Error(s)) => &s.fields,
-            _ => return property_name(name, position),
-        };
-        let names = PHP.distinct(fields.iter().map(|f| f.name.as_str()), position, camel_case);
-        fields
-            .iter()
-            .position(|f| f.name == name)
-            .map_or_else(|| property_name(name, position), |i| names[i].clone())
     }
 
     /// Field `planned` of the struct or error `def_name`, whose class is `owner`.
@@ -431,7 +436,7 @@ impl<'a> PhpPass<'a> {
         position: Position,
     ) -> PhpField {
         let f = planned.def;
-        let name = self.struct_property(def_name, &f.name, position);
+        let name = self.names.field(def_name, &f.name, kind(position));
         let wire = format!("$wire[{}]", quote(&f.name));
         let source = match &planned.default {
             // Absent or null on the wire: the default, as every language reads it.
@@ -462,9 +467,29 @@ impl<'a> PhpPass<'a> {
             self.hoist(Conversion::Decode, &conversion_ty, &source, var);
         let (to_prelude, to_wire) =
             self.hoist(Conversion::Encode, &f.ty, &format!("$this->{name}"), var);
+        let php_type = self.native_type(&f.ty, Scope::Root);
+        let absent = planned.absent_value();
+        let init = absent
+            .as_ref()
+            .filter(|value| value.has_object())
+            .map(|value| self.literal(value));
+        let param_type = match (&init, php_type.as_str()) {
+            (None, _) => php_type.clone(),
+            (Some(_), nullable) if nullable.starts_with('?') || nullable.contains("null") => {
+                php_type.clone()
+            }
+            (Some(_), "mixed") => php_type.clone(),
+            (Some(_), native) if native.contains('|') => format!("{native}|null"),
+            (Some(_), native) => format!("?{native}"),
+        };
         PhpField {
-            php_type: self.native_type(&f.ty, Scope::Root),
-            default: planned.absent_value().map(|value| self.literal(&value)),
+            default: match &init {
+                Some(_) => Some("null".to_string()),
+                None => absent.map(|value| self.literal(&value)),
+            },
+            init,
+            param_type,
+            php_type,
             from_prelude,
             from_wire,
             to_prelude,
@@ -475,13 +500,13 @@ impl<'a> PhpPass<'a> {
     }
 
     fn union_files(&self, u: &Union) -> Result<Vec<(PathBuf, String)>, askama::Error> {
-        let name = class_name(&u.name);
+        let name = self.names.type_name(&u.name);
         let variants: Vec<PhpVariant> = u
             .variants
             .iter()
             .map(|v| PhpVariant {
                 doc: String::new(),
-                name: format!("{}{name}", pascal_case(&v.name)),
+                name: format!("{}{name}", self.names.variant(&u.name, &v.name)),
                 wire: v.name.clone(),
                 from_wire: self.decode_expr(&v.ty, "$value", 0, Scope::Root),
             })
@@ -505,7 +530,7 @@ impl<'a> PhpPass<'a> {
                 + "\n",
         )];
         for v in &u.variants {
-            let class = format!("{}{name}", pascal_case(&v.name));
+            let class = format!("{}{name}", self.names.variant(&u.name, &v.name));
             let (to_prelude, to_wire) = self.hoist_in(
                 (Conversion::Encode, Scope::Nested),
                 &v.ty,
@@ -537,12 +562,13 @@ impl<'a> PhpPass<'a> {
         Ok(files)
     }
 
-    fn method(&self, m: &Method, name: String) -> PhpMethod {
-        let names = PHP.distinct(
-            m.args.iter().map(|a| a.name.as_str()),
-            Position::Arg,
-            camel_case,
-        );
+    fn method(&self, service: &Service, m: &Method) -> PhpMethod {
+        let name = self.names.method(&service.name, &m.name);
+        let names: Vec<String> = m
+            .args
+            .iter()
+            .map(|a| self.names.arg(&service.name, &m.name, &a.name))
+            .collect();
         // Optional arguments default to null when no required argument follows them.
         let defaulted_from = m
             .args
@@ -628,7 +654,7 @@ impl<'a> PhpPass<'a> {
             }
         };
         for error in &m.throws {
-            tags.push(format!("@throws {}", class_name(error)));
+            tags.push(format!("@throws {}", self.names.type_name(error)));
         }
         if m.returns == Returns::Oneway {
             tags.push("@return void at once: the server sends nothing back (oneway)".into());
@@ -701,7 +727,7 @@ impl<'a> PhpPass<'a> {
             },
             Type::Named(name) => match self.schema.type_def(name) {
                 Some(TypeDef::Alias(alias)) => self.native_type(&alias.ty, scope),
-                Some(_) => self.class_ref(&class_name(name), scope),
+                Some(_) => self.class_ref(&self.names.type_name(name), scope),
                 None => "mixed".into(),
             },
             _ => "mixed".into(),
@@ -725,7 +751,7 @@ impl<'a> PhpPass<'a> {
             },
             Type::Named(name) => match self.schema.type_def(name) {
                 Some(TypeDef::Alias(alias)) => self.doc_type(&alias.ty),
-                Some(TypeDef::Enum(_)) => class_name(name),
+                Some(TypeDef::Enum(_)) => self.names.type_name(name),
                 _ => self.native_type(ty, Scope::Root),
             },
             _ => self.native_type(ty, Scope::Root),
@@ -762,11 +788,14 @@ impl<'a> PhpPass<'a> {
             Type::Named(name) => match self.schema.type_def(name) {
                 Some(TypeDef::Alias(alias)) => self.decode_expr(&alias.ty, expr, depth, scope),
                 Some(TypeDef::Enum(_)) => {
-                    format!("{}::from({expr})", self.class_ref(&class_name(name), scope))
+                    format!(
+                        "{}::from({expr})",
+                        self.class_ref(&self.names.type_name(name), scope)
+                    )
                 }
                 Some(_) => format!(
                     "{}::fromWire({expr})",
-                    self.class_ref(&class_name(name), scope)
+                    self.class_ref(&self.names.type_name(name), scope)
                 ),
                 None => expr.to_string(),
             },
@@ -853,7 +882,11 @@ impl<'a> PhpPass<'a> {
                 format!("[{}]", entries.join(", "))
             }
             Literal::Some(inner) => self.literal(inner),
-            Literal::Enum { ty, variant } => format!("{}::{}", class_name(ty), case_name(variant)),
+            Literal::Enum { ty, variant } => format!(
+                "{}::{}",
+                self.names.type_name(ty),
+                self.names.member(ty, variant)
+            ),
             Literal::Struct { ty, fields } => {
                 let position = match self.schema.type_def(ty) {
                     Some(TypeDef::Error(_)) => Position::ErrorField,
@@ -864,18 +897,18 @@ impl<'a> PhpPass<'a> {
                     .map(|f| {
                         format!(
                             "{}: {}",
-                            self.struct_property(ty, &f.name, position),
+                            self.names.field(ty, &f.name, kind(position)),
                             self.literal(&f.value)
                         )
                     })
                     .collect();
-                format!("new {}({})", class_name(ty), args.join(", "))
+                format!("new {}({})", self.names.type_name(ty), args.join(", "))
             }
             Literal::Union { ty, variant, value } => {
-                let union = class_name(ty);
+                let union = self.names.type_name(ty);
                 format!(
                     "new {union}\\{}{union}({})",
-                    pascal_case(variant),
+                    self.names.variant(ty, variant),
                     self.literal(value)
                 )
             }
@@ -889,11 +922,6 @@ impl<'a> PhpPass<'a> {
             other => self.literal(other),
         }
     }
-}
-
-/// A property / named-argument name in `position` (camelCase).
-fn property_name(name: &str, position: Position) -> String {
-    PHP.escape(&camel_case(name), position)
 }
 
 /// `"\x00raw"`: PHP strings are bytes; everything but printable ASCII as `\xNN`.
@@ -913,18 +941,28 @@ fn bytes_literal(bytes: &[u8]) -> String {
     out
 }
 
-/// A class name: StudlyCaps, with a `Type` suffix where PHP reserves the name.
-fn class_name(name: &str) -> String {
-    let pascal = pascal_case(name);
+/// A class name: StudlyCaps without underscores (PSR-1), with a `Type` suffix where PHP
+/// reserves the name.
+fn studly(name: &str) -> String {
+    let pascal = upper_camel(name);
     let lower = pascal.to_ascii_lowercase();
-    if !pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        format!("{pascal}Type")
-    } else if lower.starts_with("extends") || lower.starts_with("implements") {
+    if lower.starts_with("extends") || lower.starts_with("implements") {
         // PHP's lexer reads `enum Extends…` / `enum Implements…` as the name `enum` followed
         // by `extends`, whatever follows the prefix: no suffix helps, so a prefix.
         format!("Type{pascal}")
     } else {
         PHP.escape(&pascal, Position::Type)
+    }
+}
+
+/// `FooBar` for `foo_bar`, `__FILE__` and `_x`: heck drops every underscore; a name left
+/// empty or starting with a digit gets an `X` in front.
+fn upper_camel(name: &str) -> String {
+    let pascal = name.to_upper_camel_case();
+    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        pascal
+    } else {
+        format!("X{pascal}")
     }
 }
 
@@ -937,29 +975,36 @@ fn case_name(name: &str) -> String {
     }
 }
 
-/// A client method name in camelCase; the constructor name stays reserved.
+/// A client method name in camelCaps without underscores (PSR-1, PSR-12: no `_` prefix).
 fn method_name(name: &str) -> String {
-    let camel = camel_case(name);
-    if camel == "close" || camel == "connection" {
-        format!("{camel}Method")
-    } else if camel.starts_with("__") || camel.is_empty() {
-        format!("call{}", pascal_case(name))
+    let camel = name.to_lower_camel_case();
+    if camel.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        camel
     } else {
-        PHP.escape(&camel, Position::Method)
+        format!("call{}", upper_camel(name))
     }
 }
 
-/// The client's method names, distinct as PHP compares them (case-insensitively).
-fn method_names(service: &Service) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for m in &service.methods {
-        let mut name = method_name(&m.name);
-        while names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            name.push_str("Method");
-        }
-        names.push(name);
+/// The PHP spelling of one name (made distinct in its scope by [`Names`]).
+fn spell(name: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Type => studly(name),
+        // Part of the class `{Variant}{Union}`.
+        Kind::Variant => upper_camel(name),
+        Kind::Member => case_name(name),
+        Kind::Const => shouty_snake_case(name),
+        Kind::Method => method_name(name),
+        Kind::Field | Kind::ErrorField | Kind::Arg => camel_case(name),
     }
-    names
+}
+
+/// The name kind of a struct field in `position` (a field or an error field).
+fn kind(position: Position) -> Kind {
+    if position == Position::ErrorField {
+        Kind::ErrorField
+    } else {
+        Kind::Field
+    }
 }
 
 fn closure_var(depth: usize) -> String {
@@ -1033,6 +1078,10 @@ impl zrpc_plan::Backend for Php {
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
         PhpPass::new(plan).decode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn package(&self, plan: &Plan) -> String {
+        namespace(plan.schema)
     }
 
     fn generate(

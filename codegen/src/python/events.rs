@@ -6,10 +6,9 @@
 use askama::Template;
 use zrpc_idl::model::{Returns, Schema, Service};
 
-use super::types::{field_name, Imports, TypeNames};
+use super::types::{Imports, TypeNames};
 use super::{docstring, docstring_lines, signature};
-use crate::naming::{doc_lines, pascal_case};
-use zrpc_plan::Position;
+use crate::naming::{doc_lines, event_class};
 
 #[derive(Template)]
 #[template(path = "python/events.py.jinja", escape = "none")]
@@ -75,10 +74,11 @@ impl EventService {
 /// The events module, or None when no service has events.
 pub(crate) fn module(schema: &Schema, names: &TypeNames, package: &str) -> Option<EventsModule> {
     let mut imports = Imports::for_client();
+    let types: Vec<String> = schema.types.iter().map(|t| names.class(t.name())).collect();
     let services: Vec<EventService> = schema
         .services
         .iter()
-        .filter_map(|service| event_service(service, names, &mut imports))
+        .filter_map(|service| event_service(service, names, &types, &mut imports))
         .collect();
     if services.is_empty() {
         return None;
@@ -104,6 +104,7 @@ pub(crate) fn module(schema: &Schema, names: &TypeNames, package: &str) -> Optio
 fn event_service(
     service: &Service,
     names: &TypeNames,
+    types: &[String],
     imports: &mut Imports,
 ) -> Option<EventService> {
     let class = names.class(&service.name);
@@ -112,14 +113,14 @@ fn event_service(
         .iter()
         .filter(|method| method.returns == Returns::Oneway)
         .map(|method| {
-            let method_name = field_name(&method.name, Position::Method);
+            let method_name = names.names.method(&service.name, &method.name);
             let mut send_params = vec!["self".to_owned()];
             let mut handle_params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             let mut fields = Vec::new();
             let mut decoded = Vec::new();
             for (index, arg) in method.args.iter().enumerate() {
-                let arg_name = field_name(&arg.name, Position::Arg);
+                let arg_name = names.names.arg(&service.name, &method.name, &arg.name);
                 let input = names.annotation(&arg.ty, true, imports);
                 let output = names.annotation(&arg.ty, false, imports);
                 send_params.push(format!("{arg_name}: {input}"));
@@ -142,7 +143,7 @@ fn event_service(
             let summary = summary.unwrap_or(title);
             let wire = format!("{:?}", method.name);
             Event {
-                class: format!("{class}{}", pascal_case(&method.name)),
+                class: event_class(&class, &method.name, types),
                 docstring: docstring(method.doc.as_deref(), &summary, 8),
                 class_docstring: docstring_lines(&[class_doc], 4),
                 send_signature: signature("def", &method_name, &send_params, "None"),

@@ -321,7 +321,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
         .methods
         .iter()
         .map(|method| {
-            let name = types::field_name(&method.name, Position::Method);
+            let name = names.names.method(&service.name, &method.name);
             let mut params = vec!["self".to_owned()];
             let mut wire_args = Vec::new();
             // Optional arguments default to None when no required argument follows them.
@@ -331,7 +331,7 @@ fn client(service: &Service, schema: &Schema, names: &TypeNames) -> Client {
                 .rposition(|arg| !matches!(schema.resolve_alias(&arg.ty), Type::Optional(_)))
                 .map_or(0, |last_required| last_required + 1);
             for (index, arg) in method.args.iter().enumerate() {
-                let arg_name = types::field_name(&arg.name, Position::Arg);
+                let arg_name = names.names.arg(&service.name, &method.name, &arg.name);
                 let annotation = names.annotation(&arg.ty, true, &mut imports);
                 let default = if index >= defaulted_from {
                     " = None"
@@ -562,6 +562,10 @@ impl zrpc_plan::Backend for Python {
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
         TypeNames::new(plan).decode(ty, expr, 0, &mut Imports::default())
+    }
+
+    fn package(&self, plan: &Plan) -> String {
+        package_name(plan.schema)
     }
 
     fn generate(

@@ -1,7 +1,7 @@
 //! Python spellings of schema types: class names, annotations, imports, wire encode/decode
 //! expressions, literals, and the view data of `models.py`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use askama::Template;
 use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
@@ -9,36 +9,38 @@ use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
 use super::{docstring, docstring_lines};
 use crate::naming::{doc_lines, pascal_case, shouty_snake_case, snake_case};
 use zrpc_plan::reserved::PYTHON;
-use zrpc_plan::{FieldPlan, Literal, Plan, Position};
+use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position};
 
 /// Python class names of the schema's types (escaped where they would shadow a builtin).
 pub(crate) struct TypeNames<'a> {
     schema: &'a Schema,
     pub(crate) plan: &'a Plan<'a>,
-    classes: HashMap<&'a str, String>,
+    /// Every name of the schema, distinct in its scope.
+    pub(crate) names: Names,
 }
 
 impl<'a> TypeNames<'a> {
     pub(crate) fn new(plan: &'a Plan<'a>) -> TypeNames<'a> {
         let schema = plan.schema;
-        let classes = schema
-            .types
-            .iter()
-            .map(|t| (t.name(), class_name(t.name())))
-            .collect();
         TypeNames {
             schema,
             plan,
-            classes,
+            names: Names::new(schema, &PYTHON, spell),
         }
     }
 
     /// The Python name of a declared type (or of a service, for client class names).
     pub(crate) fn class(&self, name: &str) -> String {
-        self.classes
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| class_name(name))
+        self.names.type_name(name)
+    }
+
+    /// The class of variant `variant` of union `union`: `ShapeCircle`.
+    pub(crate) fn variant_class(&self, union: &str, variant: &str) -> String {
+        class_name(&format!(
+            "{}{}",
+            self.class(union),
+            self.names.variant(union, variant)
+        ))
     }
 
     fn def(&self, name: &str) -> Option<&'a TypeDef> {
@@ -201,20 +203,18 @@ impl<'a> TypeNames<'a> {
                     .join(", ")
             ),
             Literal::Some(inner) => self.literal(inner),
-            Literal::Enum { ty, variant } => format!("{}.{}", self.class(ty), member_name(variant)),
+            Literal::Enum { ty, variant } => {
+                format!("{}.{}", self.class(ty), self.names.member(ty, variant))
+            }
             Literal::Struct { ty, fields } => {
                 let error = matches!(self.def(ty), Some(TypeDef::Error(_)));
                 let args: Vec<String> = fields
                     .iter()
                     .map(|f| {
-                        let position = if error {
-                            Position::ErrorField
-                        } else {
-                            Position::Field
-                        };
+                        let kind = if error { Kind::ErrorField } else { Kind::Field };
                         format!(
                             "{}={}",
-                            field_name(&f.name, position),
+                            self.names.field(ty, &f.name, kind),
                             self.literal(&f.value)
                         )
                     })
@@ -223,7 +223,7 @@ impl<'a> TypeNames<'a> {
             }
             Literal::Union { ty, variant, value } => format!(
                 "{}({})",
-                variant_class(&self.class(ty), variant),
+                self.variant_class(ty, variant),
                 self.literal(value)
             ),
         }
@@ -242,28 +242,26 @@ pub(crate) fn union_decoder(class: &str) -> String {
     format!("{}_from_wire", snake_case(class))
 }
 
-/// An enum member: SHOUTY, never one of the names `Enum` treats specially.
-pub(crate) fn member_name(variant: &str) -> String {
-    unmagic(&PYTHON.escape(&shouty_snake_case(variant), Position::EnumMember))
-}
-
-fn const_name(name: &str) -> String {
-    PYTHON.escape(&shouty_snake_case(name), Position::Const)
+/// The Python spelling of one name (made distinct in its scope by [`Names`]): classes as
+/// declared, members and consts SHOUTY, fields, methods and arguments snake_case; never one of
+/// the names a class body or `Enum` treats specially.
+fn spell(name: &str, kind: Kind) -> String {
+    let position = kind.position();
+    match kind {
+        // A module-level `__class__` or `__name__` is magic, a `__private` one is mangled.
+        Kind::Type => unmagic(&class_name(name)),
+        Kind::Variant => pascal_case(name),
+        Kind::Const => PYTHON.escape(&shouty_snake_case(name), position),
+        Kind::Member => unmagic(&PYTHON.escape(&shouty_snake_case(name), position)),
+        Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => {
+            unmagic(&PYTHON.escape(&snake_case(name), position))
+        }
+    }
 }
 
 /// A class name (types, services).
 pub(crate) fn class_name(name: &str) -> String {
     PYTHON.escape(name, Position::Type)
-}
-
-/// A field, attribute or parameter name in `position`.
-pub(crate) fn field_name(name: &str, position: Position) -> String {
-    unmagic(&PYTHON.escape(&snake_case(name), position))
-}
-
-/// The class of a union variant: `ShapeCircle`.
-pub(crate) fn variant_class(union_class: &str, variant: &str) -> String {
-    class_name(&format!("{union_class}{}", pascal_case(variant)))
 }
 
 /// `_sunder_`, `__dunder__` and `__private` names mean something else in a class body;
@@ -296,26 +294,38 @@ fn float_literal(f: f64) -> String {
 
 /// `b"..."`: printable ASCII as is, every other byte as `\\xNN`.
 fn bytes_literal(bytes: &[u8]) -> String {
-    let mut out = String::from("b\"");
+    let quote = preferred_quote(
+        bytes.iter().filter(|&&b| b == b'"').count(),
+        bytes.iter().filter(|&&b| b == b'\'').count(),
+    );
+    let mut out = format!("b{quote}");
     for &b in bytes {
         match b {
-            b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
+            b if b == quote as u8 => {
+                out.push('\\');
+                out.push(quote);
+            }
             b' '..=b'~' => out.push(b as char),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
-    out.push('"');
+    out.push(quote);
     out
 }
 
-/// A str literal quoted as ruff format prefers: double quotes unless that needs more escapes.
-fn string_literal(s: &str) -> String {
-    let quote = if s.contains('"') && !s.contains('\'') {
+/// The quote ruff format (black) settles on: double, unless that needs more escapes.
+fn preferred_quote(double_quotes: usize, single_quotes: usize) -> char {
+    if double_quotes > single_quotes {
         '\''
     } else {
         '"'
-    };
+    }
+}
+
+/// A str literal quoted as ruff format prefers.
+fn string_literal(s: &str) -> String {
+    let quote = preferred_quote(s.matches('"').count(), s.matches('\'').count());
     let mut out = String::from(quote);
     for c in s.chars() {
         match c {
@@ -533,7 +543,7 @@ pub(crate) fn models(names: &TypeNames, package: &str) -> Models {
         .map(|planned| {
             let c = planned.def;
             imports.typing("Final");
-            let name = const_name(&c.name);
+            let name = names.names.constant(&c.name);
             all.push(name.clone());
             ConstView {
                 annotation: names.annotation(&c.ty, false, &mut imports),
@@ -612,7 +622,7 @@ fn enum_view(e: &Enum, names: &TypeNames) -> EnumView {
             .variants
             .iter()
             .map(|v| MemberView {
-                name: member_name(&v.name),
+                name: names.names.member(&e.name, &v.name),
                 wire: string_literal(&v.name),
                 doc: attribute_doc(v.doc.as_deref(), 4),
             })
@@ -621,11 +631,7 @@ fn enum_view(e: &Enum, names: &TypeNames) -> EnumView {
 }
 
 fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool) -> StructView {
-    let position = if error {
-        Position::ErrorField
-    } else {
-        Position::Field
-    };
+    let kind = if error { Kind::ErrorField } else { Kind::Field };
     let plan = names
         .plan
         .structure(&s.name)
@@ -633,11 +639,11 @@ fn struct_view(s: &Struct, names: &TypeNames, imports: &mut Imports, error: bool
     let wire_fields: Vec<FieldView> = plan
         .fields
         .iter()
-        .map(|f| field_view(f, &s.name, names, imports, position))
+        .map(|f| field_view(f, &s.name, names, imports, kind))
         .collect();
     let fields: Vec<FieldView> = plan
         .constructor_order()
-        .map(|f| field_view(f, &s.name, names, imports, position))
+        .map(|f| field_view(f, &s.name, names, imports, kind))
         .collect();
     let absent_locals = plan
         .fields
@@ -671,10 +677,10 @@ fn field_view(
     owner: &str,
     names: &TypeNames,
     imports: &mut Imports,
-    position: Position,
+    kind: Kind,
 ) -> FieldView {
     let f = planned.def;
-    let name = field_name(&f.name, position);
+    let name = names.names.field(owner, &f.name, kind);
     let local = PYTHON.escape(&name, Position::Local);
     let annotation = names.annotation(&f.ty, false, imports);
     let self_expr = format!("self.{name}");
@@ -737,7 +743,11 @@ fn field_view(
         annotation,
         default,
         param_default,
-        doc: attribute_doc(f.doc.as_deref(), 4),
+        // A struct's attribute docstring is in the class body, an error's in `__init__`.
+        doc: attribute_doc(
+            f.doc.as_deref(),
+            if kind == Kind::ErrorField { 8 } else { 4 },
+        ),
         encode,
         decode,
         wire,
@@ -758,7 +768,7 @@ fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView 
             .variants
             .iter()
             .map(|v| {
-                let class = variant_class(&name, &v.name);
+                let class = names.variant_class(&u.name, &v.name);
                 let mut doc = vec![format!("The ``{}`` variant of :data:`{name}`.", v.name)];
                 let own = doc_lines(v.doc.as_deref());
                 if !own.is_empty() {

@@ -7,9 +7,8 @@
 use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
-use super::{constant_name, doc_comment, field_names, has_block, Conversion, RubyPass};
-use crate::naming::pascal_case;
-use zrpc_plan::Position;
+use super::{constant_name, doc_comment, has_block, Conversion, RubyPass};
+use crate::naming::event_class;
 
 #[derive(Template)]
 #[template(path = "ruby/events.rb", escape = "none")]
@@ -41,18 +40,19 @@ pub(super) struct RbEvent {
 
 pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTemplate> {
     let class = constant_name(&service.name);
-    // Spelled as the client spells them, so each event method has its client method's name.
-    let method_names = field_names(
-        service.methods.iter().map(|m| m.name.as_str()),
-        Position::Method,
-    );
+    let types: Vec<String> = pass
+        .schema
+        .types
+        .iter()
+        .map(|t| pass.names.type_name(t.name()))
+        .collect();
     let events: Vec<RbEvent> = service
         .methods
         .iter()
-        .enumerate()
-        .filter(|(_, m)| m.returns == Returns::Oneway)
-        .map(|(index, m)| {
-            let params = field_names(m.args.iter().map(|a| a.name.as_str()), Position::Arg);
+        .filter(|m| m.returns == Returns::Oneway)
+        .map(|m| {
+            // Spelled as the client spells them.
+            let params = pass.args(service, m);
             let mut prelude = String::new();
             let mut wire = Vec::new();
             let mut tags = Vec::new();
@@ -66,7 +66,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     wire.push(encoded);
                 }
             }
-            let event_class = format!("{class}{}", pascal_case(&m.name));
+            let event_class = event_class(&class, &m.name, &types);
             let mut decode_body = String::new();
             let mut decoded = Vec::new();
             for (i, (arg, param)) in m.args.iter().zip(&params).enumerate() {
@@ -102,7 +102,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
             }
             RbEvent {
                 wire: m.name.clone(),
-                method: method_names[index].clone(),
+                method: pass.names.method(&service.name, &m.name),
                 class: event_class,
                 class_doc: doc_comment(Some(&class_doc), ""),
                 doc: doc_comment(Some(&doc), "  "),

@@ -8,31 +8,24 @@
 use std::path::PathBuf;
 
 mod events;
+mod metrics;
 
 use askama::Template;
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use zrpc_idl::model::{Enum, Method, Returns, Schema, Struct, Type, TypeDef, Union};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
-use crate::naming::{shouty_snake_case as screaming_snake_case, snake_case};
+use crate::naming::snake_case;
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
-use zrpc_plan::{Literal, Plan, Position};
+use zrpc_plan::{Kind, Literal, Names, Plan, Position};
 
-/// Shipped beside the code: IDL argument names such as `a`, `x` or `dx` are shorter than
-/// rubocop's default minimum.
+/// Shipped beside the code. Constructs whose size or parameter names follow the IDL carry
+/// inline directives instead (`metrics.rs`), so the code passes rubocop at its defaults too.
 const RUBOCOP_CONFIG: &str = "\
 AllCops:
   NewCops: enable
   TargetRubyVersion: 3.0
-
-# Client constructors take the connection options (timeout, heartbeat, CURVE keys) as keywords.
-Metrics/ParameterLists:
-  CountKeywordArgs: false
-
-# Parameter names come from the IDL, where short names such as `a`, `x` and `dx` are usual.
-Naming/MethodParameterName:
-  MinNameLength: 1
 ";
 
 /// Which way a conversion goes: wire form to Ruby value (decode) or back (encode).
@@ -80,7 +73,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     ),
                     "",
                 ),
-                name: constant_name(&s.name),
+                name: pass.names.type_name(&s.name),
             }
             .render()?,
             TypeDef::Struct(s) => pass.struct_template(s, None).render()?,
@@ -95,12 +88,17 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                     ))),
                     "",
                 ),
-                name: constant_name(&e.name),
-                all: member_names(e).join(", "),
+                name: pass.names.type_name(&e.name),
+                all: e
+                    .variants
+                    .iter()
+                    .map(|v| pass.names.member(&e.name, &v.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 variants: e
                     .variants
                     .iter()
-                    .zip(member_names(e))
+                    .map(|v| (v, pass.names.member(&e.name, &v.name)))
                     .map(|(v, name)| RbVariant {
                         doc: doc_comment(v.doc.as_deref(), "  "),
                         name,
@@ -118,7 +116,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             // Ruby has no type aliases: uses of an alias resolve to its target.
             TypeDef::Alias(_) => continue,
         };
-        let stem = snake_case(&constant_name(def.name()));
+        let stem = snake_case(&pass.names.type_name(def.name()));
         requires.push(format!("{}/{stem}", pass.dir));
         files.push((pass.file(&stem), pass.wrap(&body, &[])));
     }
@@ -137,7 +135,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         } else {
             let entries: Vec<String> = errors
                 .iter()
-                .map(|e| format!("'{e}' => {}", constant_name(e)))
+                .map(|e| format!("'{e}' => {}", pass.names.type_name(e)))
                 .collect();
             format!("{{ {} }}", entries.join(", "))
         };
@@ -156,12 +154,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
             methods: service
                 .methods
                 .iter()
-                .zip(RUBY.distinct(
-                    service.methods.iter().map(|m| m.name.as_str()),
-                    Position::Method,
-                    local_name,
-                ))
-                .map(|(m, name)| pass.method(m, name))
+                .map(|m| pass.method(service, m))
                 .collect(),
         }
         .render()?;
@@ -187,7 +180,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
                 .iter()
                 .map(|c| RbConst {
                     doc: doc_comment(c.def.doc.as_deref(), "  "),
-                    name: member_name(&c.def.name),
+                    name: pass.names.constant(&c.def.name),
                     // A constant's Array or Hash is frozen, as rubocop's `Style/MutableConstant` wants.
                     value: match c.value.unwrap_some() {
                         Literal::List(_) | Literal::Map(_) => {
@@ -228,14 +221,17 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         .render()?
             + "\n",
     ));
-    // Templates write one statement per line; the layout pass breaks the long ones.
+    // Templates write one statement per line; the layout pass breaks the long ones, then the
+    // constructs the IDL makes large get their rubocop directives.
+    let large = pass.large_data_files();
     Ok(files
         .into_iter()
         .map(|(path, contents)| {
             let contents = if path.extension() != Some("rb".as_ref()) {
                 contents
             } else {
-                layout(&contents, &layout::RUBY)
+                let metrics = !large.contains(&path.to_string_lossy().into_owned());
+                metrics::annotate(&layout(&contents, &layout::RUBY), metrics)
             };
             GeneratedFile { path, contents }
         })
@@ -355,6 +351,10 @@ struct RubyPass<'a> {
     module_path: Vec<String>,
     /// `acme/calc`: the root file's path without `.rb`, and the directory of the other files.
     dir: String,
+    names: Names,
+    /// Expressions for code outside the namespace (`Backend::literal`): every constant
+    /// qualified, as a core class (`Encoding`) would win over an included module's.
+    outside: bool,
 }
 
 impl<'a> RubyPass<'a> {
@@ -366,6 +366,16 @@ impl<'a> RubyPass<'a> {
             plan,
             dir: Self::module_dir(schema),
             module_path,
+            names: Names::new(schema, &RUBY, spell),
+            outside: false,
+        }
+    }
+
+    /// The pass for expressions used outside the namespace.
+    fn outside(plan: &'a Plan<'a>) -> Self {
+        RubyPass {
+            outside: true,
+            ..Self::new(plan)
         }
     }
 
@@ -375,7 +385,8 @@ impl<'a> RubyPass<'a> {
             None => vec![schema
                 .services
                 .first()
-                .map_or_else(|| "Zrpc".to_string(), |s| constant_name(&s.name))],
+                // Never the runtime's own `Zrpc`.
+                .map_or_else(|| "Schema".to_string(), |s| constant_name(&s.name))],
         }
     }
 
@@ -396,7 +407,24 @@ impl<'a> RubyPass<'a> {
     /// `.rubocop.yml`: the base config, plus the data classes whose size follows the IDL.
     fn rubocop_config(&self) -> String {
         let large: Vec<String> = self
-            .schema
+            .large_data_files()
+            .iter()
+            .map(|file| format!("    - {file}\n"))
+            .collect();
+        if large.is_empty() {
+            return RUBOCOP_CONFIG.to_string();
+        }
+        format!(
+            "{RUBOCOP_CONFIG}\n# Data classes with many fields: their methods have one line per IDL field.\n\
+             Metrics:\n  Exclude:\n{}",
+            large.concat()
+        )
+    }
+
+    /// The files of data classes whose decoders grow with their fields beyond rubocop's
+    /// metrics (excluded from `Metrics` in the shipped config).
+    fn large_data_files(&self) -> Vec<String> {
+        self.schema
             .types
             .iter()
             .filter(|def| match def {
@@ -409,20 +437,12 @@ impl<'a> RubyPass<'a> {
             })
             .map(|def| {
                 format!(
-                    "    - {}/{}.rb\n",
+                    "{}/{}.rb",
                     self.dir,
-                    snake_case(&constant_name(def.name()))
+                    snake_case(&self.names.type_name(def.name()))
                 )
             })
-            .collect();
-        if large.is_empty() {
-            return RUBOCOP_CONFIG.to_string();
-        }
-        format!(
-            "{RUBOCOP_CONFIG}\n# Data classes with many fields: their methods have one line per IDL field.\n\
-             Metrics:\n  Exclude:\n{}",
-            large.concat()
-        )
+            .collect()
     }
 
     /// Body lines of a generated `from_wire`: the locals computed first, one per field, the
@@ -478,14 +498,18 @@ impl<'a> RubyPass<'a> {
     /// A reference to a schema type from inside a nested module, where a variant class could
     /// shadow it.
     fn qualified(&self, name: &str) -> String {
-        format!("{}::{}", self.module_path.join("::"), constant_name(name))
+        format!(
+            "{}::{}",
+            self.module_path.join("::"),
+            self.names.type_name(name)
+        )
     }
 
     fn struct_template(&self, s: &Struct, parent: Option<&str>) -> StructTemplate {
-        let position = if parent.is_some() {
-            Position::ErrorField
+        let kind = if parent.is_some() {
+            Kind::ErrorField
         } else {
-            Position::Field
+            Kind::Field
         };
         let planned = self
             .plan
@@ -496,7 +520,7 @@ impl<'a> RubyPass<'a> {
             .iter()
             .map(|planned| {
                 let f = planned.def;
-                let name = struct_field(s, &f.name, position);
+                let name = self.names.field(&s.name, &f.name, kind);
                 let wire = format!("wire[{}]", quote(&f.name));
                 let var = name.clone();
                 let (from_prelude, from_wire) = match planned.absent_value() {
@@ -567,7 +591,7 @@ impl<'a> RubyPass<'a> {
         let mut params: Vec<String> = planned
             .constructor_order()
             .map(|f| {
-                let name = struct_field(s, &f.def.name, position);
+                let name = self.names.field(&s.name, &f.def.name, kind);
                 match f.absent_value() {
                     Some(value) => format!("{name}: {}", self.literal(&value)),
                     None => format!("{name}:"),
@@ -588,7 +612,7 @@ impl<'a> RubyPass<'a> {
                 ),
                 "",
             ),
-            name: constant_name(&s.name),
+            name: self.names.type_name(&s.name),
             wire_name: s.name.clone(),
             parent: parent.map(str::to_string),
             field_names: s
@@ -603,7 +627,7 @@ impl<'a> RubyPass<'a> {
     }
 
     fn union_template(&self, u: &Union) -> UnionTemplate {
-        let name = constant_name(&u.name);
+        let name = self.names.type_name(&u.name);
         let variants: Vec<RbVariant> = u
             .variants
             .iter()
@@ -616,7 +640,7 @@ impl<'a> RubyPass<'a> {
                     ),
                     "  ",
                 ),
-                name: variant_name(&v.name),
+                name: self.names.variant(&u.name, &v.name),
                 wire: v.name.clone(),
                 yard: self.yard_in(&v.ty, true),
                 from_prelude: String::new(),
@@ -660,8 +684,9 @@ impl<'a> RubyPass<'a> {
         }
     }
 
-    fn method(&self, m: &Method, name: String) -> RbMethod {
-        let params = field_names(m.args.iter().map(|a| a.name.as_str()), Position::Arg);
+    fn method(&self, service: &Service, m: &Method) -> RbMethod {
+        let name = self.names.method(&service.name, &m.name);
+        let params = self.args(service, m);
         let mut wire_args: Vec<String> = m
             .args
             .iter()
@@ -747,7 +772,7 @@ impl<'a> RubyPass<'a> {
             }
         };
         for error in &m.throws {
-            tags.push(format!("@raise [{}]", constant_name(error)));
+            tags.push(format!("@raise [{}]", self.names.type_name(error)));
         }
         if !doc.is_empty() {
             doc.push('\n');
@@ -760,6 +785,14 @@ impl<'a> RubyPass<'a> {
             params: all_params.join(", "),
             body,
         }
+    }
+
+    /// The parameter names of `m`'s arguments.
+    fn args(&self, service: &Service, m: &Method) -> Vec<String> {
+        m.args
+            .iter()
+            .map(|a| self.names.arg(&service.name, &m.name, &a.name))
+            .collect()
     }
 
     fn convert(&self, conversion: Conversion, ty: &Type, expr: &str, depth: usize) -> String {
@@ -814,7 +847,7 @@ impl<'a> RubyPass<'a> {
                 Some(TypeDef::Alias(alias)) => self.yard_in(&alias.ty, nested),
                 Some(TypeDef::Enum(_)) => "String".into(),
                 _ if nested => self.qualified(name),
-                _ => constant_name(name),
+                _ => self.names.type_name(name),
             },
             _ => "Object".into(),
         }
@@ -847,7 +880,7 @@ impl<'a> RubyPass<'a> {
                     let class = if nested {
                         self.qualified(name)
                     } else {
-                        constant_name(name)
+                        self.names.type_name(name)
                     };
                     format!("{class}.from_wire({expr})")
                 }
@@ -933,24 +966,24 @@ impl<'a> RubyPass<'a> {
             }
             Literal::Some(inner) => self.literal(inner),
             Literal::Enum { ty, variant } => {
-                let member = match self.schema.type_def(ty) {
-                    Some(TypeDef::Enum(e)) => member_in(e, variant),
-                    _ => member_name(variant),
+                let class = if self.outside {
+                    self.qualified(ty)
+                } else {
+                    self.names.type_name(ty)
                 };
-                format!("{}::{member}", constant_name(ty))
+                format!("{class}::{}", self.names.member(ty, variant))
             }
             Literal::Struct { ty, fields } => {
-                let (def, position) = match self.schema.type_def(ty) {
-                    Some(TypeDef::Error(s)) => (s, Position::ErrorField),
-                    Some(TypeDef::Struct(s)) => (s, Position::Field),
-                    _ => unreachable!("the plan builds struct literals of structs and errors"),
+                let kind = match self.schema.type_def(ty) {
+                    Some(TypeDef::Error(_)) => Kind::ErrorField,
+                    _ => Kind::Field,
                 };
                 let args: Vec<String> = fields
                     .iter()
                     .map(|f| {
                         format!(
                             "{}: {}",
-                            struct_field(def, &f.name, position),
+                            self.names.field(ty, &f.name, kind),
                             self.literal(&f.value)
                         )
                     })
@@ -960,7 +993,7 @@ impl<'a> RubyPass<'a> {
             Literal::Union { ty, variant, value } => format!(
                 "{}::{}.new({})",
                 self.qualified(ty),
-                variant_name(variant),
+                self.names.variant(ty, variant),
                 self.literal(value)
             ),
         }
@@ -985,29 +1018,19 @@ fn constant_name(name: &str) -> String {
     RUBY.escape(&capitalised(&name.to_upper_camel_case()), Position::Type)
 }
 
-/// An enum member or const: SCREAMING_SNAKE, starting with an uppercase letter.
+/// An enum member or const: SCREAMING_SNAKE (heck drops the underscores around `__call`,
+/// which rubocop's `Naming/ConstantName` rejects), starting with an uppercase letter.
 fn member_name(name: &str) -> String {
-    capitalised(&RUBY.escape(&screaming_snake_case(name), Position::EnumMember))
+    capitalised(&RUBY.escape(&name.to_shouty_snake_case(), Position::EnumMember))
 }
 
-/// The member constants of an enum, distinct (`BEGIN` and `begin` are both `BEGIN`).
-fn member_names(e: &Enum) -> Vec<String> {
-    RUBY.distinct(
-        e.variants.iter().map(|v| v.name.as_str()),
-        Position::EnumMember,
-        member_name,
-    )
-}
-
-/// The member constant of `variant` in enum `e`.
-fn member_in(e: &Enum, variant: &str) -> String {
-    let index = e.variants.iter().position(|v| v.name == variant);
-    index.map_or_else(|| member_name(variant), |i| member_names(e).swap_remove(i))
-}
-
-/// The reader / keyword names of a struct's or method's fields, distinct within it.
-fn field_names<'n>(names: impl IntoIterator<Item = &'n str>, position: Position) -> Vec<String> {
-    RUBY.distinct(names, position, local_name)
+/// The Ruby spelling of one name (made distinct in its scope by [`Names`]).
+fn spell(name: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Type | Kind::Variant => constant_name(name),
+        Kind::Const | Kind::Member => member_name(name),
+        Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => local_name(name),
+    }
 }
 
 /// A reader, parameter or method name: snake_case without leading underscores (rubocop reads
@@ -1021,21 +1044,6 @@ fn local_name(name: &str) -> String {
     }
 }
 
-/// The class of a union variant inside the union's module.
-fn variant_name(name: &str) -> String {
-    constant_name(name)
-}
-
-/// The reader / keyword name of field `name` of `s`.
-fn struct_field(s: &Struct, name: &str, position: Position) -> String {
-    let index = s.fields.iter().position(|f| f.name == name);
-    let names = field_names(s.fields.iter().map(|f| f.name.as_str()), position);
-    index.map_or_else(
-        || RUBY.escape(&local_name(name), position),
-        |i| names[i].clone(),
-    )
-}
-
 /// Ruby constants must start with an uppercase letter (`_x`, `__FILE__` do not).
 fn capitalised(name: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -1047,9 +1055,11 @@ fn capitalised(name: &str) -> String {
 
 /// `'raw'.b` or `"\x00raw".b`: a binary String literal, single-quoted when nothing needs escaping.
 fn bytes_literal(bytes: &[u8]) -> String {
-    if bytes
-        .iter()
-        .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
+    let interpolation = bytes.windows(2).any(|pair| pair == b"#{");
+    if !interpolation
+        && bytes
+            .iter()
+            .all(|&b| (b' '..=b'~').contains(&b) && b != b'\'' && b != b'\\')
     {
         return format!("'{}'.b", String::from_utf8_lossy(bytes));
     }
@@ -1105,8 +1115,14 @@ fn block_var(depth: usize) -> String {
 }
 
 /// A Ruby string literal (`#{`, `#$`, `#@` must not interpolate in the double-quoted form).
+/// Text with `#{` is double-quoted (escaped): rubocop's `Lint/InterpolationCheck` reads it
+/// in single quotes as a forgotten interpolation.
 fn quote(s: &str) -> String {
-    let literal = crate::naming::quoted_literal(s, |_| None);
+    let literal = if s.contains("#{") {
+        crate::naming::double_quoted(s, |_| None)
+    } else {
+        crate::naming::quoted_literal(s, |_| None)
+    };
     if !literal.starts_with('"') {
         return literal;
     }
@@ -1167,7 +1183,7 @@ impl zrpc_plan::Backend for Ruby {
     }
 
     fn literal(&self, plan: &Plan, _ty: &Type, value: &Literal) -> String {
-        RubyPass::new(plan).literal(value)
+        RubyPass::outside(plan).literal(value)
     }
 
     fn encode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
@@ -1175,7 +1191,12 @@ impl zrpc_plan::Backend for Ruby {
     }
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
-        RubyPass::new(plan).decode_expr(ty, expr, 0, false)
+        // Qualified, like the literals: for code outside the namespace.
+        RubyPass::outside(plan).decode_expr(ty, expr, 0, true)
+    }
+
+    fn package(&self, plan: &Plan) -> String {
+        RubyPass::module_path(plan.schema).join("::")
     }
 
     /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.
