@@ -1,7 +1,7 @@
 //! The client: a DEALER owned by an actor, which follows the connection (the engine reconnects
 //! by itself), heartbeats each open channel and routes replies to waiting calls.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use foldhash::{HashMap, HashMapExt};
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -16,13 +17,15 @@ use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
-use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
+use crate::codec::{array_spans, first_element, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
+use crate::splice::{decode_from, Encoded};
 use crate::transport::curve::{decode_key, ClientCurve, KeyPair};
 use crate::transport::{
-    client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Options,
+    client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Message,
+    Options, OutEvent,
 };
 
 /// Tunables of a client.
@@ -30,7 +33,9 @@ use crate::transport::{
 pub struct ClientConfig {
     /// How long a call waits for its first reply, and [`Client::call`] for each later event
     /// of a stream it collects ([`Client::stream`] items have no timeout). With nothing
-    /// connected by then, the call fails with [`Error::Unreachable`].
+    /// connected by then, the call fails with [`Error::Unreachable`]. The first reply's
+    /// deadline is checked on the client's tick (a tenth of the shorter of this and the
+    /// heartbeat, at most 100 ms), so a call fails up to one tick after it.
     pub timeout: Duration,
     /// Interval of `_zpc_hb` on each open channel, the first one interval after it opens; a
     /// server is lost after twice the larger of this and its observed interval.
@@ -141,7 +146,7 @@ impl ClientBuilder {
             commands,
             config,
             link,
-            endpoint: self.endpoint,
+            endpoint: self.endpoint.into(),
         })
     }
 }
@@ -153,7 +158,7 @@ pub struct Client {
     commands: mpsc::UnboundedSender<Command>,
     config: Arc<ClientConfig>,
     link: watch::Receiver<Link>,
-    endpoint: String,
+    endpoint: Arc<str>,
 }
 
 impl std::fmt::Debug for Client {
@@ -196,13 +201,18 @@ impl Client {
         method: &str,
         args: &A,
     ) -> Result<R, Error> {
-        let raw = self.call_raw(method, encode_args(args)?).await?;
-        rmp_serde::from_slice(&raw).map_err(|e| Error::Decode(format!("result of {method}: {e}")))
+        let raw = self.call_encoded(method, encode_args(args)?).await?;
+        decode_from(&raw, |raw| rmp_serde::from_slice(raw))
+            .map_err(|e| Error::Decode(format!("result of {method}: {e}")))
     }
 
     /// Calls `method` with args already encoded as a msgpack array; returns the raw result.
     pub async fn call_raw(&self, method: &str, args: Vec<u8>) -> Result<Bytes, Error> {
-        let mut call = self.open(method, &args)?;
+        self.call_encoded(method, args.into()).await
+    }
+
+    async fn call_encoded(&self, method: &str, args: Encoded) -> Result<Bytes, Error> {
+        let mut call = self.open(method, args)?;
         let first = call.next_event().await?;
         match first.name() {
             "OK" => ok_value(&first),
@@ -258,8 +268,8 @@ impl Client {
         args: Vec<rmpv::Value>,
     ) -> Result<CallStream<rmpv::Value>, Error> {
         Ok(CallStream::new(
-            self.open(method, &encode_values(args))?,
-            decode_value,
+            self.open(method, encode_values(args).into())?,
+            |raw: &Bytes| decode_value(raw),
         ))
     }
 
@@ -271,9 +281,9 @@ impl Client {
     ) -> Result<CallStream<T>, Error> {
         let method_name = method.to_owned();
         Ok(CallStream::new(
-            self.open(method, &encode_args(args)?)?,
+            self.open(method, encode_args(args)?)?,
             move |raw| {
-                rmp_serde::from_slice(raw)
+                decode_from(raw, |raw| rmp_serde::from_slice(raw))
                     .map_err(|e| Error::Decode(format!("stream item of {method_name}: {e}")))
             },
         ))
@@ -281,7 +291,7 @@ impl Client {
 
     /// Sends a call without waiting for its result (returns once it is sent or queued).
     pub async fn oneway(&self, method: &str, args: Vec<rmpv::Value>) -> Result<(), Error> {
-        self.oneway_raw(method, &encode_values(args)).await
+        self.oneway_raw(method, encode_values(args).into()).await
     }
 
     /// Typed [`Client::oneway`].
@@ -290,47 +300,48 @@ impl Client {
         method: &str,
         args: &A,
     ) -> Result<(), Error> {
-        self.oneway_raw(method, &encode_args(args)?).await
+        self.oneway_raw(method, encode_args(args)?).await
     }
 
-    async fn oneway_raw(&self, method: &str, args: &[u8]) -> Result<(), Error> {
-        let mut request = Vec::with_capacity(64 + method.len() + args.len());
-        EventWriter::begin(&mut request, None, None, method);
-        request.extend_from_slice(args);
+    async fn oneway_raw(&self, method: &str, args: Encoded) -> Result<(), Error> {
+        let mut head =
+            Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
+        EventWriter::begin(&mut head, None, None, method);
         let (ack, acked) = oneshot::channel();
         self.commands
             .send(Command::Oneway {
-                request: dealer_message(request),
+                request: dealer_message(OutEvent { head, tail: args }),
                 ack,
             })
             .map_err(|_| Error::Closed)?;
         acked.await.map_err(|_| Error::Closed)?
     }
 
-    fn open(&self, method: &str, args: &[u8]) -> Result<OpenCall, Error> {
-        let mut request = Vec::with_capacity(64 + method.len() + args.len());
-        let id = EventWriter::begin(&mut request, None, None, method);
-        request.extend_from_slice(args);
-        // futures' channel allocates per message, tokio's a 32-slot block per channel.
-        let (events_tx, events) = futures::channel::mpsc::unbounded();
-        let link = self.link.borrow().clone();
+    fn open(&self, method: &str, args: Encoded) -> Result<OpenCall, Error> {
+        let mut head =
+            Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
+        let id = EventWriter::begin(&mut head, None, None, method);
+        let (events_tx, events) = events();
+        let (up, generation) = {
+            let link = self.link.borrow();
+            (link.up, link.generation)
+        };
         self.commands
             .send(Command::Open {
                 id,
-                request: dealer_message(request),
+                request: dealer_message(OutEvent { head, tail: args }),
                 events: events_tx,
             })
             .map_err(|_| Error::Closed)?;
         Ok(OpenCall {
             link: self.link.clone(),
-            down_at_open: (!link.up).then_some(link.generation),
+            down_at_open: (!up).then_some(generation),
             endpoint: self.endpoint.clone(),
             commands: self.commands.clone(),
             id,
             events,
             open: true,
             first: true,
-            first_seen: false,
             every_event_timed: false,
             reserved: 1,
             timeout: self.config.timeout,
@@ -346,13 +357,12 @@ fn encode_values(args: Vec<rmpv::Value>) -> Vec<u8> {
     buf
 }
 
-fn encode_args<A: Serialize + ?Sized>(args: &A) -> Result<Vec<u8>, Error> {
-    let buf =
-        rmp_serde::to_vec_named(args).map_err(|e| Error::Encode(format!("arguments: {e}")))?;
-    match buf.first() {
+fn encode_args<A: Serialize + ?Sized>(args: &A) -> Result<Encoded, Error> {
+    let encoded = Encoded::encode(args).map_err(|e| Error::Encode(format!("arguments: {e}")))?;
+    match encoded.first() {
         // `()` encodes as nil: it means "no arguments".
-        Some(0xc0) => Ok(vec![0x90]),
-        Some(0x90..=0x9f | 0xdc | 0xdd) => Ok(buf),
+        Some(0xc0) => Ok(vec![0x90].into()),
+        Some(0x90..=0x9f | 0xdc | 0xdd) => Ok(encoded),
         _ => Err(Error::Encode(
             "arguments must serialize as a tuple or a sequence".into(),
         )),
@@ -367,9 +377,9 @@ fn decode_value(raw: &[u8]) -> Result<rmpv::Value, Error> {
 /// The value inside `OK [value]`.
 fn ok_value(event: &Event) -> Result<Bytes, Error> {
     let args = event.args_bytes();
-    let spans = array_spans(&args).map_err(|e| Error::Protocol(format!("OK args: {e}")))?;
-    match spans.first() {
-        Some(span) => Ok(args.slice(span.clone())),
+    let span = first_element(&args).map_err(|e| Error::Protocol(format!("OK args: {e}")))?;
+    match span {
+        Some(span) => Ok(args.slice(span)),
         None => Err(Error::Protocol("OK without a value".into())),
     }
 }
@@ -406,15 +416,13 @@ struct OpenCall {
     link: watch::Receiver<Link>,
     /// The connection generation when the call was made while nothing was connected.
     down_at_open: Option<u64>,
-    endpoint: String,
+    endpoint: Arc<str>,
     commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
-    events: futures::channel::mpsc::UnboundedReceiver<Incoming>,
+    events: EventReceiver,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
     open: bool,
     first: bool,
-    /// An event has arrived.
-    first_seen: bool,
     /// Every event (not only the first) must come within the timeout.
     every_event_timed: bool,
     /// Credit granted to the server and not used yet (the request itself grants one).
@@ -432,7 +440,7 @@ impl OpenCall {
         let link = self.link.borrow();
         match self.down_at_open {
             Some(generation) if !link.up && link.generation == generation => Error::Unreachable {
-                endpoint: self.endpoint.clone(),
+                endpoint: self.endpoint.to_string(),
                 reason: match &link.failure {
                     Some(failure) => failure.to_string(),
                     None => format!("nothing connected within {:?}", self.timeout),
@@ -457,12 +465,13 @@ impl OpenCall {
                 event: dealer_message(more),
             });
         }
-        let timed = self.first || self.every_event_timed;
+        // The first event's timeout is kept by the actor (one scan per tick instead of a timer
+        // per call); later events of a collected stream get a timer each.
+        let timed = !self.first && self.every_event_timed;
         self.first = false;
         let incoming = if timed {
             match tokio::time::timeout(self.timeout, self.events.next()).await {
                 Ok(incoming) => incoming,
-                Err(_) if !self.first_seen => return Err(self.timed_out()),
                 Err(_) => {
                     return Err(Error::Timeout {
                         method: self.method.clone(),
@@ -473,7 +482,6 @@ impl OpenCall {
         } else {
             self.events.next().await
         };
-        self.first_seen = true;
         match incoming {
             Some(Incoming::Event(event)) => {
                 self.reserved = self.reserved.saturating_sub(1);
@@ -485,6 +493,10 @@ impl OpenCall {
             Some(Incoming::Failed(error)) => {
                 self.open = false;
                 Err(error)
+            }
+            Some(Incoming::TimedOut) => {
+                self.open = false;
+                Err(self.timed_out())
             }
             None => {
                 self.open = false;
@@ -510,7 +522,7 @@ pub struct CallStream<T> {
 }
 
 impl<T: Send + 'static> CallStream<T> {
-    fn new(call: OpenCall, decode: impl Fn(&[u8]) -> Result<T, Error> + Send + 'static) -> Self {
+    fn new(call: OpenCall, decode: impl Fn(&Bytes) -> Result<T, Error> + Send + 'static) -> Self {
         let inner = futures::stream::unfold(Some((call, decode)), |state| async move {
             let (mut call, decode) = state?;
             let event = match call.next_event().await {
@@ -519,7 +531,7 @@ impl<T: Send + 'static> CallStream<T> {
             };
             match event.name() {
                 "STREAM" => {
-                    let item = decode(event.args());
+                    let item = decode(&event.args_bytes());
                     Some((item, Some((call, decode))))
                 }
                 "STREAM_DONE" => None,
@@ -559,15 +571,15 @@ fn response_to(id: &[u8; 32]) -> [u8; 34] {
 enum Command {
     Open {
         id: [u8; 32],
-        request: Vec<Bytes>,
-        events: futures::channel::mpsc::UnboundedSender<Incoming>,
+        request: Message,
+        events: EventSender,
     },
     Oneway {
-        request: Vec<Bytes>,
+        request: Message,
         ack: oneshot::Sender<Result<(), Error>>,
     },
     Credit {
-        event: Vec<Bytes>,
+        event: Message,
     },
     Forget {
         id: [u8; 32],
@@ -578,10 +590,80 @@ enum Command {
 enum Incoming {
     Event(Event),
     Failed(Error),
+    /// No event within the call's timeout (the caller tells a timeout from an unreachable
+    /// server).
+    TimedOut,
+}
+
+/// A call's events, from the actor to the caller. Most calls get one event: it goes through a
+/// oneshot (one allocation, no queue). The first `STREAM` opens a channel for the rest, sent
+/// along with it.
+fn events() -> (EventSender, EventReceiver) {
+    let (first, first_rx) = oneshot::channel();
+    (
+        EventSender {
+            first: Some(first),
+            rest: None,
+        },
+        EventReceiver::First(first_rx),
+    )
+}
+
+type Rest = futures::channel::mpsc::UnboundedReceiver<Incoming>;
+
+struct EventSender {
+    first: Option<oneshot::Sender<(Incoming, Option<Rest>)>>,
+    rest: Option<futures::channel::mpsc::UnboundedSender<Incoming>>,
+}
+
+impl EventSender {
+    /// Sends an event; false once the caller is gone.
+    fn send(&mut self, incoming: Incoming) -> bool {
+        if let Some(first) = self.first.take() {
+            let more = matches!(&incoming, Incoming::Event(event) if event.name() == "STREAM");
+            let rest = more.then(|| {
+                let (tx, rx) = futures::channel::mpsc::unbounded();
+                self.rest = Some(tx);
+                rx
+            });
+            return first.send((incoming, rest)).is_ok();
+        }
+        match &self.rest {
+            Some(rest) => rest.unbounded_send(incoming).is_ok(),
+            None => false,
+        }
+    }
+}
+
+enum EventReceiver {
+    First(oneshot::Receiver<(Incoming, Option<Rest>)>),
+    Rest(Rest),
+    Done,
+}
+
+impl EventReceiver {
+    /// The next event; `None` once the actor dropped the call.
+    async fn next(&mut self) -> Option<Incoming> {
+        match self {
+            EventReceiver::First(first) => {
+                let received = first.await;
+                let (incoming, rest) = match received {
+                    Ok((incoming, rest)) => (Some(incoming), rest),
+                    Err(_) => (None, None),
+                };
+                *self = rest.map_or(EventReceiver::Done, EventReceiver::Rest);
+                incoming
+            }
+            EventReceiver::Rest(rest) => rest.next().await,
+            EventReceiver::Done => None,
+        }
+    }
 }
 
 struct ClientChannel {
-    events: futures::channel::mpsc::UnboundedSender<Incoming>,
+    events: EventSender,
+    /// When the call times out if no event came; `None` once one did.
+    deadline: Option<Instant>,
     beats: PeerBeats,
     next_beat: Instant,
     /// Sent on the current connection (otherwise still queued).
@@ -590,7 +672,7 @@ struct ClientChannel {
 
 struct Queued {
     channel: Option<[u8; 32]>,
-    message: Vec<Bytes>,
+    message: Message,
 }
 
 struct Actor {
@@ -607,9 +689,10 @@ impl Actor {
     async fn run(mut self, mut dealer: Dealer, mut commands: mpsc::UnboundedReceiver<Command>) {
         let sender = dealer.sender();
         let mut link = dealer.link();
-        // Channels are scanned on a tick of a tenth of the interval (at most 100 ms): each
-        // keeps its own schedule within one tick, at no cost per call.
-        let tick = (self.config.heartbeat / 10)
+        // Channels are scanned on a tick of a tenth of the heartbeat interval or of the call
+        // timeout, whichever is shorter (at most 100 ms): each keeps its heartbeat schedule and
+        // its deadline within one tick, at no cost per call.
+        let tick = (self.config.heartbeat.min(self.config.timeout) / 10)
             .clamp(Duration::from_millis(1), Duration::from_millis(100));
         let mut ticker = tokio::time::interval(tick);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -632,13 +715,14 @@ impl Actor {
                     let now = link.borrow_and_update().clone();
                     self.on_link(now, &sender).await;
                 },
-                _ = ticker.tick() => self.on_beats(&sender).await,
+                _ = ticker.tick() => {
+                    self.on_deadlines();
+                    self.on_beats(&sender).await;
+                }
             }
         }
-        for (_, channel) in self.channels.drain() {
-            let _ = channel
-                .events
-                .unbounded_send(Incoming::Failed(Error::Closed));
+        for (_, mut channel) in self.channels.drain() {
+            let _ = channel.events.send(Incoming::Failed(Error::Closed));
         }
     }
 
@@ -670,14 +754,13 @@ impl Actor {
                 let reason = failure.to_string();
                 let endpoint = self.endpoint.clone();
                 for queued in self.pending.drain(..) {
-                    if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                        let _ =
-                            channel
-                                .events
-                                .unbounded_send(Incoming::Failed(Error::Unreachable {
-                                    endpoint: endpoint.clone(),
-                                    reason: reason.clone(),
-                                }));
+                    if let Some(mut channel) =
+                        queued.channel.and_then(|id| self.channels.remove(&id))
+                    {
+                        let _ = channel.events.send(Incoming::Failed(Error::Unreachable {
+                            endpoint: endpoint.clone(),
+                            reason: reason.clone(),
+                        }));
                     }
                 }
             }
@@ -689,20 +772,21 @@ impl Actor {
             Command::Open {
                 id,
                 request,
-                events,
+                mut events,
             } => {
                 let connected = self.connected() && self.pending.is_empty();
                 if !connected && self.pending.len() >= self.config.max_queued {
-                    let _ = events
-                        .unbounded_send(Incoming::Failed(Error::QueueFull(self.pending.len())));
+                    let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
                     return;
                 }
+                let now = Instant::now();
                 self.channels.insert(
                     id,
                     ClientChannel {
                         events,
-                        beats: PeerBeats::new(Instant::now()),
-                        next_beat: Instant::now() + self.config.heartbeat,
+                        deadline: Some(now + self.config.timeout),
+                        beats: PeerBeats::new(now),
+                        next_beat: now + self.config.heartbeat,
                         sent: false,
                     },
                 );
@@ -733,7 +817,7 @@ impl Actor {
             }
             Command::Credit { event } => {
                 if self.connected() {
-                    let _ = sender.send(event).await;
+                    let _ = sender.send_pieces(event.frames, event.pieces).await;
                 }
             }
             Command::Forget { id } => {
@@ -755,11 +839,10 @@ impl Actor {
                 channel.next_beat = now + self.config.heartbeat;
             }
         }
-        if sender.send(queued.message).await.is_err() {
-            if let Some(channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                let _ = channel
-                    .events
-                    .unbounded_send(Incoming::Failed(Error::Closed));
+        let Message { frames, pieces } = queued.message;
+        if sender.send_pieces(frames, pieces).await.is_err() {
+            if let Some(mut channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
+                let _ = channel.events.send(Incoming::Failed(Error::Closed));
             }
         }
     }
@@ -776,7 +859,7 @@ impl Actor {
             if channel.sent {
                 let _ = channel
                     .events
-                    .unbounded_send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
+                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
             }
             !channel.sent
         });
@@ -798,8 +881,8 @@ impl Actor {
             self.config.max_reply_size
         ));
         match call.and_then(|id| self.channels.remove(&id)) {
-            Some(channel) => {
-                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+            Some(mut channel) => {
+                let _ = channel.events.send(Incoming::Failed(error));
             }
             None => {
                 if let Some(suppressed) = self.bad_input.allow() {
@@ -850,19 +933,34 @@ impl Actor {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
             "_zpc_more" => {}
             "STREAM" => {
-                if channel
-                    .events
-                    .unbounded_send(Incoming::Event(event))
-                    .is_err()
-                {
+                channel.deadline = None;
+                if !channel.events.send(Incoming::Event(event)) {
                     self.channels.remove(&id);
                 }
             }
             _ => {
-                if let Some(channel) = self.channels.remove(&id) {
-                    let _ = channel.events.unbounded_send(Incoming::Event(event));
+                if let Some(mut channel) = self.channels.remove(&id) {
+                    let _ = channel.events.send(Incoming::Event(event));
                 }
             }
+        }
+    }
+
+    /// Fails the calls that got no event within their timeout (queued ones too).
+    fn on_deadlines(&mut self) {
+        let now = Instant::now();
+        let mut expired = Vec::new();
+        self.channels.retain(|id, channel| match channel.deadline {
+            Some(deadline) if deadline <= now => {
+                let _ = channel.events.send(Incoming::TimedOut);
+                expired.push(*id);
+                false
+            }
+            _ => true,
+        });
+        if !expired.is_empty() && !self.pending.is_empty() {
+            self.pending
+                .retain(|q| q.channel.is_none_or(|id| !expired.contains(&id)));
         }
     }
 
@@ -881,7 +979,7 @@ impl Actor {
             if let Some(silent) = channel.beats.lost(now, own) {
                 let error =
                     Error::LostRemote(format!("no heartbeat from the server for {silent:?}"));
-                let _ = channel.events.unbounded_send(Incoming::Failed(error));
+                let _ = channel.events.send(Incoming::Failed(error));
                 return false;
             }
             channel.next_beat = (channel.next_beat + own).max(now);
@@ -893,7 +991,7 @@ impl Actor {
             true
         });
         for beat in beats {
-            let _ = sender.send(dealer_message(beat)).await;
+            let _ = sender.send(dealer_message(beat).frames).await;
         }
     }
 }

@@ -158,6 +158,22 @@ fn id_span(buf: &[u8], span: Range<usize>, key: &str) -> Result<Range<usize>, De
     }
 }
 
+/// The span of the first element of a msgpack array (`None` when empty), the whole array
+/// checked as [`array_spans`] does, without collecting the spans.
+pub(crate) fn first_element(buf: &[u8]) -> Result<Option<Range<usize>>, DecodeError> {
+    let mut rd = Reader::new(buf);
+    let len = rd.read_array_len()?;
+    let mut first = None;
+    for _ in 0..len {
+        let span = rd.value_span()?;
+        first.get_or_insert(span);
+    }
+    if rd.pos != buf.len() {
+        return err("trailing bytes after the array");
+    }
+    Ok(first)
+}
+
 /// Spans of the elements of a msgpack array (an RPC request's positional args).
 pub(crate) fn array_spans(buf: &[u8]) -> Result<Vec<Range<usize>>, DecodeError> {
     let mut rd = Reader::new(buf);
@@ -303,6 +319,31 @@ impl<'a> Reader<'a> {
 pub(crate) struct EventWriter;
 
 impl EventWriter {
+    /// The length of what [`EventWriter::begin`] writes, so a buffer can be sized exactly
+    /// (a buffer filled to its capacity becomes `Bytes` without another allocation).
+    pub(crate) fn head_len(
+        response_to: Option<&[u8]>,
+        zrpc_error: Option<&[u8]>,
+        name: &str,
+    ) -> usize {
+        let str_len = |s: &str| {
+            s.len()
+                + match s.len() {
+                    0..=31 => 1,
+                    32..=255 => 2,
+                    256..=65535 => 3,
+                    _ => 5,
+                }
+        };
+        2 + str_len("message_id")
+            + 34
+            + str_len("v")
+            + 1
+            + response_to.map_or(0, |id| str_len("response_to") + id.len())
+            + zrpc_error.map_or(0, |d| str_len(ZRPC_ERROR_KEY) + d.len())
+            + str_len(name)
+    }
+
     /// Starts an event: array header, header map and name; the caller appends the args value.
     /// Returns the event's message id.
     pub(crate) fn begin(
@@ -503,7 +544,7 @@ mod properties {
 
         #[test]
         fn events_round_trip(
-            name in ".{0,30}",
+            name in ".{0,300}",
             response_to in proptest::option::of(prop_oneof![
                 proptest::collection::vec(any::<u8>(), 0..40).prop_map(Value::Binary),
                 ".{0,40}".prop_map(Value::from),
@@ -515,6 +556,7 @@ mod properties {
             let details = details.map(|d| encode(&d));
             let mut raw = Vec::new();
             let id = EventWriter::begin(&mut raw, response_to.as_deref(), details.as_deref(), &name);
+            prop_assert_eq!(raw.len(), EventWriter::head_len(response_to.as_deref(), details.as_deref(), &name));
             raw.extend_from_slice(&encode(&args));
             let event = Event::decode(Bytes::from(raw)).unwrap();
             prop_assert_eq!(event.name(), name.as_str());

@@ -1,14 +1,16 @@
-//! The server: a ROUTER whose connections (reads, writes, handshakes) and heartbeats run on a
-//! dedicated I/O thread, while requests are dispatched to handlers on the caller's tokio
-//! runtime. Replies are queued from any thread without waiting: each peer has its own bounded
-//! queue and writer, so a peer that stops reading never delays another.
+//! The server: a ROUTER whose connections (reads, writes, handshakes), heartbeats and request
+//! dispatch run on a dedicated I/O thread, while handlers run on the caller's tokio runtime,
+//! except quick ones, which finish on their first poll on the I/O thread (see `placement`).
+//! Replies are queued from any thread without waiting: each peer has its own bounded queue and
+//! writer, so a peer that stops reading never delays another.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use foldhash::HashMap;
 use futures::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, Semaphore};
@@ -19,13 +21,15 @@ use crate::codec::{array_spans, header_field_in_prefix, Event, EventWriter};
 use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
+use crate::placement::{Placement, Verdict};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
+use crate::splice::Encoded;
 use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
 use crate::transport::{
-    normalize_endpoint, routed_message, Dealer, DealerSender, Options, Received, Router,
-    RouterSender, SendError,
+    normalize_endpoint, routed_message, Dealer, DealerSender, Message, Options, OutEvent, Received,
+    Router, RouterSender, SendError,
 };
 use crate::worker::WorkerLink;
 
@@ -44,9 +48,11 @@ pub struct ServerConfig {
     pub send_queue_per_peer: usize,
     /// Open calls per peer; more are answered with `ERR ServerBusy`.
     pub max_in_flight_per_peer: usize,
-    /// Run the dispatcher and the handlers on the server's I/O thread instead of the caller's
-    /// runtime: no thread hop per call (the fastest setup for handlers that never block), but
-    /// a handler that blocks or burns CPU then delays the heartbeats and every other call.
+    /// Run every handler on the server's I/O thread instead of the caller's runtime. By
+    /// default only the handlers whose first polls have proved quick are polled there first
+    /// (and continue on the caller's runtime if they wait), so a handler that blocks cannot
+    /// delay the heartbeats; with this set, one that blocks or burns CPU delays the heartbeats
+    /// and every other call.
     pub handlers_on_io_thread: bool,
 }
 
@@ -154,10 +160,11 @@ impl ServerBuilder {
         self
     }
 
-    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime: requests
-    /// are dispatched and handlers run on it, while socket writes and heartbeats run on a
-    /// dedicated thread, so a blocked runtime cannot silence the heartbeats (unless
-    /// [`ServerBuilder::handlers_on_io_thread`] moves everything onto that thread).
+    /// Binds every endpoint and starts serving. Must be called inside a tokio runtime: handlers
+    /// run on it, while sockets, dispatch and heartbeats run on a dedicated thread, so a blocked
+    /// runtime cannot silence the heartbeats. Handlers whose first polls have proved quick
+    /// finish on that thread without a hop (see ARCHITECTURE.md, "Handler placement");
+    /// [`ServerBuilder::handlers_on_io_thread`] moves every handler there.
     pub async fn start(self) -> Result<Server, Error> {
         let caller = Handle::try_current();
         if caller.is_err() && !self.config.handlers_on_io_thread {
@@ -253,15 +260,16 @@ impl ServerBuilder {
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
         let (endpoints, outlet, inbox, io) = ready_rx.await.map_err(|_| Error::Closed)??;
-        let runtime = match caller {
-            Ok(caller) if !self.config.handlers_on_io_thread => caller,
-            _ => io,
+        let handlers = match caller {
+            Ok(caller) if !self.config.handlers_on_io_thread => Handlers::Caller(caller),
+            _ => Handlers::IoThread,
         };
         let (stop_tx, stop_rx) = mpsc::unbounded_channel();
         let dispatcher = Dispatcher {
             outlet,
             service: self.service.inner.clone(),
             config: self.config,
+            handlers,
             table,
             check_clients,
             stopping: false,
@@ -270,7 +278,7 @@ impl ServerBuilder {
             io_done: Some(io_done_rx),
             done: Some(done_tx),
         };
-        runtime.spawn(dispatcher.run(inbox, stop_rx));
+        io.spawn(dispatcher.run(inbox, stop_rx));
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -393,6 +401,11 @@ fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
     table.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Messages the dispatcher handles in a row. It shares the I/O thread with every connection,
+/// and the runtime looks for socket readiness only every few dozen task polls: long turns
+/// under a flood from one client would delay reading everyone else's requests.
+const TURN: usize = 8;
+
 /// Upper bound of a stream's credit, so `_zpc_more` with a huge count cannot overflow it.
 const MAX_CREDIT: usize = 1 << 20;
 
@@ -464,15 +477,18 @@ enum Sink {
 }
 
 impl Sink {
-    fn send(&self, mut frames: Vec<Bytes>) -> Result<(), SendError> {
+    fn send(&self, message: Message) -> Result<(), SendError> {
+        let Message { mut frames, pieces } = message;
         match self {
-            Sink::Clients(sender) => sender.send(frames),
+            Sink::Clients(sender) => sender.send_pieces(frames, pieces),
             Sink::Broker(sender) => {
                 if frames.is_empty() {
                     return Err(SendError::NoRoutingId);
                 }
                 frames.remove(0);
-                sender.try_send(frames).map_err(|_| SendError::Full)
+                sender
+                    .try_send_pieces(frames, pieces)
+                    .map_err(|_| SendError::Full)
             }
         }
     }
@@ -495,14 +511,14 @@ impl Outlet {
     }
 
     /// Queues an event; `Err(Full)` when that client's queue is full (the event is dropped).
-    fn try_send(&self, envelope: Vec<Bytes>, event: Vec<u8>) -> Result<(), SendError> {
+    fn try_send(&self, envelope: Vec<Bytes>, event: OutEvent) -> Result<(), SendError> {
         self.sender.send(routed_message(envelope, event))
     }
 
     /// Queues an event, dropping it (with a rate-limited log line) if the client's queue is
     /// full or the client left.
-    fn send(&self, envelope: Vec<Bytes>, event: Vec<u8>) {
-        if let Err(e) = self.try_send(envelope, event) {
+    fn send(&self, envelope: Vec<Bytes>, event: impl Into<OutEvent>) {
+        if let Err(e) = self.try_send(envelope, event.into()) {
             let allowed = self
                 .dropped
                 .lock()
@@ -518,11 +534,34 @@ impl Outlet {
     }
 }
 
-/// Reads requests and channel events, checks limits and liveness, and spawns handlers.
+/// Where handlers run.
+enum Handlers {
+    /// Everything on the I/O thread ([`ServerConfig::handlers_on_io_thread`]).
+    IoThread,
+    /// On the runtime that started the server; quick ones finish inline on the I/O thread.
+    Caller(Handle),
+}
+
+impl Handlers {
+    fn spawn<F>(&self, future: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handlers::IoThread => tokio::spawn(future),
+            Handlers::Caller(runtime) => runtime.spawn(future),
+        }
+    }
+}
+
+/// Reads requests and channel events, checks limits and liveness, and runs handlers (on the
+/// I/O thread, where it runs itself).
 struct Dispatcher {
     outlet: Outlet,
     service: Arc<ServiceInner>,
     config: ServerConfig,
+    handlers: Handlers,
     table: SharedTable,
     /// False for a worker, whose calls come from a broker.
     check_clients: bool,
@@ -540,6 +579,7 @@ impl Dispatcher {
         let interval = self.config.heartbeat;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut turn = 0;
         let how = loop {
             tokio::select! {
                 biased;
@@ -548,7 +588,10 @@ impl Dispatcher {
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
                 message = inbox.recv() => match message {
-                    Some(message) => self.on_message(message),
+                    Some(message) => {
+                        self.on_message(message);
+                        turn += 1;
+                    }
                     None => break Stop::Abort,
                 },
                 // After the messages already received, so a stalled runtime does not make
@@ -557,6 +600,11 @@ impl Dispatcher {
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
+            }
+            if turn >= TURN {
+                // Lets the runtime poll the sockets before the next turn.
+                turn = 0;
+                tokio::task::yield_now().await;
             }
         };
         for (_, channel) in lock(&self.table).channels.drain() {
@@ -593,7 +641,8 @@ impl Dispatcher {
             return;
         };
         frames.pop();
-        let mut envelope = Vec::with_capacity(1 + frames.len());
+        // Room for the reply's delimiter and event too.
+        let mut envelope = Vec::with_capacity(3 + frames.len());
         envelope.push(peer.id.clone());
         envelope.extend(frames);
         if let Some(size) = oversized {
@@ -722,7 +771,7 @@ impl Dispatcher {
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
             let method_name = method.name.clone();
             let future = (method.handler)(args);
-            tokio::spawn(async move {
+            self.handlers.spawn(async move {
                 match AssertUnwindSafe(future).catch_unwind().await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
@@ -753,18 +802,76 @@ impl Dispatcher {
             warn!("zrpc server: dropping a request that reuses an open channel id");
             return;
         }
-        *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
+        let mut future = (method.handler)(args);
+        // A unary handler polled inline and finished needs no channel: no heartbeat is due
+        // before its reply, which is queued at once.
+        let mut first_poll = None;
+        if kind == MethodKind::Unary {
+            let inline = match &self.handlers {
+                Handlers::IoThread => Some(None),
+                Handlers::Caller(runtime) => method.placement.inline().then_some(Some(runtime)),
+            };
+            match inline {
+                Some(runtime) => {
+                    drop(table);
+                    let started = Instant::now();
+                    let polled = {
+                        let _context = runtime.map(Handle::enter);
+                        std::panic::catch_unwind(AssertUnwindSafe(|| (&mut future).now_or_never()))
+                    };
+                    if runtime.is_some()
+                        && method.placement.observe_inline(started.elapsed()) == Verdict::Demoted
+                    {
+                        warn!(
+                            "zrpc server: a call of {} took {:?} on the I/O thread; its handler runs on \
+                             the server's runtime from now on (blocking code belongs in \
+                             ServiceBuilder::blocking_method)",
+                            method.name,
+                            started.elapsed()
+                        );
+                    }
+                    let reply = match polled {
+                        Ok(Some(reply)) => reply,
+                        Ok(None) => {
+                            table = lock(&self.table);
+                            return self.open_channel(table, key, envelope, future, None, None);
+                        }
+                        Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
+                    };
+                    let event = final_event(&key.id, reply);
+                    self.outlet.send(envelope, event);
+                    return;
+                }
+                None => first_poll = Some(method.placement.clone()),
+            }
+        }
         let credit = (kind == MethodKind::Stream).then(|| Arc::new(Semaphore::new(1)));
+        self.open_channel(table, key, envelope, future, credit, first_poll);
+    }
+
+    /// Runs a call as a task, with its channel open (heartbeats, liveness, cancellation) until
+    /// its final event. `first_poll`: time the first poll for the method's placement.
+    fn open_channel(
+        &self,
+        mut table: MutexGuard<'_, Table>,
+        key: ChannelKey,
+        envelope: Vec<Bytes>,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    ) {
+        *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
         let call = Call {
             key: key.clone(),
             envelope: envelope.clone(),
             outlet: self.outlet.clone(),
             table: self.table.clone(),
         };
-        let future = (method.handler)(args);
         // Spawned while the table is locked, so the task cannot finish (and close its
         // channel) before the channel exists.
-        let task = tokio::spawn(call.run(future, credit.clone()));
+        let task = self
+            .handlers
+            .spawn(call.run(future, credit.clone(), first_poll));
         let now = Instant::now();
         table.channels.insert(
             key,
@@ -786,8 +893,8 @@ impl Dispatcher {
         result: Result<Vec<u8>, RemoteError>,
     ) {
         let event = match result {
-            Ok(value) => ok_event(request.message_id(), &value),
-            Err(error) => err_event(request.message_id(), &error),
+            Ok(value) => ok_event(request.message_id(), value.into()),
+            Err(error) => err_event(request.message_id(), &error).into(),
         };
         self.outlet.send(envelope, event);
     }
@@ -815,12 +922,13 @@ impl Dispatcher {
     }
 }
 
-fn ok_event(response_to: &[u8], value: &[u8]) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(96 + value.len());
-    EventWriter::begin(&mut buf, Some(response_to), None, "OK");
-    buf.push(0x91);
-    buf.extend_from_slice(value);
-    buf
+/// `OK [value]`; a large binary in `value` stays in its own buffer.
+fn ok_event(response_to: &[u8], value: Encoded) -> OutEvent {
+    let size = EventWriter::head_len(Some(response_to), None, "OK") + 1 + value.head_len();
+    let mut head = Vec::with_capacity(size);
+    EventWriter::begin(&mut head, Some(response_to), None, "OK");
+    head.push(0x91);
+    OutEvent { head, tail: value }
 }
 
 fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
@@ -842,6 +950,22 @@ fn err_event(response_to: &[u8], error: &RemoteError) -> Vec<u8> {
     buf
 }
 
+/// The event answering a call that is not a stream: `OK [value]` or `ERR`.
+fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> OutEvent {
+    match reply {
+        Ok(Reply(ReplyKind::Value(value))) => ok_event(response_to, value),
+        Ok(Reply(ReplyKind::Stream(_))) => err_event(
+            response_to,
+            &RemoteError::new(
+                "ServerError",
+                "the handler returned a stream for a method not declared MethodKind::Stream",
+            ),
+        )
+        .into(),
+        Err(error) => err_event(response_to, &error).into(),
+    }
+}
+
 /// One running call: queues its events for the I/O thread and closes its channel.
 struct Call {
     key: ChannelKey,
@@ -851,29 +975,28 @@ struct Call {
 }
 
 impl Call {
-    async fn run(self, future: HandlerFuture, credit: Option<Arc<Semaphore>>) {
-        let reply = match AssertUnwindSafe(future).catch_unwind().await {
-            Ok(reply) => reply,
-            Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
-        };
-        let (mut items, credit) = match reply {
-            Ok(Reply(ReplyKind::Value(value))) => {
-                let event = ok_event(&self.key.id, &value);
-                return self.finish(event);
+    async fn run(
+        self,
+        mut future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        mut first_poll: Option<Arc<Placement>>,
+    ) {
+        let reply = std::future::poll_fn(|cx| {
+            let started = first_poll.is_some().then(Instant::now);
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
+            if let (Some(placement), Some(started)) = (first_poll.take(), started) {
+                placement.observe(started.elapsed());
             }
-            Ok(Reply(ReplyKind::Stream(items))) => match credit {
-                Some(credit) => (items, credit),
-                None => {
-                    let error = RemoteError::new(
-                        "ServerError",
-                        "the handler returned a stream for a method not declared MethodKind::Stream",
-                    );
-                    let event = err_event(&self.key.id, &error);
-                    return self.finish(event);
-                }
-            },
-            Err(error) => {
-                let event = err_event(&self.key.id, &error);
+            match polled {
+                Ok(poll) => poll,
+                Err(_) => Poll::Ready(Err(RemoteError::new("Panic", "the handler panicked"))),
+            }
+        })
+        .await;
+        let (mut items, credit) = match (reply, credit) {
+            (Ok(Reply(ReplyKind::Stream(items))), Some(credit)) => (items, credit),
+            (reply, _) => {
+                let event = final_event(&self.key.id, reply);
                 return self.finish(event);
             }
         };
@@ -885,20 +1008,23 @@ impl Call {
             }
             let event = match AssertUnwindSafe(items.next()).catch_unwind().await {
                 Ok(Some(Ok(item))) => {
-                    let mut buf = Vec::with_capacity(80 + item.len());
-                    EventWriter::begin(&mut buf, Some(&self.key.id), None, "STREAM");
-                    buf.extend_from_slice(&item);
-                    if !self.send_item(buf).await {
+                    let size =
+                        EventWriter::head_len(Some(&self.key.id), None, "STREAM") + item.head_len();
+                    let mut head = Vec::with_capacity(size);
+                    EventWriter::begin(&mut head, Some(&self.key.id), None, "STREAM");
+                    let event = OutEvent { head, tail: item };
+                    if !self.send_item(event).await {
                         return;
                     }
                     continue;
                 }
-                Ok(Some(Err(error))) => err_event(&self.key.id, &error),
-                Ok(None) => EventWriter::event(Some(&self.key.id), "STREAM_DONE", &[0xc0]),
+                Ok(Some(Err(error))) => err_event(&self.key.id, &error).into(),
+                Ok(None) => EventWriter::event(Some(&self.key.id), "STREAM_DONE", &[0xc0]).into(),
                 Err(_) => err_event(
                     &self.key.id,
                     &RemoteError::new("Panic", "the stream panicked"),
-                ),
+                )
+                .into(),
             };
             return self.finish(event);
         }
@@ -906,7 +1032,7 @@ impl Call {
 
     /// Queues a stream item, waiting while the client's queue is full: a client that does not
     /// read holds at most its queue's worth of items in memory. False once the client left.
-    async fn send_item(&self, event: Vec<u8>) -> bool {
+    async fn send_item(&self, event: OutEvent) -> bool {
         let frames = routed_message(self.envelope.clone(), event);
         let mut delay = Duration::from_millis(1);
         loop {
@@ -923,7 +1049,7 @@ impl Call {
 
     /// Sends the final event, unless the channel was closed meanwhile (lost client), then
     /// closes the channel.
-    fn finish(self, event: Vec<u8>) {
+    fn finish(self, event: OutEvent) {
         if lock(&self.table).channels.contains_key(&self.key) {
             self.outlet.send(self.envelope, event);
         }

@@ -1,17 +1,19 @@
 //! Service registration: method name → async handler over positional args.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use foldhash::{HashMap, HashMapExt};
 use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::codec::array_spans;
 use crate::error::RemoteError;
+use crate::placement::Placement;
+use crate::splice::Encoded;
 
 /// How a method answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +137,7 @@ impl Args {
                 self.method
             ))
         })?;
-        rmp_serde::from_slice(raw).map_err(|e| {
+        crate::splice::decode_from(&self.buf, |_| rmp_serde::from_slice(raw)).map_err(|e| {
             let expected = short_type_name::<T>();
             let problem = match e {
                 // rmp-serde's own wording ("wrong msgpack marker FixStr(3)") means nothing to a caller.
@@ -173,14 +175,14 @@ impl Args {
     }
 }
 
-pub(crate) type ItemStream = BoxStream<'static, Result<Vec<u8>, RemoteError>>;
+pub(crate) type ItemStream = BoxStream<'static, Result<Encoded, RemoteError>>;
 
 /// A handler's answer: one value, or a stream of values.
 pub struct Reply(pub(crate) ReplyKind);
 
 pub(crate) enum ReplyKind {
     /// The msgpack encoding of the result.
-    Value(Vec<u8>),
+    Value(Encoded),
     Stream(ItemStream),
 }
 
@@ -193,8 +195,8 @@ impl std::fmt::Debug for Reply {
     }
 }
 
-fn encode_item<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, RemoteError> {
-    rmp_serde::to_vec_named(value)
+fn encode_item<T: Serialize + ?Sized>(value: &T) -> Result<Encoded, RemoteError> {
+    Encoded::encode(value)
         .map_err(|e| RemoteError::type_error(format!("cannot serialize the result: {e}")))
 }
 
@@ -206,7 +208,7 @@ impl Reply {
 
     /// `OK [nil]`, for methods without a result.
     pub fn nil() -> Reply {
-        Reply(ReplyKind::Value(vec![0xc0]))
+        Reply(ReplyKind::Value(Encoded::from(vec![0xc0])))
     }
 
     /// A stream of items; requires `MethodKind::Stream`.
@@ -239,6 +241,8 @@ pub(crate) struct Method {
     pub(crate) name: Arc<str>,
     pub(crate) info: MethodInfo,
     pub(crate) handler: Handler,
+    /// Where the server polls the handler first (learned per server run of the service).
+    pub(crate) placement: Arc<Placement>,
 }
 
 /// A named set of methods, ready to be served.
@@ -310,6 +314,7 @@ impl ServiceBuilder {
             name: name.into(),
             info,
             handler: Arc::new(move |args| Box::pin(handler(args))),
+            placement: Arc::default(),
         });
         self
     }

@@ -160,7 +160,7 @@ impl WorkerLink {
         for method in &self.no_retry {
             write_str(&mut args, method);
         }
-        dealer_message(EventWriter::event(None, WORKER_ANNOUNCE, &args))
+        dealer_message(EventWriter::event(None, WORKER_ANNOUNCE, &args)).frames
     }
 
     /// Announces the worker on the server's I/O thread: at once on every (re)connection, on

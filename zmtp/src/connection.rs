@@ -23,11 +23,23 @@ pub struct Peer {
 }
 
 /// A message queued for a connection's writer.
-pub(crate) enum Out {
-    /// Every frame is sent.
-    Message(Vec<Bytes>),
-    /// The first frame (a ROUTER's routing id) is skipped.
-    Routed(Vec<Bytes>),
+pub(crate) struct Out {
+    pub frames: Vec<Bytes>,
+    /// The first buffer is a ROUTER's routing id, which is not sent.
+    pub routed: bool,
+    /// The last this-many buffers are the pieces of one frame, written one after the other
+    /// without being joined (1: every buffer is a frame).
+    pub pieces: usize,
+}
+
+impl Out {
+    pub(crate) fn message(frames: Vec<Bytes>) -> Out {
+        Out {
+            frames,
+            routed: false,
+            pieces: 1,
+        }
+    }
 }
 
 /// A received message with its share of the receive budget.
@@ -56,31 +68,42 @@ impl Inbox {
         oversized: Option<u64>,
     ) -> Result<(), Error> {
         // This connection's share of the queue: a flooding peer waits here, so the messages
-        // of others are never behind more than a share's worth of its own.
-        let share = share
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Error::Closed)?;
+        // of others are never behind more than a share's worth of its own. Each step tries
+        // without waiting first: the common case skips building and polling a future.
+        let share = match share.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => share
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| Error::Closed)?,
+        };
         // Every message holds at least one unit, so empty messages are bounded as well.
         let size: usize = frames.iter().map(Bytes::len).sum::<usize>() + 64;
         let units = size.min(self.budget_max).min(u32::MAX as usize) as u32;
-        let permit = self
-            .budget
-            .clone()
-            .acquire_many_owned(units)
-            .await
-            .map_err(|_| Error::Closed)?;
-        self.tx
-            .send(Delivery {
-                peer: peer.clone(),
-                frames,
-                oversized,
-                _budget: permit,
-                _share: share,
-            })
-            .await
-            .map_err(|_| Error::Closed)
+        let permit = match self.budget.clone().try_acquire_many_owned(units) {
+            Ok(permit) => permit,
+            Err(_) => self
+                .budget
+                .clone()
+                .acquire_many_owned(units)
+                .await
+                .map_err(|_| Error::Closed)?,
+        };
+        let delivery = Delivery {
+            peer: peer.clone(),
+            frames,
+            oversized,
+            _budget: permit,
+            _share: share,
+        };
+        match self.tx.try_send(delivery) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(delivery)) => {
+                self.tx.send(delivery).await.map_err(|_| Error::Closed)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Error::Closed),
+        }
     }
 }
 
@@ -231,23 +254,31 @@ async fn read_loop(
     }
 }
 
-fn encode(sealer: &mut Sealer, batch: &mut Batch, frames: &[Bytes]) -> Result<(), Error> {
-    let last = frames.len().saturating_sub(1);
-    for (i, body) in frames.iter().enumerate() {
+fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {
+    let frames = match out.routed {
+        true => out.frames.get(1..).unwrap_or_default(),
+        false => &out.frames[..],
+    };
+    // The last frame may come in pieces; a message without buffers sends nothing.
+    let split = frames.len().saturating_sub(out.pieces.max(1));
+    let (whole, last) = frames.split_at(split);
+    for body in whole {
         match sealer {
-            Sealer::Null => batch.frame(i < last, false, body),
+            Sealer::Null => batch.frame(true, false, body),
             #[cfg(feature = "curve")]
-            Sealer::Curve(s) => s.seal(batch.head(), i < last, false, body)?,
+            Sealer::Curve(s) => s.seal(batch.head(), true, false, body)?,
         }
     }
-    Ok(())
-}
-
-fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {
-    match out {
-        Out::Message(frames) => encode(sealer, batch, &frames),
-        Out::Routed(frames) => encode(sealer, batch, frames.get(1..).unwrap_or_default()),
+    match (sealer, last) {
+        (_, []) => {}
+        (Sealer::Null, pieces) => batch.frame_pieces(false, pieces),
+        #[cfg(feature = "curve")]
+        (Sealer::Curve(s), [body]) => s.seal(batch.head(), false, false, body)?,
+        // Encryption needs the plaintext in one piece.
+        #[cfg(feature = "curve")]
+        (Sealer::Curve(s), pieces) => s.seal(batch.head(), false, false, &pieces.concat())?,
     }
+    Ok(())
 }
 
 async fn write_loop(

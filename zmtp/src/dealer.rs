@@ -67,19 +67,43 @@ pub struct DealerSender {
 impl DealerSender {
     /// Queues a message, waiting while the queue is at its high-water mark.
     pub async fn send(&self, frames: Vec<Bytes>) -> Result<(), Error> {
-        self.outgoing
-            .send(Out::Message(frames))
-            .await
-            .map_err(|_| Error::Closed)
+        self.send_pieces(frames, 1).await
+    }
+
+    /// [`DealerSender::send`], except that the last `pieces` buffers are one frame, written
+    /// one after the other without being copied together.
+    pub async fn send_pieces(&self, frames: Vec<Bytes>, pieces: usize) -> Result<(), Error> {
+        let out = Out {
+            frames,
+            routed: false,
+            pieces,
+        };
+        // Without waiting when there is room: the common case builds and polls no future.
+        match self.outgoing.try_send(out) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(out)) => {
+                self.outgoing.send(out).await.map_err(|_| Error::Closed)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(Error::Closed),
+        }
     }
 
     /// Queues a message if there is room; gives it back otherwise.
     pub fn try_send(&self, frames: Vec<Bytes>) -> Result<(), Vec<Bytes>> {
+        self.try_send_pieces(frames, 1)
+    }
+
+    /// [`DealerSender::try_send`] with the last frame in `pieces` (see
+    /// [`DealerSender::send_pieces`]).
+    pub fn try_send_pieces(&self, frames: Vec<Bytes>, pieces: usize) -> Result<(), Vec<Bytes>> {
+        let out = Out {
+            frames,
+            routed: false,
+            pieces,
+        };
         self.outgoing
-            .try_send(Out::Message(frames))
-            .map_err(|e| match e.into_inner() {
-                Out::Message(frames) | Out::Routed(frames) => frames,
-            })
+            .try_send(out)
+            .map_err(|e| e.into_inner().frames)
     }
 }
 

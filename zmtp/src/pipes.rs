@@ -59,7 +59,7 @@ impl Shared {
         }
         let (tx, rx) = mpsc::channel(capacity + table.welcome.len());
         for topic in table.welcome.iter() {
-            let _ = tx.try_send(Out::Message(vec![subscription(true, topic)]));
+            let _ = tx.try_send(Out::message(vec![subscription(true, topic)]));
         }
         table.next_id += 1;
         let id = table.next_id;

@@ -78,7 +78,7 @@ impl Pub {
             if !pipe.topics.matches(&first) {
                 continue;
             }
-            match pipe.tx.try_send(Out::Message(frames.clone())) {
+            match pipe.tx.try_send(Out::message(frames.clone())) {
                 Ok(()) => queued += 1,
                 Err(mpsc::error::TrySendError::Full(_)) => dropped += 1,
                 Err(mpsc::error::TrySendError::Closed(_)) => {}
@@ -193,7 +193,7 @@ impl Sub {
             for pipe in &table.pipes {
                 let _ = pipe
                     .tx
-                    .try_send(Out::Message(vec![subscription(true, topic)]));
+                    .try_send(Out::message(vec![subscription(true, topic)]));
             }
         }
     }
@@ -205,7 +205,7 @@ impl Sub {
             for pipe in &table.pipes {
                 let _ = pipe
                     .tx
-                    .try_send(Out::Message(vec![subscription(false, topic)]));
+                    .try_send(Out::message(vec![subscription(false, topic)]));
             }
         }
     }

@@ -65,14 +65,12 @@ impl Push {
                 let start = self.next.load(Ordering::Relaxed);
                 for i in 0..count {
                     let at = (start + i) % count;
-                    match table.pipes[at].tx.try_send(Out::Message(frames)) {
+                    match table.pipes[at].tx.try_send(Out::message(frames)) {
                         Ok(()) => {
                             self.next.store(at + 1, Ordering::Relaxed);
                             return Ok(());
                         }
-                        Err(e) => match e.into_inner() {
-                            Out::Message(back) | Out::Routed(back) => frames = back,
-                        },
+                        Err(e) => frames = e.into_inner().frames,
                     }
                 }
                 // Every queue is full (or there is no peer): wait for room in any of them, or
@@ -87,7 +85,7 @@ impl Push {
                 (rooms, joined)
             };
             if let Some(permit) = first_room(rooms, joined).await {
-                permit.send(Out::Message(frames));
+                permit.send(Out::message(frames));
                 return Ok(());
             }
             // A peer joined or a queue closed: look again.

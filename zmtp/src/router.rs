@@ -1,10 +1,10 @@
 //! ROUTER: many peers, each with its own bounded send queue and writer, so a peer that stops
 //! reading only loses its own messages (dropped at the high-water mark, as libzmq does).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
+use foldhash::HashMap;
 use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::task::JoinHandle;
 use tracing::debug;
@@ -54,10 +54,21 @@ impl RouterSender {
     /// Queues `frames` (routing id first) for that peer. Never waits: a full queue drops the
     /// message ([`SendError::Full`]).
     pub fn send(&self, frames: Vec<Bytes>) -> Result<(), SendError> {
+        self.send_pieces(frames, 1)
+    }
+
+    /// [`RouterSender::send`], except that the last `pieces` buffers are one frame, written
+    /// one after the other without being copied together.
+    pub fn send_pieces(&self, frames: Vec<Bytes>, pieces: usize) -> Result<(), SendError> {
         let id = frames.first().ok_or(SendError::NoRoutingId)?;
         let peers = lock(&self.peers);
         let queue = peers.get(id).ok_or(SendError::NoPeer)?;
-        queue.try_send(Out::Routed(frames)).map_err(|e| match e {
+        let out = Out {
+            frames,
+            routed: true,
+            pieces,
+        };
+        queue.try_send(out).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => SendError::Full,
             mpsc::error::TrySendError::Closed(_) => SendError::NoPeer,
         })

@@ -150,8 +150,23 @@ impl Batch {
     /// A plain frame.
     pub(crate) fn frame(&mut self, more: bool, command: bool, body: &Bytes) {
         frame::put_header(&mut self.head, more, command, body.len());
+        self.body(body);
+    }
+
+    /// A plain message frame whose body is `pieces` one after the other.
+    pub(crate) fn frame_pieces(&mut self, more: bool, pieces: &[Bytes]) {
+        let size = pieces.iter().map(Bytes::len).sum();
+        frame::put_header(&mut self.head, more, false, size);
+        for piece in pieces {
+            self.body(piece);
+        }
+    }
+
+    fn body(&mut self, body: &Bytes) {
         if body.len() >= ZERO_COPY_MIN {
-            self.chunks.push(self.head.split().freeze());
+            if !self.head.is_empty() {
+                self.chunks.push(self.head.split().freeze());
+            }
             self.chunks.push(body.clone());
         } else {
             self.head.extend_from_slice(body);

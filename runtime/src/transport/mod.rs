@@ -14,6 +14,7 @@ pub(crate) use zrpc_zmtp::{
 };
 
 use crate::error::Error;
+use crate::splice::Encoded;
 
 /// Checks an endpoint (`tcp://HOST:PORT`, `tcp://*:PORT`, `tcp://[::]:PORT`, `ipc://PATH`).
 pub(crate) fn normalize_endpoint(endpoint: &str) -> Result<String, Error> {
@@ -27,17 +28,46 @@ pub(crate) fn normalize_endpoint(endpoint: &str) -> Result<String, Error> {
         })
 }
 
+/// An outgoing event: its head (array, header, name) and the encoded value after it, whose
+/// large binaries are written from their own buffers.
+pub(crate) struct OutEvent {
+    pub head: Vec<u8>,
+    pub tail: Encoded,
+}
+
+impl From<Vec<u8>> for OutEvent {
+    fn from(head: Vec<u8>) -> Self {
+        OutEvent {
+            head,
+            tail: Encoded::default(),
+        }
+    }
+}
+
+/// Frames to send; the last `pieces` buffers are the pieces of the event frame.
+#[derive(Clone)]
+pub(crate) struct Message {
+    pub frames: Vec<Bytes>,
+    pub pieces: usize,
+}
+
 /// `[envelope..., empty, event]`, as a ROUTER sends to a zerorpc peer.
-pub(crate) fn routed_message(envelope: Vec<Bytes>, event: Vec<u8>) -> Vec<Bytes> {
-    let mut frames = envelope;
-    frames.push(Bytes::new());
-    frames.push(Bytes::from(event));
-    frames
+pub(crate) fn routed_message(mut envelope: Vec<Bytes>, event: OutEvent) -> Message {
+    envelope.push(Bytes::new());
+    let pieces = event.tail.finish_into(event.head, &mut envelope);
+    Message {
+        frames: envelope,
+        pieces,
+    }
 }
 
 /// `[empty, event]`, as a DEALER always sends.
-pub(crate) fn dealer_message(event: Vec<u8>) -> Vec<Bytes> {
-    vec![Bytes::new(), Bytes::from(event)]
+pub(crate) fn dealer_message(event: impl Into<OutEvent>) -> Message {
+    let event = event.into();
+    let mut frames = Vec::with_capacity(2);
+    frames.push(Bytes::new());
+    let pieces = event.tail.finish_into(event.head, &mut frames);
+    Message { frames, pieces }
 }
 /// The process-wide current-thread runtime that runs every client's socket actor.
 /// Socket I/O on a current-thread runtime is several times faster than on a multi-thread one.
