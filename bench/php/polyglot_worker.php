@@ -4,8 +4,8 @@
 // a time, by the generated client and by a raw php-zmq DEALER sending pre-encoded frames.
 // Usage: ZRPC_PHP_RUNTIME=runtimes/php php bench/php/polyglot_worker.php GENERATED_DIR ENDPOINT
 // Line protocol: prints `ready` after a warm-up; for each line `SECONDS FLIP` on stdin measures
-// both setups (the raw one first when FLIP is 1) and prints `SETUP<TAB>CALLS_PER_S` lines, then
-// `end`. Exits at end of input.
+// both setups for SECONDS in alternating slices (the raw one first when FLIP is 1) and prints
+// `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
 
 declare(strict_types=1);
 
@@ -36,7 +36,14 @@ $clientAdd = static function () use ($client): void {
     }
 };
 
-function rate(callable $call, float $seconds): float
+// Each measurement is cut into slices, the setups alternating slice by slice (ABBA), so a load
+// change on a shared machine hits both alike.
+const SLICES = 4;
+
+/**
+ * @return array{0: int, 1: float} calls made and seconds taken, calling for about $seconds
+ */
+function rate(callable $call, float $seconds): array
 {
     $calls = 0;
     $started = hrtime(true);
@@ -49,7 +56,7 @@ function rate(callable $call, float $seconds): float
         $calls += 50;
         $now = hrtime(true);
         if ($now >= $deadline) {
-            return $calls / (($now - $started) / 1e9);
+            return [$calls, ($now - $started) / 1e9];
         }
     }
 }
@@ -61,9 +68,17 @@ foreach ($setups as $call) {
 echo "ready\n";
 while (($line = fgets(STDIN)) !== false) {
     [$seconds, $flip] = explode(' ', trim($line));
-    $order = $flip === '1' ? array_reverse($setups, true) : $setups;
-    foreach ($order as $name => $call) {
-        printf("%s\t%.1f\n", $name, rate($call, (float) $seconds));
+    $totals = array_map(static fn (): array => [0, 0.0], $setups);
+    for ($piece = 0; $piece < SLICES; $piece++) {
+        $order = ($piece + (int) $flip) % 2 === 1 ? array_reverse($setups, true) : $setups;
+        foreach ($order as $name => $call) {
+            [$calls, $taken] = rate($call, (float) $seconds / SLICES);
+            $totals[$name][0] += $calls;
+            $totals[$name][1] += $taken;
+        }
+    }
+    foreach ($totals as $name => [$calls, $taken]) {
+        printf("%s\t%.1f\n", $name, $calls / $taken);
     }
     echo "end\n";
 }

@@ -9,8 +9,8 @@ polyglot-bench starts this with both. Setups, each measured for the seconds the 
   python asyncio client, 1 in flight   calculator.AsyncCalculatorClient, one call at a time
   python asyncio client, 64 in flight  the same client, 64 tasks calling at once
 Line protocol on stdin/stdout: prints `ready` after a warm-up; for each line `SECONDS FLIP`
-measures every setup (in reverse order when FLIP is 1) and prints `SETUP<TAB>CALLS_PER_S` lines,
-then `end`. Exits at end of input.
+measures every setup for SECONDS in alternating slices (starting in reverse order when FLIP is
+1) and prints `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ import calculator
 import zmq
 
 IN_FLIGHT = 64
+# Each measurement is cut into slices, the setups alternating slice by slice (ABBA), so a load
+# change on a shared machine hits every setup alike.
+SLICES = 4
 
 
 class RawPyzmq:
@@ -49,7 +52,8 @@ class RawPyzmq:
         return self.socket.recv_multipart()[-1]
 
 
-def rate_sync(call: Callable[[], object], seconds: float) -> float:
+def rate_sync(call: Callable[[], object], seconds: float) -> tuple[int, float]:
+    """(calls, seconds taken) of sequential calls for about ``seconds``."""
     calls = 0
     start = time.perf_counter()
     deadline = start + seconds
@@ -60,12 +64,13 @@ def rate_sync(call: Callable[[], object], seconds: float) -> float:
         calls += 50
         now = time.perf_counter()
         if now >= deadline:
-            return calls / (now - start)
+            return calls, now - start
 
 
 async def rate_async(
     call: Callable[[int], Awaitable[int]], seconds: float, in_flight: int
-) -> float:
+) -> tuple[int, float]:
+    """(calls, seconds taken) of ``in_flight`` concurrent callers for about ``seconds``."""
     calls = 0
     start = time.perf_counter()
     deadline = start + seconds
@@ -79,7 +84,7 @@ async def rate_async(
             calls += 10
 
     await asyncio.gather(*(caller() for _ in range(in_flight)))
-    return calls / (time.perf_counter() - start)
+    return calls, time.perf_counter() - start
 
 
 def main() -> None:
@@ -97,7 +102,7 @@ def main() -> None:
         if not raw.call().endswith(RawPyzmq.REPLY_END):
             raise AssertionError("the raw add(1, 1) reply went wrong")
 
-    setups: dict[str, Callable[[float], float]] = {
+    setups: dict[str, Callable[[float], tuple[int, float]]] = {
         "python raw pyzmq": lambda s: rate_sync(raw_add, s),
         "python sync client": lambda s: rate_sync(sync_add, s),
         "python asyncio client, 1 in flight": lambda s: loop.run_until_complete(
@@ -112,11 +117,17 @@ def main() -> None:
     print("ready", flush=True)
     for line in sys.stdin:
         seconds, flip = line.split()
-        order = list(setups.items())
-        if flip == "1":
-            order.reverse()
-        for name, measure in order:
-            print(f"{name}\t{measure(float(seconds)):.1f}", flush=True)
+        totals = {name: [0, 0.0] for name in setups}
+        for piece in range(SLICES):
+            order = list(setups.items())
+            if (piece + int(flip)) % 2 == 1:
+                order.reverse()
+            for name, measure in order:
+                calls, taken = measure(float(seconds) / SLICES)
+                totals[name][0] += calls
+                totals[name][1] += taken
+        for name, (calls, taken) in totals.items():
+            print(f"{name}\t{calls / taken:.1f}", flush=True)
         print("end", flush=True)
     sync.close()
     loop.run_until_complete(aio.close())

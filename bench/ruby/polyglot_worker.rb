@@ -4,8 +4,8 @@
 # a time, by the generated client and by a raw ffi-rzmq DEALER sending pre-encoded frames.
 # Usage: ruby -I RUNTIME_LIB -I GENERATED_DIR bench/ruby/polyglot_worker.rb ENDPOINT
 # Line protocol: prints `ready` after a warm-up; for each line `SECONDS FLIP` on stdin measures
-# both setups (the raw one first when FLIP is 1) and prints `SETUP<TAB>CALLS_PER_S` lines, then
-# `end`. Exits at end of input.
+# both setups for SECONDS in alternating slices (the raw one first when FLIP is 1) and prints
+# `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
 
 require 'calculator'
 require 'ffi-rzmq'
@@ -45,6 +45,11 @@ class RawPingPong
   end
 end
 
+# Each measurement is cut into slices, the setups alternating slice by slice (ABBA), so a load
+# change on a shared machine hits both alike.
+SLICES = 4
+
+# @return [Array(Integer, Float)] calls made and seconds taken, calling for about `seconds`
 def rate(seconds)
   calls = 0
   started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
@@ -54,7 +59,7 @@ def rate(seconds)
     50.times { yield }
     calls += 50
     now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-    return calls / (now - started) if now >= deadline
+    return [calls, now - started] if now >= deadline
   end
 end
 
@@ -72,9 +77,17 @@ $stdout.sync = true
 puts 'ready'
 $stdin.each_line do |line|
   seconds, flip = line.split
-  order = setups.to_a
-  order.reverse! if flip == '1'
-  order.each { |name, measure| puts format("%<name>s\t%<rate>.1f", name: name, rate: measure.call(Float(seconds))) }
+  totals = setups.transform_values { [0, 0.0] }
+  SLICES.times do |piece|
+    order = setups.to_a
+    order.reverse! if (piece + Integer(flip)).odd?
+    order.each do |name, measure|
+      calls, taken = measure.call(Float(seconds) / SLICES)
+      totals[name][0] += calls
+      totals[name][1] += taken
+    end
+  end
+  totals.each { |name, (calls, taken)| puts format("%<name>s\t%<rate>.1f", name: name, rate: calls / taken) }
   puts 'end'
 end
 client.close

@@ -32,6 +32,10 @@ struct Options {
     /// Languages to measure (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "python,ruby,php")]
     langs: Vec<Lang>,
+    /// Only serve: print the server's endpoint and serve until killed (to profile a client by
+    /// hand against the same server).
+    #[arg(long)]
+    serve: bool,
     /// Python interpreter with pyzmq and msgpack (default: $ZRPC_PYTHON, else .venv/bin/python).
     #[arg(long)]
     python: Option<PathBuf>,
@@ -127,6 +131,12 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| root.join(".venv/bin/python"));
 
     let endpoint = start_server()?;
+    if options.serve {
+        println!("{endpoint}");
+        loop {
+            std::thread::park();
+        }
+    }
     let mut langs = options.langs.clone();
     langs.dedup();
     let mut workers = langs
