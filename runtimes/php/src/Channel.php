@@ -100,14 +100,16 @@ final class Channel
      */
     public function wakeAt(float $now): float
     {
-        $times = [];
-        if ($this->deadline !== null) {
-            $times[] = $this->deadline;
-        }
+        $wake = $this->deadline;
         if ($this->heartbeat !== null) {
-            $times[] = $this->nextBeat;
-            $times[] = $this->lastHeard + $this->lossWindow();
+            if ($wake === null || $this->nextBeat < $wake) {
+                $wake = $this->nextBeat;
+            }
+            $lost = $this->lastHeard + $this->lossWindow();
+            if ($lost < $wake) {
+                $wake = $lost;
+            }
         }
-        return $times === [] ? $now + 1.0 : min($times);
+        return $wake ?? $now + 1.0;
     }
 }

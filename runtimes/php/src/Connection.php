@@ -358,8 +358,11 @@ final class Connection
     private function receive(float $timeout): ?array
     {
         $milliseconds = $timeout > 0 ? (int) ceil($timeout * 1000) : 0;
+        $current = $this->receiveTimeout;
         try {
-            if ($milliseconds !== $this->receiveTimeout) {
+            // The option changes only when the wait changes by more than 2% (the next heartbeat
+            // or deadline is usually a whole interval away, a little less at each call).
+            if ($current > $milliseconds || $current < $milliseconds - intdiv($milliseconds, 50) - 1) {
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, $milliseconds);
                 $this->receiveTimeout = $milliseconds;
             }

@@ -79,6 +79,20 @@ final class Wire
      */
     private static function packList(array $items): string
     {
+        foreach ($items as $item) {
+            if (is_array($item) || is_object($item)) {
+                return self::packItems($items);
+            }
+        }
+        // Only scalars and nulls: the extension packs the list exactly as item by item would.
+        return (self::$packer ??= new \MessagePack(false))->pack($items);
+    }
+
+    /**
+     * @param list<mixed> $items
+     */
+    private static function packItems(array $items): string
+    {
         $out = self::header(count($items), 0x90, "\xdc", "\xdd");
         foreach ($items as $item) {
             $out .= self::pack($item);
