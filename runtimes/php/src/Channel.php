@@ -29,6 +29,9 @@ final class Channel
 
     private float $lastHeard;
 
+    /** When the server counts as lost unless heard from again (kept up to date: every wait checks it). */
+    private float $lostAt;
+
     /** The last heartbeat from the server; its interval is measured between two of them. */
     private ?float $lastPeerBeat = null;
 
@@ -45,7 +48,8 @@ final class Channel
         $now = Clock::now();
         $this->deadline = $now + $timeout;
         $this->lastHeard = $now;
-        $this->nextBeat = $now + (float) $heartbeat;
+        $this->lostAt = $heartbeat === null ? INF : $now + $this->lossWindow();
+        $this->nextBeat = $heartbeat === null ? INF : $now + $heartbeat;
     }
 
     /**
@@ -60,6 +64,9 @@ final class Channel
                 $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
             }
             $this->lastPeerBeat = $now;
+        }
+        if ($this->heartbeat !== null) {
+            $this->lostAt = $now + $this->lossWindow();
         }
     }
 
@@ -76,11 +83,7 @@ final class Channel
      */
     public function silenceIfLost(float $now): ?float
     {
-        if ($this->heartbeat === null) {
-            return null;
-        }
-        $silence = $now - $this->lastHeard;
-        return $silence > $this->lossWindow() ? $silence : null;
+        return $now > $this->lostAt ? $now - $this->lastHeard : null;
     }
 
     /**
@@ -88,7 +91,7 @@ final class Channel
      */
     public function beatDue(float $now): bool
     {
-        if ($this->heartbeat === null || $now < $this->nextBeat) {
+        if ($now < $this->nextBeat || $this->heartbeat === null) {
             return false;
         }
         $this->nextBeat = $now + $this->heartbeat;
@@ -100,16 +103,10 @@ final class Channel
      */
     public function wakeAt(float $now): float
     {
-        $wake = $this->deadline;
-        if ($this->heartbeat !== null) {
-            if ($wake === null || $this->nextBeat < $wake) {
-                $wake = $this->nextBeat;
-            }
-            $lost = $this->lastHeard + $this->lossWindow();
-            if ($lost < $wake) {
-                $wake = $lost;
-            }
+        $wake = $this->nextBeat < $this->lostAt ? $this->nextBeat : $this->lostAt;
+        if ($this->deadline !== null && $this->deadline < $wake) {
+            $wake = $this->deadline;
         }
-        return $wake ?? $now + 1.0;
+        return $wake === INF ? $now + 1.0 : $wake;
     }
 }

@@ -35,6 +35,9 @@ final class Connection
 
     private int $counter;
 
+    /** @var array<string, string> packed method names (a generated client uses a handful) */
+    private array $packedNames = [];
+
     /** @var array<string, Channel> open channels by id */
     private array $channels = [];
 
@@ -264,7 +267,7 @@ final class Connection
      */
     private function send(string $header, string $name, mixed $args, ?float $deadline = null): bool
     {
-        $frames = ['', "\x93" . $header . Wire::pack($name) . Wire::pack($args)];
+        $frames = ['', "\x93" . $header . ($this->packedNames[$name] ?? $this->packName($name)) . Wire::pack($args)];
         try {
             while (true) {
                 if ($this->socket->sendmulti($frames, \ZMQ::MODE_DONTWAIT) !== false) {
@@ -280,6 +283,15 @@ final class Connection
         } catch (\ZMQException $e) {
             throw new TransportException("cannot send to {$this->endpoint}: {$e->getMessage()}", 0, $e);
         }
+    }
+
+    private function packName(string $name): string
+    {
+        $packed = Wire::pack($name);
+        if (count($this->packedNames) < 256) {
+            $this->packedNames[$name] = $packed;
+        }
+        return $packed;
     }
 
     /**
