@@ -97,9 +97,13 @@ class AsyncConnection(Protocol):
         timeout: float | None = None,
     ) -> Any:
         """Calls ``method`` and returns its result (``OK [result]``)."""
-        channel = await self._open(method, args, timeout)
+        channel, unsent = self._start(method, args, timeout)
+        if unsent is not None:
+            await self._send_late(channel, unsent)
         try:
-            return self._result(channel, await self._next_event(channel))
+            if not channel.events:
+                await self._wait(channel)
+            return self._result(channel, channel.events.popleft())
         finally:
             self._channels.pop(channel.id, None)
 
@@ -177,17 +181,31 @@ class AsyncConnection(Protocol):
         self._send_waiters.clear()
         self._drain_scheduled = False
 
-    async def _open(
+    def _start(
         self, method: str, args: Sequence[Any], timeout: float | None
-    ) -> Channel:
+    ) -> tuple[Channel, bytes | None]:
+        """Opens a channel and sends its request; returns the request too if no connection
+        could take it yet. A plain function: most calls need no await to send."""
         socket = self._ready()
         channel_id, payload = self._encode_request(method, args, timeout)
         sent = self._try_send(socket, payload)
         channel = self._channel(channel_id, method, timeout)
         if not sent:
-            await self._send_waiting(socket, payload, channel)
+            return channel, payload
         self._register(channel)
+        return channel, None
+
+    async def _open(
+        self, method: str, args: Sequence[Any], timeout: float | None
+    ) -> Channel:
+        channel, unsent = self._start(method, args, timeout)
+        if unsent is not None:
+            await self._send_late(channel, unsent)
         return channel
+
+    async def _send_late(self, channel: Channel, payload: bytes) -> None:
+        await self._send_waiting(self._ready(), payload, channel)
+        self._register(channel)
 
     def _try_send(self, socket: zmq.Socket[bytes], event: bytes) -> bool:
         """Sends the delimiter and ``event``; False when no connection can take it now."""
@@ -284,6 +302,13 @@ class AsyncConnection(Protocol):
             self._schedule_tick(next_at)
 
     async def _next_event(self, channel: Channel) -> list[Any]:
+        if not channel.events:
+            await self._wait(channel)
+        return channel.events.popleft()
+
+    async def _wait(self, channel: Channel) -> None:
+        """Waits until ``channel`` has an event, heartbeating meanwhile; raises on timeout,
+        loss of the server or close."""
         loop = asyncio.get_running_loop()
         while not channel.events:
             if self._socket is None or self._channels.get(channel.id) is not channel:
@@ -294,14 +319,15 @@ class AsyncConnection(Protocol):
             for beat in self._due_beats(now):
                 self._send_quietly(beat)
             self._check(channel, now)
-            self._schedule_tick(channel.wake_at())
+            wake = channel.wake_at()
+            if wake < self._tick_at:
+                self._schedule_tick(wake)
             waiter: asyncio.Future[None] = loop.create_future()
             channel.waiter = waiter
             try:
                 await waiter
             finally:
                 channel.waiter = None
-        return channel.events.popleft()
 
 
 def _wake(channel: Channel) -> None:

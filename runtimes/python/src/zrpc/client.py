@@ -13,6 +13,7 @@ from ._protocol import (
     DEFAULT_HEARTBEAT,
     DEFAULT_MAX_MESSAGE_SIZE,
     DEFAULT_TIMEOUT,
+    INFINITY,
     ONEWAY_LINGER_MS,
     Channel,
     Protocol,
@@ -170,10 +171,11 @@ class Connection(Protocol):
                     f"the client of {self.endpoint} was closed while calling {channel.method}"
                 )
             now = time.monotonic()
-            for beat in self._due_beats(now):
-                self._send_quietly(beat)
+            if now >= self._beats_due:
+                for beat in self._due_beats(now):
+                    self._send_quietly(beat)
             wait = self._check(channel, now)
-            self._limit_receive_wait(-1 if math.isinf(wait) else math.ceil(wait * 1000))
+            self._limit_receive_wait(-1 if wait == INFINITY else math.ceil(wait * 1000))
             try:
                 frame = receive_event(socket, 0)
             except zmq.Again:
