@@ -5,7 +5,8 @@
 // Usage: ZRPC_PHP_RUNTIME=runtimes/php php bench/php/polyglot_worker.php GENERATED_DIR ENDPOINT
 // Line protocol: prints `ready` after a warm-up; for each line `SECONDS FLIP` on stdin measures
 // both setups for SECONDS in alternating slices (the raw one first when FLIP is 1) and prints
-// `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
+// `SETUP<TAB>CALLS_PER_S<TAB>CPU_US_PER_CALL` lines (CPU time of this process, libzmq's I/O
+// thread included), then `end`. Exits at end of input.
 
 declare(strict_types=1);
 
@@ -61,6 +62,14 @@ function rate(callable $call, float $seconds): array
     }
 }
 
+// CPU time of this process (user + system), libzmq's I/O thread included.
+function cpuSeconds(): float
+{
+    $usage = getrusage();
+    return $usage['ru_utime.tv_sec'] + $usage['ru_stime.tv_sec']
+        + ($usage['ru_utime.tv_usec'] + $usage['ru_stime.tv_usec']) / 1e6;
+}
+
 $setups = ['php raw php-zmq' => $rawAdd, 'php client' => $clientAdd];
 foreach ($setups as $call) {
     rate($call, 0.05);
@@ -68,17 +77,19 @@ foreach ($setups as $call) {
 echo "ready\n";
 while (($line = fgets(STDIN)) !== false) {
     [$seconds, $flip] = explode(' ', trim($line));
-    $totals = array_map(static fn (): array => [0, 0.0], $setups);
+    $totals = array_map(static fn (): array => [0, 0.0, 0.0], $setups);
     for ($piece = 0; $piece < SLICES; $piece++) {
         $order = ($piece + (int) $flip) % 2 === 1 ? array_reverse($setups, true) : $setups;
         foreach ($order as $name => $call) {
+            $cpu = cpuSeconds();
             [$calls, $taken] = rate($call, (float) $seconds / SLICES);
             $totals[$name][0] += $calls;
             $totals[$name][1] += $taken;
+            $totals[$name][2] += cpuSeconds() - $cpu;
         }
     }
-    foreach ($totals as $name => [$calls, $taken]) {
-        printf("%s\t%.1f\n", $name, $calls / $taken);
+    foreach ($totals as $name => [$calls, $taken, $cpu]) {
+        printf("%s\t%.1f\t%.2f\n", $name, $calls / $taken, $cpu / $calls * 1e6);
     }
     echo "end\n";
 }

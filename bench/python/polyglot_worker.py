@@ -10,7 +10,8 @@ polyglot-bench starts this with both. Setups, each measured for the seconds the 
   python asyncio client, 64 in flight  the same client, 64 tasks calling at once
 Line protocol on stdin/stdout: prints `ready` after a warm-up; for each line `SECONDS FLIP`
 measures every setup for SECONDS in alternating slices (starting in reverse order when FLIP is
-1) and prints `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
+1) and prints `SETUP<TAB>CALLS_PER_S<TAB>CPU_US_PER_CALL` lines (CPU time of this process,
+libzmq's I/O thread included), then `end`. Exits at end of input.
 """
 
 from __future__ import annotations
@@ -117,17 +118,19 @@ def main() -> None:
     print("ready", flush=True)
     for line in sys.stdin:
         seconds, flip = line.split()
-        totals = {name: [0, 0.0] for name in setups}
+        totals = {name: [0, 0.0, 0.0] for name in setups}
         for piece in range(SLICES):
             order = list(setups.items())
             if (piece + int(flip)) % 2 == 1:
                 order.reverse()
             for name, measure in order:
+                cpu = time.process_time()
                 calls, taken = measure(float(seconds) / SLICES)
                 totals[name][0] += calls
                 totals[name][1] += taken
-        for name, (calls, taken) in totals.items():
-            print(f"{name}\t{calls / taken:.1f}", flush=True)
+                totals[name][2] += time.process_time() - cpu
+        for name, (calls, taken, cpu) in totals.items():
+            print(f"{name}\t{calls / taken:.1f}\t{cpu / calls * 1e6:.2f}", flush=True)
         print("end", flush=True)
     sync.close()
     loop.run_until_complete(aio.close())

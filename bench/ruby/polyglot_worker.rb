@@ -5,7 +5,8 @@
 # Usage: ruby -I RUNTIME_LIB -I GENERATED_DIR bench/ruby/polyglot_worker.rb ENDPOINT
 # Line protocol: prints `ready` after a warm-up; for each line `SECONDS FLIP` on stdin measures
 # both setups for SECONDS in alternating slices (the raw one first when FLIP is 1) and prints
-# `SETUP<TAB>CALLS_PER_S` lines, then `end`. Exits at end of input.
+# `SETUP<TAB>CALLS_PER_S<TAB>CPU_US_PER_CALL` lines (CPU time of this process, libzmq's I/O
+# thread included), then `end`. Exits at end of input.
 
 require 'calculator'
 require 'ffi-rzmq'
@@ -77,17 +78,21 @@ $stdout.sync = true
 puts 'ready'
 $stdin.each_line do |line|
   seconds, flip = line.split
-  totals = setups.transform_values { [0, 0.0] }
+  totals = setups.transform_values { [0, 0.0, 0.0] }
   SLICES.times do |piece|
     order = setups.to_a
     order.reverse! if (piece + Integer(flip)).odd?
     order.each do |name, measure|
+      cpu = Process.clock_gettime(Process::CLOCK_PROCESS_CPUTIME_ID)
       calls, taken = measure.call(Float(seconds) / SLICES)
       totals[name][0] += calls
       totals[name][1] += taken
+      totals[name][2] += Process.clock_gettime(Process::CLOCK_PROCESS_CPUTIME_ID) - cpu
     end
   end
-  totals.each { |name, (calls, taken)| puts format("%<name>s\t%<rate>.1f", name: name, rate: calls / taken) }
+  totals.each do |name, (calls, taken, cpu)|
+    puts format("%<name>s\t%<rate>.1f\t%<cpu>.2f", name: name, rate: calls / taken, cpu: cpu / calls * 1e6)
+  end
   puts 'end'
 end
 client.close

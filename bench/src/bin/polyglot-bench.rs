@@ -6,8 +6,8 @@
 //! generated calculator clients of `codegen/tests/golden/` over the runtimes in `runtimes/`)
 //! measures its setups when asked. Rounds are interleaved: in each round every worker measures
 //! every setup once (the worker order rotates, each worker's setup order flips), and each ratio is
-//! the median of the per-round ratios. Prints the calls/s per setup, the ratios and their targets
-//! (issue 13).
+//! the median of the per-round ratios. Prints the calls/s and client CPU time per call of each
+//! setup, the ratios and their targets (issue 13).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -81,6 +81,18 @@ const RB_CLIENT: &str = "ruby client";
 const PHP_RAW: &str = "php raw php-zmq";
 const PHP_CLIENT: &str = "php client";
 
+/// Every setup, in the order of the report.
+const SETUPS: [(&str, Lang); 8] = [
+    (PY_RAW, Lang::Python),
+    (PY_SYNC, Lang::Python),
+    (PY_AIO_1, Lang::Python),
+    (PY_AIO_64, Lang::Python),
+    (RB_RAW, Lang::Ruby),
+    (RB_CLIENT, Lang::Ruby),
+    (PHP_RAW, Lang::Php),
+    (PHP_CLIENT, Lang::Php),
+];
+
 const RATIOS: [Ratio; 5] = [
     Ratio {
         numerator: PY_SYNC,
@@ -145,13 +157,15 @@ fn main() -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let mut rates = Samples::default();
+    let mut cpu = Samples::default();
     for round in 0..options.rounds {
         // Rotate which language goes first, so none always follows the same one.
         let count = workers.len();
         for index in 0..count {
             let worker = &mut workers[(index + round) % count];
-            for (setup, rate) in worker.measure(options.seconds, round % 2 == 1)? {
+            for (setup, rate, cpu_us) in worker.measure(options.seconds, round % 2 == 1)? {
                 rates.record(&setup, rate);
+                cpu.record(&setup, cpu_us);
             }
         }
     }
@@ -159,10 +173,28 @@ fn main() -> anyhow::Result<()> {
 
     println!(
         "## Python, Ruby and PHP clients against the Rust server: add(i64, i64)\n\n\
-         {} round(s) of {} s per setup, interleaved; calls/s\n",
+         {} round(s) of {} s per setup, interleaved\n",
         options.rounds, options.seconds
     );
-    println!("{}", rates.table("calls/s", 0));
+    println!(
+        "| setup | median calls/s | min | max | client CPU µs per call | rounds |\n\
+         |---|---:|---:|---:|---:|---:|"
+    );
+    for (setup, lang) in SETUPS {
+        if !langs.contains(&lang) {
+            continue;
+        }
+        let values = rates.get(setup);
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        println!(
+            "| {setup} | {:.0} | {min:.0} | {max:.0} | {:.1} | {} |",
+            zrpc_bench::median(values),
+            zrpc_bench::median(cpu.get(setup)),
+            values.len()
+        );
+    }
+    println!();
     println!(
         "| lang | ratio (median of per-round ratios) | measured | target | verdict |\n\
          |---|---|---:|---|---|"
@@ -294,8 +326,8 @@ impl Worker {
         Ok(worker)
     }
 
-    /// Every setup of this worker measured for `seconds`: `(setup, calls/s)`.
-    fn measure(&mut self, seconds: f64, flip: bool) -> anyhow::Result<Vec<(String, f64)>> {
+    /// Every setup of this worker measured for `seconds`: `(setup, calls/s, CPU µs per call)`.
+    fn measure(&mut self, seconds: f64, flip: bool) -> anyhow::Result<Vec<(String, f64, f64)>> {
         writeln!(self.stdin, "{seconds} {}", u8::from(flip))?;
         self.stdin.flush()?;
         let mut rates = Vec::new();
@@ -304,13 +336,16 @@ impl Worker {
             if line == "end" {
                 return Ok(rates);
             }
-            let (setup, rate) = line
-                .split_once('\t')
-                .with_context(|| format!("the {} worker said {line:?}", self.lang.name()))?;
-            let rate: f64 = rate
-                .parse()
-                .with_context(|| format!("the {} worker said {line:?}", self.lang.name()))?;
-            rates.push((setup.to_owned(), rate));
+            let said = || format!("the {} worker said {line:?}", self.lang.name());
+            let mut fields = line.split('\t');
+            let (Some(setup), Some(rate), Some(cpu), None) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                bail!(said());
+            };
+            let rate: f64 = rate.parse().with_context(said)?;
+            let cpu: f64 = cpu.parse().with_context(said)?;
+            rates.push((setup.to_owned(), rate, cpu));
         }
     }
 
