@@ -39,7 +39,7 @@ $clientAdd = static function () use ($client): void {
 
 // Each measurement is cut into slices, the setups alternating slice by slice (ABBA), so a load
 // change on a shared machine hits both alike.
-const SLICES = 4;
+const SLICES = 5;
 
 /**
  * @return array{0: int, 1: float} calls made and seconds taken, calling for about $seconds

@@ -48,7 +48,7 @@ end
 
 # Each measurement is cut into slices, the setups alternating slice by slice (ABBA), so a load
 # change on a shared machine hits both alike.
-SLICES = 4
+SLICES = 5
 
 # @return [Array(Integer, Float)] calls made and seconds taken, calling for about `seconds`
 def rate(seconds)

@@ -21,7 +21,7 @@ use zrpc_bench::Samples;
 #[command(name = "polyglot-bench")]
 struct Options {
     /// Rounds; every setup is measured once per round.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 21)]
     rounds: usize,
     /// Seconds per setup and round.
     #[arg(long, default_value_t = 0.5)]

@@ -178,7 +178,7 @@ final class Connection
     {
         $this->ensureOpen();
         $wait = $timeout ?? $this->timeout;
-        if (!$this->send($this->header($this->nextId()), $method, $args, Clock::now() + $wait)) {
+        if (!$this->send($this->event($this->header($this->nextId()), $method, $args), Clock::now() + $wait)) {
             throw $this->unreachable($method, $wait);
         }
     }
@@ -224,8 +224,11 @@ final class Connection
             throw new \InvalidArgumentException('timeout must be positive');
         }
         $id = $this->nextId();
+        $request = $this->event($this->header($id), $method, $args);
+        $sent = $this->send($request);
+        // Built after the first try, so this overlaps the server's work on the request.
         $channel = new Channel($id, $method, $this->heartbeat, $timeout ?? $this->timeout);
-        if (!$this->send($this->header($id), $method, $args, $channel->deadline)) {
+        if (!$sent && !$this->send($request, $channel->deadline)) {
             throw $this->unreachable($method, $channel->timeout);
         }
         return $this->channels[$id] = $channel;
@@ -261,13 +264,21 @@ final class Connection
     }
 
     /**
-     * Sends one event after the empty delimiter frame, waiting until $deadline (monotonic
+     * The packed event [header, name, args].
+     */
+    private function event(string $header, string $name, mixed $args): string
+    {
+        return "\x93" . $header . ($this->packedNames[$name] ?? $this->packName($name)) . Wire::pack($args);
+    }
+
+    /**
+     * Sends one packed event after the empty delimiter frame, waiting until $deadline (monotonic
      * seconds) for a completed connection; false when none completed in time. Follow-up events
      * (heartbeats, credit) do not wait: a server that went away is noticed by its silence.
      */
-    private function send(string $header, string $name, mixed $args, ?float $deadline = null): bool
+    private function send(string $event, ?float $deadline = null): bool
     {
-        $frames = ['', "\x93" . $header . ($this->packedNames[$name] ?? $this->packName($name)) . Wire::pack($args)];
+        $frames = ['', $event];
         try {
             while (true) {
                 if ($this->socket->sendmulti($frames, \ZMQ::MODE_DONTWAIT) !== false) {
@@ -317,7 +328,7 @@ final class Connection
             return;
         }
         $grant = Channel::WINDOW - count($channel->inbox);
-        $this->send($this->header($this->nextId(), $channel->id), '_zpc_more', [$grant]);
+        $this->send($this->event($this->header($this->nextId(), $channel->id), '_zpc_more', [$grant]));
         $channel->reserved += $grant;
     }
 
@@ -333,7 +344,7 @@ final class Connection
             $now = Clock::now();
             foreach ($this->channels as $open) {
                 if ($open->beatDue($now)) {
-                    $this->send($this->header($this->nextId(), $open->id), '_zpc_hb', [0]);
+                    $this->send($this->event($this->header($this->nextId(), $open->id), '_zpc_hb', [0]));
                 }
             }
             $this->checkAlive($channel, $now);
