@@ -29,6 +29,9 @@ final class Channel
 
     private float $lastHeard;
 
+    /** Silence after which the server is lost: 2 x max(own, observed peer interval). */
+    private float $window;
+
     /** When the server counts as lost unless heard from again (kept up to date: every wait checks it). */
     private float $lostAt;
 
@@ -48,7 +51,8 @@ final class Channel
         $now = Clock::now();
         $this->deadline = $now + $timeout;
         $this->lastHeard = $now;
-        $this->lostAt = $heartbeat === null ? INF : $now + $this->lossWindow();
+        $this->window = $heartbeat === null ? INF : 2 * max($heartbeat, self::ASSUMED_PEER_HEARTBEAT);
+        $this->lostAt = $now + $this->window;
         $this->nextBeat = $heartbeat === null ? INF : $now + $heartbeat;
     }
 
@@ -60,22 +64,13 @@ final class Channel
         $now = Clock::now();
         $this->lastHeard = $now;
         if ($heartbeat) {
-            if ($this->lastPeerBeat !== null) {
+            if ($this->lastPeerBeat !== null && $this->heartbeat !== null) {
                 $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
+                $this->window = 2 * max($this->heartbeat, $this->peerInterval);
             }
             $this->lastPeerBeat = $now;
         }
-        if ($this->heartbeat !== null) {
-            $this->lostAt = $now + $this->lossWindow();
-        }
-    }
-
-    /**
-     * Silence after which the server is lost: 2 x max(own, observed peer interval).
-     */
-    public function lossWindow(): float
-    {
-        return 2 * max((float) $this->heartbeat, $this->peerInterval ?? self::ASSUMED_PEER_HEARTBEAT);
+        $this->lostAt = $now + $this->window;
     }
 
     /**
@@ -84,6 +79,14 @@ final class Channel
     public function silenceIfLost(float $now): ?float
     {
         return $now > $this->lostAt ? $now - $this->lastHeard : null;
+    }
+
+    /**
+     * When the next heartbeat is due (INF without heartbeats).
+     */
+    public function beatAt(): float
+    {
+        return $this->nextBeat;
     }
 
     /**

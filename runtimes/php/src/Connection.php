@@ -41,6 +41,9 @@ final class Connection
     /** @var array<string, Channel> open channels by id */
     private array $channels = [];
 
+    /** The earliest heartbeat due on any open channel (never later than the true one). */
+    private float $beatsDue = INF;
+
     /**
      * @param string $endpoint a ZeroMQ endpoint, e.g. "tcp://127.0.0.1:4242"
      * @param float $timeout seconds to wait for the first reply of a call
@@ -231,6 +234,7 @@ final class Connection
         if (!$sent && !$this->send($request, $channel->deadline)) {
             throw $this->unreachable($method, $channel->timeout);
         }
+        $this->beatsDue = min($this->beatsDue, $channel->beatAt());
         return $this->channels[$id] = $channel;
     }
 
@@ -342,10 +346,8 @@ final class Connection
         while ($channel->inbox === []) {
             $this->ensureOpen();
             $now = Clock::now();
-            foreach ($this->channels as $open) {
-                if ($open->beatDue($now)) {
-                    $this->send($this->event($this->header($this->nextId(), $open->id), '_zpc_hb', [0]));
-                }
+            if ($now >= $this->beatsDue) {
+                $this->sendDueBeats($now);
             }
             $this->checkAlive($channel, $now);
             $frames = $this->receive($channel->wakeAt($now) - $now);
@@ -355,6 +357,21 @@ final class Connection
         }
         $channel->reserved--;
         return array_shift($channel->inbox);
+    }
+
+    /**
+     * Heartbeats of every open channel whose interval elapsed (each on its own schedule).
+     */
+    private function sendDueBeats(float $now): void
+    {
+        $due = INF;
+        foreach ($this->channels as $open) {
+            if ($open->beatDue($now)) {
+                $this->send($this->event($this->header($this->nextId(), $open->id), '_zpc_hb', [0]));
+            }
+            $due = min($due, $open->beatAt());
+        }
+        $this->beatsDue = $due;
     }
 
     private function checkAlive(Channel $channel, float $now): void
