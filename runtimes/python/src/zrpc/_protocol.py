@@ -146,16 +146,15 @@ class _Drops:
 
 
 def receive_event(socket: zmq.Socket[bytes], flags: int) -> bytes:
-    """The event of the next message: the frame after the empty delimiter, or a lone frame.
+    """The event of the next message, which a server (a ROUTER) sends as ``[b"", event]``.
 
-    The first frame's ``more`` flag says which; asking the socket (the RCVMORE option) costs
-    several times more in pyzmq. Frames after the event come back as messages of their own,
-    which fail to decode and are dropped.
+    Frames are read as bytes, without their ``more`` flag (a Frame object or the RCVMORE option
+    costs several times more in pyzmq): an empty frame is the delimiter and the next frame the
+    event; a non-empty first frame is an event on its own. Frames breaking this pattern come
+    back as events of their own, which fail to decode and are dropped.
     """
-    first = socket.recv(flags, copy=False)
-    if not first.more:
-        return first.bytes
-    return socket.recv(flags)
+    frame = socket.recv(flags)
+    return frame if frame else socket.recv(flags)
 
 
 def check_z85_key(name: str, key: str | None) -> bytes | None:
