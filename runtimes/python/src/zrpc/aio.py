@@ -169,15 +169,19 @@ class AsyncConnection(Protocol):
         if self._tick is not None:
             self._tick.cancel()
             self._tick, self._tick_at = None, math.inf
+        live = loop if loop is not None and not loop.is_closed() else None
         if socket is not None and not socket.closed:
-            if loop is not None and not loop.is_closed():
-                loop.remove_reader(socket.FD)
+            if live is not None:
+                live.remove_reader(socket.FD)
             socket.close(linger=ONEWAY_LINGER_MS if self._unflushed_oneway else 0)
-        for channel in self._channels.values():
-            _wake(channel)
+        # Calls waiting on a loop that has finished are gone with it: only live ones wake up
+        # (and find the connection closed).
+        if live is not None:
+            for channel in self._channels.values():
+                _wake(channel)
+            for waiter in self._send_waiters:
+                _resolve(waiter)
         self._channels.clear()
-        for waiter in self._send_waiters:
-            _resolve(waiter)
         self._send_waiters.clear()
         self._drain_scheduled = False
 
