@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# Runs each IDL fuzz target (idl/fuzz) for a while on the stable toolchain and fails on a crash:
+# Runs each fuzz target for a while on the stable toolchain and fails on a crash:
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 25; CI runs it from scripts/test.sh)
-# RUSTC_BOOTSTRAP=1 lets stable rustc take the flags cargo-fuzz passes. No sanitizer: the front
-# end is safe Rust, and the fuzzer looks for panics (crashes, failed assertions), which libFuzzer
+# Targets: the IDL parser and printer (idl/fuzz) and the ZMTP frame decoder (zmtp/fuzz).
+# RUSTC_BOOTSTRAP=1 lets stable rustc take the flags cargo-fuzz passes. No sanitizer: both are
+# safe Rust, and the fuzzer looks for panics (crashes, failed assertions), which libFuzzer
 # catches without one; this keeps the build and the runs quick. A crash leaves its input under
-# idl/fuzz/artifacts/TARGET/: add it to idl/tests/format/ as a regression test once fixed.
+# DIR/fuzz/artifacts/TARGET/: add it to that crate's tests as a regression test once fixed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-25}"
-cd "$root/idl/fuzz"
 export RUSTC_BOOTSTRAP=1
-cargo fuzz build --sanitizer none
+
+# run_target DIR TARGET: fuzzes TARGET of DIR/fuzz from its corpus directory.
+run_target() {
+    (
+        cd "$root/$1/fuzz"
+        cargo fuzz run --sanitizer none "$2" "corpus/$2" -- \
+            -max_total_time="$seconds" -max_len=4096 -print_final_stats=1
+    )
+}
+
+(cd "$root/idl/fuzz" && cargo fuzz build --sanitizer none)
 for target in parse round_trip; do
-    corpus="corpus/$target"
-    mkdir -p "$corpus"
+    mkdir -p "$root/idl/fuzz/corpus/$target"
     # Seeds: every IDL file of the test suites and the examples.
     cp "$root"/idl/tests/valid/*.zrpc "$root"/idl/tests/invalid/*.zrpc \
-        "$root"/idl/tests/format/*.zrpc "$root"/examples/calculator/*.zrpc "$corpus"/
-    cargo fuzz run --sanitizer none "$target" "$corpus" -- \
-        -max_total_time="$seconds" -max_len=4096 -print_final_stats=1
+        "$root"/idl/tests/format/*.zrpc "$root"/examples/calculator/*.zrpc \
+        "$root/idl/fuzz/corpus/$target"/
+    run_target idl "$target"
 done
+
+(cd "$root/zmtp/fuzz" && cargo fuzz build --sanitizer none)
+mkdir -p "$root/zmtp/fuzz/corpus/frame_decoder"
+# Seeds: a few hand-made frames (short, long, command, a huge length, many parts).
+cp "$root"/zmtp/fuzz/seeds/* "$root/zmtp/fuzz/corpus/frame_decoder"/
+run_target zmtp frame_decoder

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap_complete::Shell;
 
+use crate::stdout::out;
+
 /// Print a completion script for SHELL to stdout, e.g. `zrpc completions bash > /etc/bash_completion.d/zrpc`.
 #[derive(clap::Args)]
 pub struct CompletionsArgs {
@@ -13,6 +15,9 @@ pub struct CompletionsArgs {
 }
 
 pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> ExitCode {
-    clap_complete::generate(args.shell, &mut command, "zrpc", &mut std::io::stdout());
+    // Rendered in memory first: clap_complete panics when stdout is a closed pipe.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "zrpc", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
     ExitCode::SUCCESS
 }

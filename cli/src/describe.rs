@@ -4,6 +4,8 @@
 //! Stock zerorpc servers have no model; introspection (`_zerorpc_inspect`) gives names, argument
 //! names and docs but no types, printed as an IDL-like listing under a comment saying so.
 
+use crate::stdout::{out, outln};
+
 use std::fmt::Write as _;
 
 use zrpc_idl::model::Schema;
@@ -28,9 +30,9 @@ pub async fn run(args: DescribeArgs) -> Result<(), Failure> {
         Ok(schema) => {
             if args.json {
                 let model = serde_json::to_value(&schema).unwrap_or_default();
-                println!("{}", serde_json::json!({"model": model, "inspect": null}));
+                outln!("{}", serde_json::json!({"model": model, "inspect": null}));
             } else {
-                print!("{}", zrpc_idl::print(&schema));
+                out!("{}", zrpc_idl::print(&schema));
             }
             Ok(())
         }
@@ -40,9 +42,9 @@ pub async fn run(args: DescribeArgs) -> Result<(), Failure> {
             let (name, methods) = remote::introspect(&client, &args.connection).await?;
             if args.json {
                 let inspect = remote::introspection_json(&name, &methods);
-                println!("{}", serde_json::json!({"model": null, "inspect": inspect}));
+                outln!("{}", serde_json::json!({"model": null, "inspect": inspect}));
             } else {
-                print!(
+                out!(
                     "{}",
                     untyped_listing(&args.connection.endpoint, &name, &methods)
                 );

@@ -1,7 +1,6 @@
 //! `zrpc publish|push|subscribe|pull`: send one event, or print received events as JSON lines
 //! `{"event": NAME, "args": [...]}`, over zerorpc's PUB/SUB and PUSH/PULL patterns.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -252,9 +251,7 @@ async fn print_events(count: Option<u64>, mut source: Source) -> Result<(), Fail
         let Some(event) = source.recv().await else {
             break;
         };
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", event_json(&event))
-            .and_then(|()| stdout.flush())
+        crate::stdout::write(format_args!("{}\n", event_json(&event)))
             .map_err(|e| Failure::other(format!("cannot write to stdout: {e}")))?;
         printed += 1;
     }

@@ -1,5 +1,7 @@
 //! `zrpc check` and `zrpc fmt`: validate and format IDL files.
 
+use crate::stdout::{out, outln};
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -77,12 +79,12 @@ fn format(file: &Path, check_only: bool) -> bool {
         };
         return match zrpc_idl::format_str(&source, STDIN_NAME) {
             Ok(formatted) if check_only && formatted != source => {
-                println!("{STDIN_NAME}");
+                outln!("{STDIN_NAME}");
                 false
             }
             Ok(_) if check_only => true,
             Ok(formatted) => {
-                print!("{formatted}");
+                out!("{formatted}");
                 true
             }
             Err(diagnostics) => {
@@ -109,7 +111,7 @@ fn format(file: &Path, check_only: bool) -> bool {
         return true;
     }
     if check_only {
-        println!("{}", file.display());
+        outln!("{}", file.display());
         return false;
     }
     match std::fs::write(file, formatted) {

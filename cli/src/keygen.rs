@@ -1,6 +1,8 @@
 //! `zrpc keygen --out PATH`: a CURVE key pair as PATH.key (the secret certificate, mode 0600,
 //! in the ZeroMQ/czmq format) and PATH.pub (the Z85 public key on one line).
 
+use crate::stdout::outln;
+
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,8 +21,8 @@ pub struct KeygenArgs {
 pub fn run(args: KeygenArgs) -> ExitCode {
     match keygen(&args) {
         Ok((key, public)) => {
-            println!("{}", public.display());
-            println!("{}", key.display());
+            outln!("{}", public.display());
+            outln!("{}", key.display());
             ExitCode::SUCCESS
         }
         Err(message) => {

@@ -10,6 +10,7 @@ mod idl_commands;
 mod json;
 mod keygen;
 mod remote;
+mod stdout;
 
 use std::future::Future;
 use std::process::ExitCode;

@@ -1,5 +1,7 @@
 //! `zrpc call`, `zrpc inspect` and `zrpc ping`: talk to a running zerorpc/zrpc server.
 
+use crate::stdout::{out, outln};
+
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -160,7 +162,7 @@ pub async fn call(args: CallArgs) -> Result<(), Failure> {
     // stream prints one line per item, as they arrive.
     let mut items = client.stream(&args.method, call_args).await.map_err(fail)?;
     while let Some(item) = items.next().await {
-        println!("{}", json::to_json(&item.map_err(fail)?));
+        outln!("{}", json::to_json(&item.map_err(fail)?));
     }
     Ok(())
 }
@@ -186,11 +188,11 @@ pub async fn ping(args: PingArgs) -> Result<(), Failure> {
     let ms = elapsed.as_secs_f64() * 1e3;
     if args.json {
         let out = serde_json::json!({"name": name, "endpoint": args.connection.endpoint, "ms": ms});
-        println!("{out}");
+        outln!("{out}");
         return Ok(());
     }
     let name = if name.is_empty() { "(unnamed)" } else { name };
-    println!(
+    outln!(
         "pong from {name} at {} in {ms:.3} ms",
         args.connection.endpoint
     );
@@ -210,9 +212,9 @@ pub async fn inspect(args: InspectArgs) -> Result<(), Failure> {
     let client = connect(&args.connection).await?;
     let (name, methods) = introspect(&client, &args.connection).await?;
     if args.json {
-        println!("{}", introspection_json(&name, &methods));
+        outln!("{}", introspection_json(&name, &methods));
     } else {
-        print!("{}", render(&name, &methods));
+        out!("{}", render(&name, &methods));
     }
     Ok(())
 }

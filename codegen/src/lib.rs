@@ -109,4 +109,30 @@ mod tests {
         let files = generate("rust", &schema, &GenerateOptions::default()).unwrap();
         assert_eq!(files[0].path, std::path::PathBuf::from("schema.rs"));
     }
+
+    /// The package other code imports: from `namespace LANG`, else the first service, else a
+    /// neutral name — never the runtime's own `zrpc` / `Zrpc`.
+    #[test]
+    fn every_backend_names_its_package() {
+        let packages = |idl: &str| -> Vec<String> {
+            let schema = zrpc_idl::parse_str(idl, "t.zrpc").expect("valid IDL");
+            let plan = Plan::new(&schema).unwrap();
+            BACKENDS.iter().map(|b| b.package(&plan)).collect()
+        };
+        assert_eq!(
+            packages("struct Wire { a: i32 }"),
+            ["schema", "Schema", "Schema", ""]
+        );
+        assert_eq!(
+            packages("service Shop_api { ping() }"),
+            ["shop_api", "ShopApi", "ShopApi", ""]
+        );
+        assert_eq!(
+            packages(
+                "namespace python acme.class\nnamespace ruby Acme::Shop\n\
+                 namespace php Acme\\Shop\nnamespace rust acme::type\nstruct A { a: i32 }"
+            ),
+            ["acme.class_", "Acme::Shop", "Acme\\Shop", "acme::r#type"]
+        );
+    }
 }

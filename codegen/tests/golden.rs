@@ -1,52 +1,122 @@
-//! Golden files of generated Rust. `ZRPC_BLESS=1 cargo test -p zrpc-codegen --test golden`
-//! rewrites them; review with `git diff`. `zrpc-macros`' tests compile and run them.
+//! Golden files: what every backend of `zrpc_codegen::BACKENDS` generates for each IDL input,
+//! kept under `tests/golden/<input>/<language>/`. `ZRPC_BLESS=1 cargo test -p zrpc-codegen --test
+//! golden` rewrites them; review with `git diff`. Proof that they run: `zrpc-macros`' tests
+//! compile and serve the Rust ones, and the conformance harness lints and loads the same output.
 
 use std::path::{Path, PathBuf};
 
-fn check(idl: &Path, golden: &str) {
-    let loaded = zrpc_codegen::load(idl).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
-    let generated = zrpc_codegen::rust::generate(&loaded.schema).unwrap();
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(golden);
-    if std::env::var_os("ZRPC_BLESS").is_some_and(|bless| bless == "1") {
-        std::fs::write(&golden, &generated).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-    if expected != generated {
-        let diff: String = expected
-            .lines()
-            .zip(generated.lines())
-            .enumerate()
-            .filter(|(_, (want, got))| want != got)
-            .take(10)
-            .map(|(line, (want, got))| format!("line {}:\n- {want}\n+ {got}\n", line + 1))
-            .collect();
-        panic!(
-            "{} is stale (rerun with ZRPC_BLESS=1 and review the diff):\n{diff}",
-            golden.display()
-        );
-    }
+use zrpc_codegen::{GenerateOptions, BACKENDS};
+
+/// The inputs, by the name of their golden directory.
+const INPUTS: &[(&str, &str)] = &[
+    ("calculator", "../examples/calculator/calculator.zrpc"),
+    ("everything", "tests/golden/everything.zrpc"),
+];
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn workspace(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+fn bless() -> bool {
+    std::env::var_os("ZRPC_BLESS").is_some_and(|bless| bless == "1")
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The first differing lines of two texts, for the failure message.
+fn first_differences(expected: &str, generated: &str) -> String {
+    let mut expected_lines = expected.lines();
+    let mut generated_lines = generated.lines();
+    let mut out = String::new();
+    for line in 1.. {
+        match (expected_lines.next(), generated_lines.next()) {
+            (None, None) => break,
+            (want, got) if want != got => {
+                let want = want.unwrap_or("<end of file>");
+                let got = got.unwrap_or("<end of file>");
+                out.push_str(&format!("line {line}:\n- {want}\n+ {got}\n"));
+                if out.lines().count() >= 30 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[test]
-fn calculator_idl_generates_the_golden_rust() {
-    check(
-        &workspace("examples/calculator/calculator.zrpc"),
-        "calculator.rs",
-    );
-}
-
-#[test]
-fn every_construct_generates_the_golden_rust() {
-    check(
-        &workspace("codegen/tests/golden/everything.zrpc"),
-        "everything.rs",
+fn every_backend_generates_its_golden_files() {
+    let mut stale = Vec::new();
+    for (name, input) in INPUTS {
+        let idl = manifest_dir().join(input);
+        let loaded = zrpc_codegen::load(&idl).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+        let options = GenerateOptions {
+            idl_stem: Some(name.to_string()),
+        };
+        for backend in BACKENDS {
+            let language = backend.language();
+            let files = zrpc_codegen::generate(language, &loaded.schema, &options)
+                .unwrap_or_else(|e| panic!("{input} for {language}: {e}"));
+            let dir = manifest_dir()
+                .join("tests/golden")
+                .join(name)
+                .join(language);
+            if bless() {
+                let _ = std::fs::remove_dir_all(&dir);
+                for file in &files {
+                    let path = dir.join(&file.path);
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, &file.contents).unwrap();
+                }
+                continue;
+            }
+            let mut generated: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+            generated.sort();
+            let on_disk = files_under(&dir);
+            if generated != on_disk {
+                stale.push(format!(
+                    "{}: files differ\n  generated {generated:?}\n  golden    {on_disk:?}",
+                    dir.display()
+                ));
+                continue;
+            }
+            for file in &files {
+                let path = dir.join(&file.path);
+                let expected = std::fs::read_to_string(&path).unwrap();
+                if expected != file.contents {
+                    stale.push(format!(
+                        "{}:\n{}",
+                        path.display(),
+                        first_differences(&expected, &file.contents)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale golden files (rerun with ZRPC_BLESS=1 and review the diff):\n{}",
+        stale.join("\n")
     );
 }
 

@@ -11,12 +11,12 @@ use zrpc::CallError;
 
 #[allow(clippy::all)]
 mod calculator {
-    include!("../../codegen/tests/golden/calculator.rs");
+    include!("../../codegen/tests/golden/calculator/rust/calculator.rs");
 }
 
 #[allow(dead_code)]
 mod everything {
-    include!("../../codegen/tests/golden/everything.rs");
+    include!("../../codegen/tests/golden/everything/rust/everything.rs");
 }
 
 use calculator::{Calculator, CalculatorClient, DivisionByZero, Point, Shape, Value};

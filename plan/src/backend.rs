@@ -42,6 +42,11 @@ pub trait Backend {
     /// The expression turning the wire value `expr` into a language value of type `ty`.
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String;
 
+    /// The path other code imports the generated package by: Python `acme.calc`, Ruby
+    /// `Acme::Calc`, PHP `Acme\Calc`, Rust the module path inside the generated file (empty
+    /// without `namespace rust`).
+    fn package(&self, plan: &Plan) -> String;
+
     /// Every file of the generated package / module, laid out.
     fn generate(
         &self,

@@ -21,7 +21,7 @@ module {{ class }}Events
 {%- endfor %}
   }.freeze
 
-  # @return [{% for e in events %}{{ e.class }}{% if !loop.last %}, {% endif %}{% endfor %}]
+  # @return [Struct] the typed event, one of the Structs above
   # @raise [Zrpc::ProtocolError] when the event does not match the IDL
   def self.decode(name, args)
     arity, decoder = DECODERS[name]
@@ -59,7 +59,8 @@ end
 
 # Receives `{{ wire }}` events ({{ share }}); connects, or binds with `bind: true`. `run` calls
 # the handler's method for each event until `stop`; `each` yields typed events instead. An
-# event that does not match the IDL is dropped with a rate-limited line on stderr.
+# event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+# error raised by the handler, and `run` goes on.
 class {{ class }}{{ kind }}
   include Enumerable
 
@@ -69,11 +70,12 @@ class {{ class }}{{ kind }}
     @socket = Zrpc::{{ kind }}.new(endpoint, bind: bind, curve_server_key: curve_server_key, curve_public_key: curve_public_key, curve_secret_key: curve_secret_key, &{{ class }}Events.method(:decode))
   end
 
-  # Dispatches each event to the handler until #stop (blocking).
+  # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+  # logged (rate-limited) and the loop goes on.
   def run
     raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-    @socket.each { |event| event.dispatch(@handler) }
+    @socket.run { |event| event.dispatch(@handler) }
   end
 
   # Ends #run and #each within 0.1 s; safe from another thread.
@@ -81,7 +83,8 @@ class {{ class }}{{ kind }}
     @socket.stop
   end
 
-  # @return [{% for e in events %}{{ e.class }}{% if !loop.last %}, {% endif %}{% endfor %}, nil] the next event; nil after `timeout` seconds or once stopped
+  # @return [Struct, nil] the next event (a Struct of {{ class }}Events.decode); nil after `timeout`
+  #   seconds or once stopped
   def receive(timeout = nil)
     @socket.receive(timeout)
   end

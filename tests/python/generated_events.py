@@ -7,14 +7,20 @@ python generated_events.py MODE ENDPOINT [N]
                            event as a JSON line {"event": NAME, "args": [...]}, stops after N;
   puller ENDPOINT N        binds a TelemetryPuller, prints "ready", then prints N events read
                            with its iterator;
+  failing-puller ENDPOINT N
+                           binds a TelemetryPuller, prints "ready", runs it with a handler
+                           that prints readings and raises on every offline event, stops after
+                           N readings;
   publisher ENDPOINT       connects a TelemetryPublisher and publishes reading("kitchen", i)
                            every 10 ms for at most 20 s (a PUB cannot know when a subscriber
                            has joined);
   pusher ENDPOINT N        connects a TelemetryPusher, pushes reading("kitchen", i) for i < N,
-                           then offline("kitchen", "done").
+                           then offline("kitchen", "done"), and closes 1 s later.
 
-async-subscriber, async-puller, async-publisher and async-pusher do the same with the asyncio
-classes. Log lines (dropped events) go to stderr.
+async-subscriber, async-puller, async-failing-puller, async-publisher and async-pusher do the
+same with the asyncio classes. Log lines (dropped events) go to stderr. ZRPC_CURVE_SERVER_KEY,
+ZRPC_CURVE_PUBLIC_KEY and ZRPC_CURVE_SECRET_KEY, when set, are passed to every constructor as
+curve_server_key, curve_public_key and curve_secret_key.
 """
 
 from __future__ import annotations
@@ -22,10 +28,30 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
+from typing import TypedDict
 
 import telemetry
+
+
+class Curve(TypedDict):
+    curve_server_key: str | None
+    curve_public_key: str | None
+    curve_secret_key: str | None
+
+
+CURVE: Curve = {
+    "curve_server_key": os.environ.get("ZRPC_CURVE_SERVER_KEY"),
+    "curve_public_key": os.environ.get("ZRPC_CURVE_PUBLIC_KEY"),
+    "curve_secret_key": os.environ.get("ZRPC_CURVE_SECRET_KEY"),
+}
+
+
+# Seconds a pusher stays open after its last event: close() flushes for only half a second, too
+# short for a connection (a CURVE handshake) on a loaded machine.
+HOLD = 1.0
 
 
 def show(name: str, args: list[object]) -> None:
@@ -40,11 +66,15 @@ def shown(event: telemetry.TelemetryEvent) -> None:
 
 
 class Printer:
-    """A TelemetryHandler that stops its receiver after `wanted` events."""
+    """A TelemetryHandler that stops its receiver after `wanted` events; with `fail_offline`,
+    it raises on offline events instead of counting them."""
 
-    def __init__(self, wanted: int) -> None:
+    def __init__(self, wanted: int, fail_offline: bool = False) -> None:
         self.wanted = wanted
-        self.receiver: telemetry.TelemetrySubscriber | None = None
+        self.fail_offline = fail_offline
+        self.receiver: (
+            telemetry.TelemetrySubscriber | telemetry.TelemetryPuller | None
+        ) = None
 
     def _seen(self) -> None:
         self.wanted -= 1
@@ -56,16 +86,22 @@ class Printer:
         self._seen()
 
     def offline(self, sensor: str, reason: str) -> None:
+        if self.fail_offline:
+            raise RuntimeError(f"boom: {reason}")
         show("offline", [sensor, reason])
         self._seen()
 
 
 class AsyncPrinter:
-    """An AsyncTelemetryHandler that stops its receiver after `wanted` events."""
+    """An AsyncTelemetryHandler that stops its receiver after `wanted` events; with
+    `fail_offline`, it raises on offline events instead of counting them."""
 
-    def __init__(self, wanted: int) -> None:
+    def __init__(self, wanted: int, fail_offline: bool = False) -> None:
         self.wanted = wanted
-        self.receiver: telemetry.AsyncTelemetrySubscriber | None = None
+        self.fail_offline = fail_offline
+        self.receiver: (
+            telemetry.AsyncTelemetrySubscriber | telemetry.AsyncTelemetryPuller | None
+        ) = None
 
     def _seen(self) -> None:
         self.wanted -= 1
@@ -77,6 +113,8 @@ class AsyncPrinter:
         self._seen()
 
     async def offline(self, sensor: str, reason: str) -> None:
+        if self.fail_offline:
+            raise RuntimeError(f"boom: {reason}")
         show("offline", [sensor, reason])
         self._seen()
 
@@ -84,26 +122,33 @@ class AsyncPrinter:
 def run_sync(mode: str, endpoint: str, count: int) -> None:
     if mode == "subscriber":
         printer = Printer(count)
-        with telemetry.TelemetrySubscriber(endpoint, printer) as subscriber:
+        with telemetry.TelemetrySubscriber(endpoint, printer, **CURVE) as subscriber:
             printer.receiver = subscriber
             subscriber.run()
     elif mode == "puller":
-        with telemetry.TelemetryPuller(endpoint, bind=True) as puller:
+        with telemetry.TelemetryPuller(endpoint, bind=True, **CURVE) as puller:
             print("ready", flush=True)
             for seen, event in enumerate(puller, start=1):
                 shown(event)
                 if seen == count:
                     break
+    elif mode == "failing-puller":
+        printer = Printer(count, fail_offline=True)
+        with telemetry.TelemetryPuller(endpoint, printer, bind=True, **CURVE) as puller:
+            printer.receiver = puller
+            print("ready", flush=True)
+            puller.run()
     elif mode == "publisher":
-        with telemetry.TelemetryPublisher(endpoint) as publisher:
+        with telemetry.TelemetryPublisher(endpoint, **CURVE) as publisher:
             for i in range(2000):
                 publisher.reading("kitchen", float(i))
                 time.sleep(0.01)
     elif mode == "pusher":
-        with telemetry.TelemetryPusher(endpoint) as pusher:
+        with telemetry.TelemetryPusher(endpoint, **CURVE) as pusher:
             for i in range(count):
                 pusher.reading("kitchen", float(i))
             pusher.offline("kitchen", "done")
+            time.sleep(HOLD)
     else:
         sys.exit(f"unknown mode {mode}")
 
@@ -111,11 +156,15 @@ def run_sync(mode: str, endpoint: str, count: int) -> None:
 async def run_async(mode: str, endpoint: str, count: int) -> None:
     if mode == "subscriber":
         printer = AsyncPrinter(count)
-        async with telemetry.AsyncTelemetrySubscriber(endpoint, printer) as subscriber:
+        async with telemetry.AsyncTelemetrySubscriber(
+            endpoint, printer, **CURVE
+        ) as subscriber:
             printer.receiver = subscriber
             await subscriber.run()
     elif mode == "puller":
-        async with telemetry.AsyncTelemetryPuller(endpoint, bind=True) as puller:
+        async with telemetry.AsyncTelemetryPuller(
+            endpoint, bind=True, **CURVE
+        ) as puller:
             print("ready", flush=True)
             seen = 0
             async for event in puller:
@@ -123,16 +172,25 @@ async def run_async(mode: str, endpoint: str, count: int) -> None:
                 seen += 1
                 if seen == count:
                     break
+    elif mode == "failing-puller":
+        printer = AsyncPrinter(count, fail_offline=True)
+        async with telemetry.AsyncTelemetryPuller(
+            endpoint, printer, bind=True, **CURVE
+        ) as puller:
+            printer.receiver = puller
+            print("ready", flush=True)
+            await puller.run()
     elif mode == "publisher":
-        async with telemetry.AsyncTelemetryPublisher(endpoint) as publisher:
+        async with telemetry.AsyncTelemetryPublisher(endpoint, **CURVE) as publisher:
             for i in range(2000):
                 await publisher.reading("kitchen", float(i))
                 await asyncio.sleep(0.01)
     elif mode == "pusher":
-        async with telemetry.AsyncTelemetryPusher(endpoint) as pusher:
+        async with telemetry.AsyncTelemetryPusher(endpoint, **CURVE) as pusher:
             for i in range(count):
                 await pusher.reading("kitchen", float(i))
             await pusher.offline("kitchen", "done")
+            await asyncio.sleep(HOLD)
     else:
         sys.exit(f"unknown mode {mode}")
 

@@ -366,3 +366,31 @@ fn calculator_server_logs_without_colour_when_redirected() {
     assert!(text.contains("calculator-server listening"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+/// `zrpc … | head -1`: a reader that goes away ends the command quietly, not with a panic.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let (server, endpoint) = start_calculator();
+    let commands: [&[&str]; 3] = [
+        &["call", &endpoint, "countdown", "50"],
+        &["describe", &endpoint],
+        &["completions", "bash"],
+    ];
+    for args in commands {
+        // The read end is closed before the command starts, so its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(workspace_bin("zrpc"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success() && !stderr(&output).contains("panicked"),
+            "zrpc {args:?}: {:?} {}",
+            output.status,
+            stderr(&output)
+        );
+    }
+    drop(server);
+}

@@ -1,16 +1,17 @@
 //! Events over PUB/SUB and PUSH/PULL: stock zerorpc-python Publisher/Pusher/Subscriber/Puller
 //! against the generated Rust senders and receivers (examples/telemetry) and the `zrpc` CLI;
-//! four pullers sharing 10 000 events; a slow subscriber; CURVE on both patterns.
+//! four pullers sharing 10 000 events; a slow subscriber; CURVE on both patterns; a failing
+//! handler.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{ChildStdout, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value as Json;
 use telemetry::{
-    Printer, TelemetryPublisher, TelemetryPuller, TelemetryPusher, TelemetrySubscriber,
+    Printer, Telemetry, TelemetryPublisher, TelemetryPuller, TelemetryPusher, TelemetrySubscriber,
 };
 use zrpc::zmtp::curve::{CurveClient, CurveServer, KeyPair};
 use zrpc::zmtp::{Options, Security};
@@ -421,4 +422,74 @@ fn cli_push_and_pull_over_curve() {
     // Without the key the pusher finds no puller it can talk to.
     let plain = zrpc(&["push", &endpoint, "offline", "x", "y", "--wait", "0.5"]);
     assert_eq!(plain.status.code(), Some(3), "{plain:?}");
+}
+
+/// A telemetry handler that passes readings on and panics on every offline event.
+struct Failing {
+    readings: tokio::sync::mpsc::UnboundedSender<f64>,
+}
+
+impl Telemetry for Failing {
+    async fn reading(&self, _sensor: String, value: f64) {
+        let _ = self.readings.send(value);
+    }
+
+    async fn offline(&self, _sensor: String, reason: String) {
+        panic!("boom: {reason}");
+    }
+}
+
+/// What the runtime logs through `tracing`, captured.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failing_handler_is_logged_and_run_goes_on() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let _logging = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .finish(),
+    );
+    let (readings, mut handled) = tokio::sync::mpsc::unbounded_channel();
+    let endpoint = free_endpoint();
+    let mut puller = TelemetryPuller::bind(&endpoint, Failing { readings })
+        .await
+        .unwrap();
+    let pusher = TelemetryPusher::connect(&endpoint).unwrap();
+    pusher
+        .offline("kitchen".into(), "first".into())
+        .await
+        .unwrap();
+    pusher.reading("kitchen".into(), 1.5).await.unwrap();
+    pusher
+        .offline("kitchen".into(), "second".into())
+        .await
+        .unwrap();
+    pusher.reading("kitchen".into(), 2.5).await.unwrap();
+    let both = async { (handled.recv().await, handled.recv().await) };
+    tokio::select! {
+        () = puller.run() => panic!("the puller stopped"),
+        got = tokio::time::timeout(WAIT, both) => {
+            assert_eq!(got.expect("both readings within 20 s"), (Some(1.5), Some(2.5)));
+        }
+    }
+    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(
+        logs.contains("event `offline`: the handler panicked"),
+        "no log line for the failing handler: {logs}"
+    );
+    pusher.close().await;
 }

@@ -1,6 +1,7 @@
 //! The ZMTP 3 greeting and handshake (NULL or CURVE), and what it leaves: the peer's
 //! properties and the per-frame cipher.
 
+#[cfg(feature = "curve")]
 use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};

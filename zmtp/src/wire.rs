@@ -142,6 +142,7 @@ impl Batch {
         self.head.len() + self.chunks.iter().map(Bytes::len).sum::<usize>()
     }
 
+    #[cfg(feature = "curve")]
     pub(crate) fn head(&mut self) -> &mut BytesMut {
         &mut self.head
     }

@@ -3,7 +3,7 @@
 //!
 //! One zrpc server (`add(i64, i64)`, the default handler placement) runs in this process; one
 //! long-lived worker per language (`bench/{python,ruby,php}/polyglot_worker.*`, driving the
-//! generated calculator clients of `codegen/tests/golden/` over the runtimes in `runtimes/`)
+//! generated calculator clients of `codegen/tests/golden/calculator/` over the runtimes in `runtimes/`)
 //! measures its setups when asked. Rounds are interleaved: in each round every worker measures
 //! every setup once (the worker order rotates, each worker's setup order flips), and each ratio is
 //! the median of the per-round ratios. Prints the calls/s and client CPU time per call of each
@@ -273,7 +273,7 @@ struct Worker {
 
 impl Worker {
     fn start(lang: Lang, root: &Path, python: &Path, endpoint: &str) -> anyhow::Result<Worker> {
-        let golden = root.join("codegen/tests/golden");
+        let golden = root.join("codegen/tests/golden/calculator");
         let runtimes = root.join("runtimes");
         let mut command = match lang {
             Lang::Python => {

@@ -140,6 +140,18 @@ impl zrpc_plan::Backend for Rust {
         expr.to_owned()
     }
 
+    /// The modules `namespace rust` nests the items in, as the generated file spells them.
+    fn package(&self, plan: &zrpc_plan::Plan) -> String {
+        plan.schema
+            .namespace("rust")
+            .map_or_else(String::new, |path| {
+                path.split("::")
+                    .map(|module| names::escape(module).0.to_string())
+                    .collect::<Vec<_>>()
+                    .join("::")
+            })
+    }
+
     /// `<IDL file stem>.rs`, as `compile` writes it (a server compiled from an IDL file serves
     /// the stem in its model); for a service defined in Rust, the Rust namespace's last segment
     /// or the first service in snake case.

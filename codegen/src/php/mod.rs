@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+mod events;
+
 use askama::Template;
 use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
@@ -154,6 +156,7 @@ pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
         }
         .render()?;
         files.push((php_file(&name), body + "\n"));
+        files.extend(events::files(&pass, service)?);
     }
     // Templates write one statement per line; the layout pass breaks the long ones.
     Ok(files
@@ -307,6 +310,22 @@ struct PhpMethod {
     body: String,
 }
 
+/// `namespace php`, else the first service's name, else `Schema` (never the runtime's `Zrpc`).
+fn namespace(schema: &Schema) -> String {
+    match schema.namespace("php") {
+        Some(ns) => ns
+            .split('\\')
+            .filter(|part| !part.is_empty())
+            .map(class_name)
+            .collect::<Vec<_>>()
+            .join("\\"),
+        None => schema
+            .services
+            .first()
+            .map_or_else(|| "Schema".to_string(), |s| class_name(&s.name)),
+    }
+}
+
 struct PhpPass<'a> {
     schema: &'a Schema,
     plan: &'a Plan<'a>,
@@ -324,23 +343,10 @@ enum Scope {
 
 impl<'a> PhpPass<'a> {
     fn new(plan: &'a Plan<'a>) -> Self {
-        let schema = plan.schema;
-        let namespace = match schema.namespace("php") {
-            Some(ns) => ns
-                .split('\\')
-                .filter(|part| !part.is_empty())
-                .map(class_name)
-                .collect::<Vec<_>>()
-                .join("\\"),
-            None => schema
-                .services
-                .first()
-                .map_or_else(|| "Zrpc".to_string(), |s| class_name(&s.name)),
-        };
         PhpPass {
-            schema,
+            schema: plan.schema,
             plan,
-            namespace,
+            namespace: namespace(plan.schema),
         }
     }
 
@@ -1033,6 +1039,10 @@ impl zrpc_plan::Backend for Php {
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
         PhpPass::new(plan).decode_expr(ty, expr, 0, Scope::Root)
+    }
+
+    fn package(&self, plan: &Plan) -> String {
+        namespace(plan.schema)
     }
 
     fn generate(

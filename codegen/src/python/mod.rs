@@ -564,6 +564,10 @@ impl zrpc_plan::Backend for Python {
         TypeNames::new(plan).decode(ty, expr, 0, &mut Imports::default())
     }
 
+    fn package(&self, plan: &Plan) -> String {
+        package_name(plan.schema)
+    }
+
     fn generate(
         &self,
         plan: &Plan,

@@ -8,7 +8,7 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
 use super::{constant_name, doc_comment, field_names, has_block, Conversion, RubyPass};
-use crate::naming::pascal_case;
+use crate::naming::event_class;
 use zrpc_plan::Position;
 
 #[derive(Template)]
@@ -41,6 +41,12 @@ pub(super) struct RbEvent {
 
 pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTemplate> {
     let class = constant_name(&service.name);
+    let types: Vec<String> = pass
+        .schema
+        .types
+        .iter()
+        .map(|t| constant_name(t.name()))
+        .collect();
     // Spelled as the client spells them, so each event method has its client method's name.
     let method_names = field_names(
         service.methods.iter().map(|m| m.name.as_str()),
@@ -66,7 +72,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     wire.push(encoded);
                 }
             }
-            let event_class = format!("{class}{}", pascal_case(&m.name));
+            let event_class = event_class(&class, &m.name, &types);
             let mut decode_body = String::new();
             let mut decoded = Vec::new();
             for (i, (arg, param)) in m.args.iter().zip(&params).enumerate() {

@@ -375,7 +375,8 @@ impl<'a> RubyPass<'a> {
             None => vec![schema
                 .services
                 .first()
-                .map_or_else(|| "Zrpc".to_string(), |s| constant_name(&s.name))],
+                // Never the runtime's own `Zrpc`.
+                .map_or_else(|| "Schema".to_string(), |s| constant_name(&s.name))],
         }
     }
 
@@ -1176,6 +1177,10 @@ impl zrpc_plan::Backend for Ruby {
 
     fn decode(&self, plan: &Plan, ty: &Type, expr: &str) -> String {
         RubyPass::new(plan).decode_expr(ty, expr, 0, false)
+    }
+
+    fn package(&self, plan: &Plan) -> String {
+        RubyPass::module_path(plan.schema).join("::")
     }
 
     /// With an IDL file stem, also the entry file `require "DIR/<stem>"` loads.

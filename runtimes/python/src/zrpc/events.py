@@ -4,13 +4,15 @@ Senders (:class:`Publisher`, :class:`Pusher`) stamp each event with the header o
 request (``v`` 3, a fresh ``message_id``), so stock zerorpc Subscribers and Pullers take part.
 Receivers (:class:`Subscriber`, :class:`Puller`) subscribe to everything, decode each event with
 the function they are given and drop (with a rate-limited log line, never an exception) one that
-is not msgpack, not an event, or does not match that function. Any side binds or connects.
+is not msgpack, not an event, or does not match that function. Their ``run`` loop logs an
+exception raised by the handler the same way and goes on with the next event. Any side binds or
+connects.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import msgpack  # type: ignore[import-untyped, unused-ignore]
@@ -185,6 +187,8 @@ class _Receiver(Generic[T]):
         self.endpoint = endpoint
         self._decode = decode
         self._drops = _Drops()
+        # The name of the last event decoded, for the log line of a failing handler.
+        self._current = ""
 
     def _typed(self, frames: list[bytes]) -> T | None:
         if len(frames) != 1:
@@ -206,11 +210,19 @@ class _Receiver(Generic[T]):
                 self.endpoint, "not a zerorpc event [header, name, [args]]"
             )
             return None
+        self._current = event[1]
         try:
             return self._decode(event[1], event[2])
         except DecodeError as error:
             self._drops.note(self.endpoint, f"event {event[1]!r}: {error}")
             return None
+
+    def _handler_failed(self, error: Exception) -> None:
+        self._drops.note(
+            self.endpoint,
+            f"the handler of event {self._current!r} raised "
+            f"{type(error).__name__}: {error}",
+        )
 
 
 class _SyncReceiver(_Receiver[T]):
@@ -256,6 +268,15 @@ class _SyncReceiver(_Receiver[T]):
             if event is None:
                 return
             yield event
+
+    def run(self, handle: Callable[[T], object]) -> None:
+        """Calls ``handle`` with each event until :meth:`stop`; an exception it raises is logged
+        (rate-limited) and the loop goes on with the next event."""
+        for event in self:
+            try:
+                handle(event)
+            except Exception as error:  # the handler's failure must not end the loop
+                self._handler_failed(error)
 
     def stop(self) -> None:
         """Ends :meth:`receive`, iteration and ``run`` within 0.1 s; safe from any thread."""
@@ -420,6 +441,15 @@ class _AsyncReceiver(_Receiver[T]):
             if event is None:
                 return
             yield event
+
+    async def run(self, handle: Callable[[T], Awaitable[object]]) -> None:
+        """Awaits ``handle`` with each event until :meth:`stop`; an exception it raises is
+        logged (rate-limited) and the loop goes on with the next event."""
+        async for event in self:
+            try:
+                await handle(event)
+            except Exception as error:  # the handler's failure must not end the loop
+                self._handler_failed(error)
 
     def stop(self) -> None:
         """Ends :meth:`receive`, iteration and ``run`` within 0.1 s."""

@@ -117,7 +117,8 @@ module Zrpc
 
   # Receives events: the SUB or PULL side. Each event goes through the decoder block (generated
   # code's typed decoding); one that is not msgpack, not an event, or that the block rejects with
-  # a ProtocolError is dropped with a rate-limited line on stderr.
+  # a ProtocolError is dropped with a rate-limited line on stderr. #run logs an error raised by
+  # its block the same way and goes on with the next event.
   class EventReceiver < EventSocket
     include Enumerable
 
@@ -129,6 +130,8 @@ module Zrpc
       @decoder = decoder
       @drops = Drops.new(endpoint)
       @stopped = false
+      # The name of the last event decoded, for the log line of a failing handler.
+      @current = nil
       check(@socket.setsockopt(ZMQ::RCVTIMEO, STOP_POLL_MS), 'set RCVTIMEO on')
     end
 
@@ -153,7 +156,17 @@ module Zrpc
       end
     end
 
-    # Ends #receive, #each and run loops within 0.1 s; safe from another thread.
+    # Yields each event until #stop; a StandardError raised by the block is logged (rate-limited)
+    # and the loop goes on with the next event.
+    def run
+      each do |event|
+        yield event
+      rescue StandardError => e
+        @drops.note("the handler of event #{@current.inspect} raised #{e.class}: #{e.message}")
+      end
+    end
+
+    # Ends #receive, #each and #run within 0.1 s; safe from another thread.
     def stop
       @stopped = true
     end
@@ -184,6 +197,7 @@ module Zrpc
       event = unpack(frames.first)
       return nil unless event
 
+      @current = event[1]
       @decoder.call(event[1], event[2])
     rescue ProtocolError => e
       @drops.note("event #{event[1].inspect}: #{e.message}")

@@ -1,39 +1,39 @@
 # frozen_string_literal: true
 
-module Calculator
-  # The `log` event.
-  CalculatorLog = Struct.new(:line) do
-    # Calls the handler's `log`.
+module Users
+  # The `touch` event. Fire and forget.
+  UsersTouch = Struct.new(:id) do
+    # Calls the handler's `touch`.
     def dispatch(handler)
-      handler.log(line)
+      handler.touch(id)
     end
   end
 
-  # Typed decoding of the `Calculator` events.
-  module CalculatorEvents
-    # @return [CalculatorLog]
-    def self.log(args)
-      CalculatorLog.new(Zrpc::Wire.string(args[0]))
+  # Typed decoding of the `Users` events.
+  module UsersEvents
+    # @return [UsersTouch]
+    def self.touch(args)
+      UsersTouch.new(Zrpc::Wire.integer(args[0]))
     end
 
     # Argument count and decoder of each event, by wire name.
     DECODERS = {
-      'log' => [1, method(:log)]
+      'touch' => [1, method(:touch)]
     }.freeze
 
-    # @return [CalculatorLog]
+    # @return [Struct] the typed event, one of the Structs above
     # @raise [Zrpc::ProtocolError] when the event does not match the IDL
     def self.decode(name, args)
       arity, decoder = DECODERS[name]
-      raise Zrpc::ProtocolError, "the Calculator service has no event #{name.inspect}" unless decoder
+      raise Zrpc::ProtocolError, "the Users service has no event #{name.inspect}" unless decoder
       raise Zrpc::ProtocolError, "expected #{arity} argument(s), got #{args.size}" unless args.size == arity
 
       decoder.call(args)
     end
   end
 
-  # Sends `Calculator` events to every subscriber (PUB); connects, or binds with `bind: true`.
-  class CalculatorPublisher
+  # Sends `Users` events to every subscriber (PUB); connects, or binds with `bind: true`.
+  class UsersPublisher
     # @param endpoint [String] a ZeroMQ endpoint, e.g. "tcp://127.0.0.1:4243"
     # @param curve_server_key [String, nil] the peer's CURVE public key (Z85): this side is the CURVE client
     # @param curve_public_key [String, nil] this side's CURVE public key (Z85)
@@ -53,15 +53,15 @@ module Calculator
       @socket.close
     end
 
-    # The `log` event.
-    # @param line [String]
-    def log(line)
-      @socket.publish('log', [line])
+    # Fire and forget.
+    # @param id [Integer]
+    def touch(id)
+      @socket.publish('touch', [id])
     end
   end
 
-  # Sends `Calculator` events each to one puller (PUSH); connects, or binds with `bind: true`.
-  class CalculatorPusher
+  # Sends `Users` events each to one puller (PUSH); connects, or binds with `bind: true`.
+  class UsersPusher
     # @param endpoint [String] a ZeroMQ endpoint, e.g. "tcp://127.0.0.1:4243"
     # @param curve_server_key [String, nil] the peer's CURVE public key (Z85): this side is the CURVE client
     # @param curve_public_key [String, nil] this side's CURVE public key (Z85)
@@ -81,17 +81,18 @@ module Calculator
       @socket.close
     end
 
-    # The `log` event.
-    # @param line [String]
-    def log(line)
-      @socket.push('log', [line])
+    # Fire and forget.
+    # @param id [Integer]
+    def touch(id)
+      @socket.push('touch', [id])
     end
   end
 
-  # Receives `Calculator` events (all of them, SUB); connects, or binds with `bind: true`. `run` calls
+  # Receives `Users` events (all of them, SUB); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
-  class CalculatorSubscriber
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
+  class UsersSubscriber
     include Enumerable
 
     # @param handler [Object, nil] responds to one method per event
@@ -105,15 +106,16 @@ module Calculator
         curve_server_key: curve_server_key,
         curve_public_key: curve_public_key,
         curve_secret_key: curve_secret_key,
-        &CalculatorEvents.method(:decode)
+        &UsersEvents.method(:decode)
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -121,7 +123,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of UsersEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end
@@ -137,10 +140,11 @@ module Calculator
     end
   end
 
-  # Receives `Calculator` events (a share of them, PULL); connects, or binds with `bind: true`. `run` calls
+  # Receives `Users` events (a share of them, PULL); connects, or binds with `bind: true`. `run` calls
   # the handler's method for each event until `stop`; `each` yields typed events instead. An
-  # event that does not match the IDL is dropped with a rate-limited line on stderr.
-  class CalculatorPuller
+  # event that does not match the IDL is dropped with a rate-limited line on stderr; so is an
+  # error raised by the handler, and `run` goes on.
+  class UsersPuller
     include Enumerable
 
     # @param handler [Object, nil] responds to one method per event
@@ -154,15 +158,16 @@ module Calculator
         curve_server_key: curve_server_key,
         curve_public_key: curve_public_key,
         curve_secret_key: curve_secret_key,
-        &CalculatorEvents.method(:decode)
+        &UsersEvents.method(:decode)
       )
     end
 
-    # Dispatches each event to the handler until #stop (blocking).
+    # Dispatches each event to the handler until #stop (blocking); an error the handler raises is
+    # logged (rate-limited) and the loop goes on.
     def run
       raise ArgumentError, 'run needs the handler given to new' unless @handler
 
-      @socket.each { |event| event.dispatch(@handler) }
+      @socket.run { |event| event.dispatch(@handler) }
     end
 
     # Ends #run and #each within 0.1 s; safe from another thread.
@@ -170,7 +175,8 @@ module Calculator
       @socket.stop
     end
 
-    # @return [CalculatorLog, nil] the next event; nil after `timeout` seconds or once stopped
+    # @return [Struct, nil] the next event (a Struct of UsersEvents.decode); nil after `timeout`
+    #   seconds or once stopped
     def receive(timeout = nil)
       @socket.receive(timeout)
     end

@@ -211,7 +211,8 @@ class CalculatorSubscriber:
     """Receives Calculator events (all of them, SUB); connects, or binds with ``bind=True``.
 
     ``run()`` calls the handler for each event until ``stop()``; iterating yields typed events
-    instead. An event that does not match the IDL is dropped with a rate-limited log line.
+    instead. An event that does not match the IDL is dropped with a rate-limited log line; so
+    is an exception raised by the handler, and ``run()`` goes on.
     """
 
     def __init__(
@@ -235,11 +236,12 @@ class CalculatorSubscriber:
         )
 
     def run(self) -> None:
-        """Dispatches each event to the handler until :meth:`stop` (blocking)."""
-        if self._handler is None:
+        """Dispatches each event to the handler until :meth:`stop` (blocking); an exception the
+        handler raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        for event in self._socket:
-            event.dispatch(self._handler)
+        self._socket.run(lambda event: event.dispatch(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s; safe from any thread."""
@@ -287,11 +289,12 @@ class AsyncCalculatorSubscriber:
         )
 
     async def run(self) -> None:
-        """Awaits the handler for each event until :meth:`stop`."""
-        if self._handler is None:
+        """Awaits the handler for each event until :meth:`stop`; an exception the handler
+        raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        async for event in self._socket:
-            await event.dispatch_async(self._handler)
+        await self._socket.run(lambda event: event.dispatch_async(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s."""
@@ -319,7 +322,8 @@ class CalculatorPuller:
     """Receives Calculator events (a share of them, PULL); connects, or binds with ``bind=True``.
 
     ``run()`` calls the handler for each event until ``stop()``; iterating yields typed events
-    instead. An event that does not match the IDL is dropped with a rate-limited log line.
+    instead. An event that does not match the IDL is dropped with a rate-limited log line; so
+    is an exception raised by the handler, and ``run()`` goes on.
     """
 
     def __init__(
@@ -343,11 +347,12 @@ class CalculatorPuller:
         )
 
     def run(self) -> None:
-        """Dispatches each event to the handler until :meth:`stop` (blocking)."""
-        if self._handler is None:
+        """Dispatches each event to the handler until :meth:`stop` (blocking); an exception the
+        handler raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        for event in self._socket:
-            event.dispatch(self._handler)
+        self._socket.run(lambda event: event.dispatch(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s; safe from any thread."""
@@ -395,11 +400,12 @@ class AsyncCalculatorPuller:
         )
 
     async def run(self) -> None:
-        """Awaits the handler for each event until :meth:`stop`."""
-        if self._handler is None:
+        """Awaits the handler for each event until :meth:`stop`; an exception the handler
+        raises is logged (rate-limited) and the loop goes on."""
+        handler = self._handler
+        if handler is None:
             raise ValueError("run() needs the handler given to the constructor")
-        async for event in self._socket:
-            await event.dispatch_async(self._handler)
+        await self._socket.run(lambda event: event.dispatch_async(handler))
 
     def stop(self) -> None:
         """Ends ``run()`` and iteration within 0.1 s."""

@@ -1,0 +1,53 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Users;
+
+/**
+ * Not allowed.
+ */
+final class Forbidden extends \Zrpc\RemoteException
+{
+    /** Wire names of the fields in declaration order. */
+    private const FIELDS = ['role'];
+
+    public function __construct(
+        public readonly Role $role,
+        string $message = 'Forbidden',
+        ?string $traceback = null,
+    ) {
+        parent::__construct('Forbidden', $message, $traceback);
+    }
+
+    /**
+     * Builds the error from an ERR event, whose `zrpc_error` header key carries the fields.
+     *
+     * @param array<int|string, mixed> $wire
+     */
+    public static function fromWire(array $wire, string $message = 'Forbidden', ?string $traceback = null): self
+    {
+        if ($wire !== [] && array_is_list($wire)) {
+            // Fields sent as an array, in declaration order.
+            $count = min(count($wire), count(self::FIELDS));
+            $wire = array_combine(array_slice(self::FIELDS, 0, $count), array_slice($wire, 0, $count));
+        }
+        return new self(
+            role: Role::from(\Zrpc\Wire::field($wire, 'role', 'Forbidden')),
+            message: $message,
+            traceback: $traceback,
+        );
+    }
+
+    /**
+     * The wire form: a map keyed by field name.
+     *
+     * @return array<string, mixed>
+     */
+    public function toWire(): array
+    {
+        return [
+            'role' => $this->role->value,
+        ];
+    }
+}
