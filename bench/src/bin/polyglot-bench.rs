@@ -3,8 +3,8 @@
 //!
 //! One zrpc server (`add(i64, i64)`, the default handler placement) runs in this process; one
 //! long-lived worker per language (`bench/{python,ruby,php}/polyglot_worker.*`, driving the
-//! generated calculator clients of `codegen/tests/golden/calculator/` over the runtimes in `runtimes/`)
-//! measures its setups when asked. Rounds are interleaved: in each round every worker measures
+//! generated calculator clients of `codegen/tests/golden/calculator/` over the runtimes in
+//! `runtimes/`) measures its setups when asked. Rounds are interleaved: in each round every worker measures
 //! every setup once (the worker order rotates, each worker's setup order flips), and each ratio is
 //! the median of the per-round ratios. Prints the calls/s and client CPU time per call of each
 //! setup, the ratios and their targets (issue 13).
