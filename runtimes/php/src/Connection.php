@@ -402,7 +402,7 @@ final class Connection
         try {
             // The option changes only when the wait changes by more than 2% (the next heartbeat
             // or deadline is usually a whole interval away, a little less at each call).
-            if ($current > $milliseconds || $current < $milliseconds - intdiv($milliseconds, 50) - 1) {
+            if ($current < 0 || $current > $milliseconds || $current < $milliseconds - intdiv($milliseconds, 50) - 1) {
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, $milliseconds);
                 $this->receiveTimeout = $milliseconds;
             }
