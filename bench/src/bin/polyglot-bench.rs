@@ -32,6 +32,9 @@ struct Options {
     /// Languages to measure (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "python,ruby,php")]
     langs: Vec<Lang>,
+    /// Run the server's handlers on its socket I/O thread instead of the default placement.
+    #[arg(long)]
+    handlers_on_io_thread: bool,
     /// Only serve: print the server's endpoint and serve until killed (to profile a client by
     /// hand against the same server).
     #[arg(long)]
@@ -142,7 +145,7 @@ fn main() -> anyhow::Result<()> {
         .or_else(|| std::env::var_os("ZRPC_PYTHON").map(PathBuf::from))
         .unwrap_or_else(|| root.join(".venv/bin/python"));
 
-    let endpoint = start_server()?;
+    let endpoint = start_server(options.handlers_on_io_thread)?;
     if options.serve {
         println!("{endpoint}");
         loop {
@@ -226,8 +229,9 @@ impl Lang {
     }
 }
 
-/// Serves [`Adder`] on a free loopback port from a thread and current-thread runtime of its own.
-fn start_server() -> anyhow::Result<String> {
+/// Serves [`Adder`] on a free loopback port from a thread and current-thread runtime of its own,
+/// with the default handler placement unless `handlers_on_io_thread`.
+fn start_server(handlers_on_io_thread: bool) -> anyhow::Result<String> {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("polyglot-server".into())
@@ -243,10 +247,12 @@ fn start_server() -> anyhow::Result<String> {
                 }
             };
             runtime.block_on(async move {
-                let started = zrpc::Server::builder(Handlers.into_service())
-                    .bind("tcp://127.0.0.1:0")
-                    .start()
-                    .await;
+                let mut builder =
+                    zrpc::Server::builder(Handlers.into_service()).bind("tcp://127.0.0.1:0");
+                if handlers_on_io_thread {
+                    builder = builder.handlers_on_io_thread(true);
+                }
+                let started = builder.start().await;
                 match started {
                     Ok(server) => {
                         let _ = ready_tx.send(Ok(server.endpoint()));
