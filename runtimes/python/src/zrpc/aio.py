@@ -320,8 +320,9 @@ class AsyncConnection(Protocol):
                     f"the client of {self.endpoint} was closed while calling {channel.method}"
                 )
             now = time.monotonic()
-            for beat in self._due_beats(now):
-                self._send_quietly(beat)
+            if now >= self._beats_due:
+                for beat in self._due_beats(now):
+                    self._send_quietly(beat)
             self._check(channel, now)
             wake = channel.wake_at()
             if wake < self._tick_at:
