@@ -29,6 +29,12 @@ final class Channel
 
     private float $lastHeard;
 
+    /** Silence after which the server is lost: 2 x max(own, observed peer interval). */
+    private float $window;
+
+    /** When the server counts as lost unless heard from again (kept up to date: every wait checks it). */
+    private float $lostAt;
+
     /** The last heartbeat from the server; its interval is measured between two of them. */
     private ?float $lastPeerBeat = null;
 
@@ -45,7 +51,9 @@ final class Channel
         $now = Clock::now();
         $this->deadline = $now + $timeout;
         $this->lastHeard = $now;
-        $this->nextBeat = $now + (float) $heartbeat;
+        $this->window = $heartbeat === null ? INF : 2 * max($heartbeat, self::ASSUMED_PEER_HEARTBEAT);
+        $this->lostAt = $now + $this->window;
+        $this->nextBeat = $heartbeat === null ? INF : $now + $heartbeat;
     }
 
     /**
@@ -56,19 +64,13 @@ final class Channel
         $now = Clock::now();
         $this->lastHeard = $now;
         if ($heartbeat) {
-            if ($this->lastPeerBeat !== null) {
+            if ($this->lastPeerBeat !== null && $this->heartbeat !== null) {
                 $this->peerInterval = max($this->peerInterval ?? 0.0, $now - $this->lastPeerBeat);
+                $this->window = 2 * max($this->heartbeat, $this->peerInterval);
             }
             $this->lastPeerBeat = $now;
         }
-    }
-
-    /**
-     * Silence after which the server is lost: 2 x max(own, observed peer interval).
-     */
-    public function lossWindow(): float
-    {
-        return 2 * max((float) $this->heartbeat, $this->peerInterval ?? self::ASSUMED_PEER_HEARTBEAT);
+        $this->lostAt = $now + $this->window;
     }
 
     /**
@@ -76,11 +78,15 @@ final class Channel
      */
     public function silenceIfLost(float $now): ?float
     {
-        if ($this->heartbeat === null) {
-            return null;
-        }
-        $silence = $now - $this->lastHeard;
-        return $silence > $this->lossWindow() ? $silence : null;
+        return $now > $this->lostAt ? $now - $this->lastHeard : null;
+    }
+
+    /**
+     * When the next heartbeat is due (INF without heartbeats).
+     */
+    public function beatAt(): float
+    {
+        return $this->nextBeat;
     }
 
     /**
@@ -88,7 +94,7 @@ final class Channel
      */
     public function beatDue(float $now): bool
     {
-        if ($this->heartbeat === null || $now < $this->nextBeat) {
+        if ($now < $this->nextBeat || $this->heartbeat === null) {
             return false;
         }
         $this->nextBeat = $now + $this->heartbeat;
@@ -100,14 +106,10 @@ final class Channel
      */
     public function wakeAt(float $now): float
     {
-        $times = [];
-        if ($this->deadline !== null) {
-            $times[] = $this->deadline;
+        $wake = $this->nextBeat < $this->lostAt ? $this->nextBeat : $this->lostAt;
+        if ($this->deadline !== null && $this->deadline < $wake) {
+            $wake = $this->deadline;
         }
-        if ($this->heartbeat !== null) {
-            $times[] = $this->nextBeat;
-            $times[] = $this->lastHeard + $this->lossWindow();
-        }
-        return $times === [] ? $now + 1.0 : min($times);
+        return $wake === INF ? $now + 1.0 : $wake;
     }
 }

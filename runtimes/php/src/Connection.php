@@ -35,8 +35,14 @@ final class Connection
 
     private int $counter;
 
+    /** @var array<string, string> packed method names (a generated client uses a handful) */
+    private array $packedNames = [];
+
     /** @var array<string, Channel> open channels by id */
     private array $channels = [];
+
+    /** The earliest heartbeat due on any open channel (never later than the true one). */
+    private float $beatsDue = INF;
 
     /**
      * @param string $endpoint a ZeroMQ endpoint, e.g. "tcp://127.0.0.1:4242"
@@ -175,7 +181,7 @@ final class Connection
     {
         $this->ensureOpen();
         $wait = $timeout ?? $this->timeout;
-        if (!$this->send($this->header($this->nextId()), $method, $args, Clock::now() + $wait)) {
+        if (!$this->send($this->event($this->header($this->nextId()), $method, $args), Clock::now() + $wait)) {
             throw $this->unreachable($method, $wait);
         }
     }
@@ -221,10 +227,14 @@ final class Connection
             throw new \InvalidArgumentException('timeout must be positive');
         }
         $id = $this->nextId();
+        $request = $this->event($this->header($id), $method, $args);
+        $sent = $this->send($request);
+        // Built after the first try, so this overlaps the server's work on the request.
         $channel = new Channel($id, $method, $this->heartbeat, $timeout ?? $this->timeout);
-        if (!$this->send($this->header($id), $method, $args, $channel->deadline)) {
+        if (!$sent && !$this->send($request, $channel->deadline)) {
             throw $this->unreachable($method, $channel->timeout);
         }
+        $this->beatsDue = min($this->beatsDue, $channel->beatAt());
         return $this->channels[$id] = $channel;
     }
 
@@ -258,13 +268,21 @@ final class Connection
     }
 
     /**
-     * Sends one event after the empty delimiter frame, waiting until $deadline (monotonic
+     * The packed event [header, name, args].
+     */
+    private function event(string $header, string $name, mixed $args): string
+    {
+        return "\x93" . $header . ($this->packedNames[$name] ?? $this->packName($name)) . Wire::pack($args);
+    }
+
+    /**
+     * Sends one packed event after the empty delimiter frame, waiting until $deadline (monotonic
      * seconds) for a completed connection; false when none completed in time. Follow-up events
      * (heartbeats, credit) do not wait: a server that went away is noticed by its silence.
      */
-    private function send(string $header, string $name, mixed $args, ?float $deadline = null): bool
+    private function send(string $event, ?float $deadline = null): bool
     {
-        $frames = ['', "\x93" . $header . Wire::pack($name) . Wire::pack($args)];
+        $frames = ['', $event];
         try {
             while (true) {
                 if ($this->socket->sendmulti($frames, \ZMQ::MODE_DONTWAIT) !== false) {
@@ -280,6 +298,15 @@ final class Connection
         } catch (\ZMQException $e) {
             throw new TransportException("cannot send to {$this->endpoint}: {$e->getMessage()}", 0, $e);
         }
+    }
+
+    private function packName(string $name): string
+    {
+        $packed = Wire::pack($name);
+        if (count($this->packedNames) < 256) {
+            $this->packedNames[$name] = $packed;
+        }
+        return $packed;
     }
 
     /**
@@ -305,7 +332,7 @@ final class Connection
             return;
         }
         $grant = Channel::WINDOW - count($channel->inbox);
-        $this->send($this->header($this->nextId(), $channel->id), '_zpc_more', [$grant]);
+        $this->send($this->event($this->header($this->nextId(), $channel->id), '_zpc_more', [$grant]));
         $channel->reserved += $grant;
     }
 
@@ -319,10 +346,8 @@ final class Connection
         while ($channel->inbox === []) {
             $this->ensureOpen();
             $now = Clock::now();
-            foreach ($this->channels as $open) {
-                if ($open->beatDue($now)) {
-                    $this->send($this->header($this->nextId(), $open->id), '_zpc_hb', [0]);
-                }
+            if ($now >= $this->beatsDue) {
+                $this->sendDueBeats($now);
             }
             $this->checkAlive($channel, $now);
             $frames = $this->receive($channel->wakeAt($now) - $now);
@@ -332,6 +357,21 @@ final class Connection
         }
         $channel->reserved--;
         return array_shift($channel->inbox);
+    }
+
+    /**
+     * Heartbeats of every open channel whose interval elapsed (each on its own schedule).
+     */
+    private function sendDueBeats(float $now): void
+    {
+        $due = INF;
+        foreach ($this->channels as $open) {
+            if ($open->beatDue($now)) {
+                $this->send($this->event($this->header($this->nextId(), $open->id), '_zpc_hb', [0]));
+            }
+            $due = min($due, $open->beatAt());
+        }
+        $this->beatsDue = $due;
     }
 
     private function checkAlive(Channel $channel, float $now): void
@@ -358,8 +398,11 @@ final class Connection
     private function receive(float $timeout): ?array
     {
         $milliseconds = $timeout > 0 ? (int) ceil($timeout * 1000) : 0;
+        $current = $this->receiveTimeout;
         try {
-            if ($milliseconds !== $this->receiveTimeout) {
+            // The option changes only when the wait changes by more than 2% (the next heartbeat
+            // or deadline is usually a whole interval away, a little less at each call).
+            if ($current < 0 || $current > $milliseconds || $current < $milliseconds - intdiv($milliseconds, 50) - 1) {
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, $milliseconds);
                 $this->receiveTimeout = $milliseconds;
             }

@@ -48,12 +48,14 @@ final class Wire
     public static function unpack(string $data): mixed
     {
         $unpacker = self::$unpacker ??= new \MessagePackUnpacker(false);
-        $unpacker->feed($data);
-        $complete = $unpacker->execute();
+        // Unpacking from the string with an offset, not feed(): no copy into the unpacker's
+        // buffer, and the offset tells whether the value used every byte.
+        $offset = 0;
+        $complete = $unpacker->execute($data, $offset) && $offset === strlen($data);
         $value = $complete ? $unpacker->data() : null;
         $unpacker->reset();
         if (!$complete) {
-            // The unpacker keeps unparsed input across reset(): start the next one afresh.
+            // Start the next one afresh: nothing of this input may leak into it.
             self::$unpacker = null;
             throw new ProtocolException('undecodable msgpack data (' . strlen($data) . ' bytes)');
         }
@@ -78,6 +80,20 @@ final class Wire
      * @param list<mixed> $items
      */
     private static function packList(array $items): string
+    {
+        foreach ($items as $item) {
+            if (is_array($item) || is_object($item)) {
+                return self::packItems($items);
+            }
+        }
+        // Only scalars and nulls: the extension packs the list exactly as item by item would.
+        return (self::$packer ??= new \MessagePack(false))->pack($items);
+    }
+
+    /**
+     * @param list<mixed> $items
+     */
+    private static function packItems(array $items): string
     {
         $out = self::header(count($items), 0x90, "\xdc", "\xdd");
         foreach ($items as $item) {

@@ -36,6 +36,13 @@ WINDOW = 100
 # How long closing a socket may still flush oneway requests; otherwise sockets linger 0 ms.
 ONEWAY_LINGER_MS = 500
 
+# A request starts with these bytes: a 3-array, then the header map {"message_id": bin 32,
+# "v": 3} whose 32-byte id goes between them; the packed method name and arguments follow.
+REQUEST_HEAD = b"\x93\x82\xaamessage_id\xc4\x20"
+REQUEST_VERSION = b"\xa1v\x03"
+NAME_CACHE_SIZE = 256
+INFINITY = float("inf")
+
 log = logging.getLogger("zrpc")
 
 
@@ -60,12 +67,14 @@ class Channel:
         "id",
         "last_heard",
         "last_peer_beat",
+        "lost_at",
         "method",
         "next_beat",
         "peer_interval",
         "reserved",
         "timeout",
         "waiter",
+        "window",
     )
 
     def __init__(
@@ -83,11 +92,17 @@ class Channel:
         # The deadline of the first reply; None once a stream started.
         self.deadline: float | None = now + timeout
         self.heartbeat = heartbeat
-        self.next_beat = now + heartbeat if heartbeat else float("inf")
+        self.next_beat = now + heartbeat if heartbeat else INFINITY
         self.last_heard = now
         # The last heartbeat from the server; its interval is measured between two of them.
         self.last_peer_beat: float | None = None
         self.peer_interval: float | None = None
+        # Silence after which the server is lost: 2 x max(own, observed peer interval); and
+        # when that silence will have lasted (kept up to date: every wait checks it).
+        self.window = (
+            2 * max(heartbeat, ASSUMED_PEER_HEARTBEAT) if heartbeat else INFINITY
+        )
+        self.lost_at = now + self.window
         # Credit granted to the server and not yet used; the request itself grants one.
         self.reserved = 1
         self.waiter: Any = None
@@ -95,27 +110,18 @@ class Channel:
     def heard(self, now: float, heartbeat: bool) -> None:
         self.last_heard = now
         if heartbeat:
-            if self.last_peer_beat is not None:
+            if self.last_peer_beat is not None and self.heartbeat is not None:
                 gap = now - self.last_peer_beat
                 self.peer_interval = max(self.peer_interval or 0.0, gap)
+                self.window = 2 * max(self.heartbeat, self.peer_interval)
             self.last_peer_beat = now
-
-    def loss_window(self) -> float:
-        """Silence after which the server is lost: 2 x max(own, observed peer interval)."""
-        assert self.heartbeat is not None
-        peer = (
-            ASSUMED_PEER_HEARTBEAT if self.peer_interval is None else self.peer_interval
-        )
-        return 2 * max(self.heartbeat, peer)
+        self.lost_at = now + self.window
 
     def wake_at(self) -> float:
         """When the waiting call must next act: heartbeat, loss check or deadline."""
-        wake = self.next_beat
-        if self.heartbeat is not None:
-            wake = min(wake, self.last_heard + self.loss_window())
-        if self.deadline is not None:
-            wake = min(wake, self.deadline)
-        return wake
+        wake = self.next_beat if self.next_beat < self.lost_at else self.lost_at
+        deadline = self.deadline
+        return deadline if deadline is not None and deadline < wake else wake
 
 
 class _Drops:
@@ -137,6 +143,18 @@ class _Drops:
             )
             self._count = 0
             self._last = now
+
+
+def receive_event(socket: zmq.Socket[bytes], flags: int) -> bytes:
+    """The event of the next message, which a server (a ROUTER) sends as ``[b"", event]``.
+
+    Frames are read as bytes, without their ``more`` flag (a Frame object or the RCVMORE option
+    costs several times more in pyzmq): an empty frame is the delimiter and the next frame the
+    event; a non-empty first frame is an event on its own. Frames breaking this pattern come
+    back as events of their own, which fail to decode and are dropped.
+    """
+    frame = socket.recv(flags)
+    return frame if frame else socket.recv(flags)
 
 
 def check_z85_key(name: str, key: str | None) -> bytes | None:
@@ -182,6 +200,11 @@ class Protocol:
         self._ids = Ids()
         self._packer = msgpack.Packer(use_bin_type=True)
         self._channels: dict[bytes, Channel] = {}
+        # The earliest heartbeat due on any open channel (never later than the true one): most
+        # waits skip the scan of open channels.
+        self._beats_due = INFINITY
+        # Packed method names (a generated client uses a handful).
+        self._names: dict[str, bytes] = {}
         self._drops = _Drops()
 
     def _configure(self, socket: zmq.Socket[Any]) -> None:
@@ -199,22 +222,39 @@ class Protocol:
             socket.setsockopt(zmq.CURVE_SECRETKEY, secret_key)
         socket.connect(self.endpoint)
 
-    def _request(
+    def _encode_request(
         self, method: str, args: Sequence[Any], timeout: float | None
-    ) -> tuple[Channel, bytes]:
+    ) -> tuple[bytes, bytes]:
+        """A fresh channel id and the packed request ``[{message_id, v: 3}, method, args]``."""
         if timeout is not None and not timeout > 0:
             raise ValueError("timeout must be positive")
         channel_id = self._ids.next()
-        header = {"message_id": channel_id, "v": PROTOCOL_VERSION}
-        payload: bytes = self._packer.pack([header, method, list(args)])
-        channel = Channel(
+        name = self._names.get(method)
+        if name is None:
+            name = self._packer.pack(method)
+            if len(self._names) < NAME_CACHE_SIZE:
+                self._names[method] = name
+        if not isinstance(args, (list, tuple)):
+            args = list(args)
+        return channel_id, b"".join(
+            (REQUEST_HEAD, channel_id, REQUEST_VERSION, name, self._packer.pack(args))
+        )
+
+    def _channel(
+        self, channel_id: bytes, method: str, timeout: float | None
+    ) -> Channel:
+        return Channel(
             channel_id,
             method,
             time.monotonic(),
             timeout or self.timeout,
             self.heartbeat,
         )
-        return channel, payload
+
+    def _register(self, channel: Channel) -> None:
+        self._channels[channel.id] = channel
+        if channel.next_beat < self._beats_due:
+            self._beats_due = channel.next_beat
 
     def _event(self, channel: Channel, name: str, args: Any) -> bytes:
         header = {
@@ -257,11 +297,16 @@ class Protocol:
 
     def _due_beats(self, now: float) -> list[bytes]:
         """Heartbeats of every open channel whose interval elapsed (each on its own schedule)."""
+        if now < self._beats_due:
+            return []
         beats = []
+        due = INFINITY
         for channel in self._channels.values():
             if channel.heartbeat is not None and now >= channel.next_beat:
                 channel.next_beat = now + channel.heartbeat
                 beats.append(self._event(channel, "_zpc_hb", [0]))
+            due = min(due, channel.next_beat)
+        self._beats_due = due
         return beats
 
     def _check(self, channel: Channel, now: float) -> float:
@@ -271,15 +316,13 @@ class Protocol:
                 f"no reply from {self.endpoint} within {channel.timeout:g}s "
                 f"when calling {channel.method}"
             )
-        if (
-            channel.heartbeat is not None
-            and now - channel.last_heard > channel.loss_window()
-        ):
+        if now > channel.lost_at:
             raise LostRemoteError(
                 f"lost remote {self.endpoint}: no heartbeat for {now - channel.last_heard:.1f}s "
                 f"while calling {channel.method}"
             )
-        return max(0.0, channel.wake_at() - now)
+        wait = channel.wake_at() - now
+        return wait if wait > 0.0 else 0.0
 
     def _unreachable(self, channel: Channel) -> UnreachableError:
         return UnreachableError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,14 +13,20 @@ from ._protocol import (
     DEFAULT_HEARTBEAT,
     DEFAULT_MAX_MESSAGE_SIZE,
     DEFAULT_TIMEOUT,
+    INFINITY,
     ONEWAY_LINGER_MS,
     Channel,
     Protocol,
+    receive_event,
 )
 from .errors import ClientClosedError
 from .wire import ErrorFactory
 
 __all__ = ["Connection"]
+
+# Plain ints: combining pyzmq's enum flags costs microseconds per call.
+_NOBLOCK = int(zmq.NOBLOCK)
+_MORE_NOBLOCK = int(zmq.SNDMORE | zmq.NOBLOCK)
 
 
 class Connection(Protocol):
@@ -104,8 +109,9 @@ class Connection(Protocol):
         """Sends a request without waiting for any reply."""
         if self._socket.closed:
             raise ClientClosedError(f"the client of {self.endpoint} is closed")
-        channel, payload = self._request(method, args, timeout)
-        self._send(payload, channel)
+        channel_id, payload = self._encode_request(method, args, timeout)
+        if not self._try_send(payload):
+            self._send_waiting(payload, self._channel(channel_id, method, timeout))
         self._unflushed_oneway = True
 
     def _items(self, channel: Channel) -> Iterator[Any]:
@@ -124,31 +130,38 @@ class Connection(Protocol):
     def _open(self, method: str, args: Sequence[Any], timeout: float | None) -> Channel:
         if self._socket.closed:
             raise ClientClosedError(f"the client of {self.endpoint} is closed")
-        channel, payload = self._request(method, args, timeout)
-        self._send(payload, channel)
-        self._channels[channel.id] = channel
+        channel_id, payload = self._encode_request(method, args, timeout)
+        sent = self._try_send(payload)
+        # Built after the send, so this overlaps the server's work on the request.
+        channel = self._channel(channel_id, method, timeout)
+        if not sent:
+            self._send_waiting(payload, channel)
+        self._register(channel)
         return channel
 
-    def _send(self, payload: bytes, channel: Channel) -> None:
+    def _try_send(self, event: bytes) -> bool:
+        """Sends the delimiter and ``event``; False when no connection can take it now."""
         try:
-            self._socket.send_multipart((b"", payload), zmq.NOBLOCK)
-            return
+            self._socket.send(b"", _MORE_NOBLOCK)
         except zmq.Again:
-            pass
+            return False
+        # ZeroMQ takes the rest of a message whose first frame it took.
+        self._socket.send(event, _NOBLOCK)
+        return True
+
+    def _send_waiting(self, payload: bytes, channel: Channel) -> None:
         # No completed connection yet (IMMEDIATE): wait for one until the call's deadline.
         while True:
             wait = (channel.deadline or 0.0) - time.monotonic()
             if wait <= 0 or not self._socket.poll(math.ceil(wait * 1000), zmq.POLLOUT):
                 raise self._unreachable(channel)
-            with contextlib.suppress(zmq.Again):
-                self._socket.send_multipart((b"", payload), zmq.NOBLOCK)
+            if self._try_send(payload):
                 return
 
     def _send_quietly(self, event: bytes) -> None:
         # Heartbeats and credit are best effort: a full pipe means the server is gone, which
         # heartbeat loss then reports.
-        with contextlib.suppress(zmq.Again):
-            self._socket.send_multipart((b"", event), zmq.NOBLOCK)
+        self._try_send(event)
 
     def _next_event(self, channel: Channel) -> list[Any]:
         socket = self._socket
@@ -158,15 +171,16 @@ class Connection(Protocol):
                     f"the client of {self.endpoint} was closed while calling {channel.method}"
                 )
             now = time.monotonic()
-            for beat in self._due_beats(now):
-                self._send_quietly(beat)
+            if now >= self._beats_due:
+                for beat in self._due_beats(now):
+                    self._send_quietly(beat)
             wait = self._check(channel, now)
-            self._limit_receive_wait(-1 if math.isinf(wait) else math.ceil(wait * 1000))
+            self._limit_receive_wait(-1 if wait == INFINITY else math.ceil(wait * 1000))
             try:
-                frames = socket.recv_multipart()
+                frame = receive_event(socket, 0)
             except zmq.Again:
                 continue
-            self._dispatch(frames[-1])
+            self._dispatch(frame)
             self._unflushed_oneway = False
         return channel.events.popleft()
 

@@ -50,7 +50,8 @@ module Zrpc
 
     # @return [Float] silence after which the server is lost: 2 x max(own, observed interval)
     def loss_window
-      2 * [@heartbeat, @peer_interval || ASSUMED_PEER_HEARTBEAT].max
+      peer = @peer_interval || ASSUMED_PEER_HEARTBEAT
+      2 * (@heartbeat > peer ? @heartbeat : peer)
     end
 
     # @return [Float, nil] seconds of silence when the server is lost, else nil
@@ -71,8 +72,13 @@ module Zrpc
 
     # @return [Float] when the waiting call must act next: heartbeat, loss check or deadline
     def wake_at(now)
-      times = [@deadline, @next_beat, (@last_heard + loss_window if @heartbeat)].compact
-      times.min || (now + 1)
+      wake = @deadline
+      if @heartbeat
+        wake = @next_beat if wake.nil? || @next_beat < wake
+        lost = @last_heard + loss_window
+        wake = lost if lost < wake
+      end
+      wake || (now + 1)
     end
   end
 end

@@ -7,6 +7,10 @@ module Zrpc
     DEFAULT_TIMEOUT = 30
     DEFAULT_HEARTBEAT = 5
     DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+    # A request starts with these bytes: a 3-array, then the header map
+    # {"message_id" => bin 32, "v" => 3} whose 32-byte id goes between them.
+    REQUEST_HEAD = "\x93\x82\xaamessage_id\xc4\x20".b.freeze
+    REQUEST_VERSION = "\xa1v\x03".b.freeze
 
     # @return [String]
     attr_reader :endpoint
@@ -86,7 +90,7 @@ module Zrpc
     def oneway(method, args, timeout: nil)
       ensure_open
       deadline = Zrpc.now + (timeout || @timeout)
-      sent = @socket.send_event({ 'message_id' => @ids.next_id, 'v' => 3 }, method, args, deadline)
+      sent = @socket.send_event(request(@ids.next_id, method, args), deadline)
       raise unreachable(method, timeout || @timeout) unless sent
     end
 
@@ -124,10 +128,15 @@ module Zrpc
 
       id = @ids.next_id
       channel = Channel.new(id, method, @heartbeat, (timeout || @timeout).to_f)
-      sent = @socket.send_event({ 'message_id' => id, 'v' => 3 }, method, args, channel.deadline)
+      sent = @socket.send_event(request(id, method, args), channel.deadline)
       raise unreachable(method, channel.timeout) unless sent
 
       @open[id] = channel
+    end
+
+    # The packed request [{message_id, v: 3}, method, args].
+    def request(id, method, args)
+      (REQUEST_HEAD + id) << REQUEST_VERSION << MessagePack.pack(method) << MessagePack.pack(args)
     end
 
     def unreachable(method, timeout)
@@ -164,7 +173,8 @@ module Zrpc
     end
 
     def send_on(channel, name, args)
-      @socket.send_event({ 'message_id' => @ids.next_id, 'v' => 3, 'response_to' => channel.id }, name, args)
+      header = { 'message_id' => @ids.next_id, 'v' => 3, 'response_to' => channel.id }
+      @socket.send_event(MessagePack.pack([header, name, args]))
     end
 
     # Waits for the channel's next OK, ERR, STREAM or STREAM_DONE event, heartbeating meanwhile.
