@@ -9,7 +9,7 @@ use zrpc::ClientBuilder;
 #[derive(clap::Args, Debug, Clone)]
 pub struct CurveFlags {
     /// The server's CURVE public key (40 Z85 characters): turns CURVE on.
-    #[arg(long, value_name = "Z85")]
+    #[arg(long, value_name = "Z85", allow_hyphen_values = true)]
     pub curve_server_key: Option<String>,
     /// Our key pair, a certificate written by `zrpc keygen` (PATH.key); without it a fresh
     /// key pair is used (enough for a server that admits any key).

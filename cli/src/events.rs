@@ -69,7 +69,7 @@ pub struct SubscribeArgs {
 #[derive(clap::Args)]
 pub struct CurveArgs {
     /// The peer is the CURVE server with this public key (40 Z85 characters); we are its client.
-    #[arg(long, value_name = "Z85")]
+    #[arg(long, value_name = "Z85", allow_hyphen_values = true)]
     pub curve_server_key: Option<String>,
     /// Our key pair, a certificate written by `zrpc keygen`. With --curve-server-key: our client
     /// keys (default: a fresh pair). Alone: we are the CURVE server with these keys.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use zrpc_codegen::{Backend, GenerateOptions, GeneratedFile, BACKENDS};
-use zrpc_idl::model::{Schema, Type, TypeDef};
+use zrpc_idl::model::{Type, TypeDef};
 use zrpc_plan::Plan;
 
 // The corpus, sample values and the tool lookup, shared with the live conformance test.

@@ -177,6 +177,8 @@ pub static PYTHON: Reserved = Reserved {
                 "Iterator",
                 "AsyncIterator",
                 "zrpc",
+                // Error classes call `super().__init__`.
+                "super",
             ],
             ALL,
         ),
@@ -184,8 +186,6 @@ pub static PYTHON: Reserved = Reserved {
         (&["timeout"], &[Arg]),
         // Members every generated struct / enum / variant class defines.
         (&["to_wire", "from_wire", "value"], &[Field, ErrorField]),
-        // An error class's `__init__` takes its fields as parameters and calls `super()`.
-        (&["super"], &[ErrorField]),
         // Inside a class body the method shadows a class of the same name in annotations.
         (&["to_wire", "from_wire"], &[Type]),
         // Members of every client class.

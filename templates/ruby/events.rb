@@ -2,16 +2,22 @@
 {{ e.class_doc }}{{ e.class }} = {% if e.members.is_empty() %}Class.new{% else %}Struct.new({{ e.members }}){% endif %} do
   # Calls the handler's `{{ e.method }}`.
   def dispatch(handler)
-    handler.{{ e.method }}{% if !e.params.is_empty() %}({{ e.params }}){% endif %}
+    handler.{{ e.method }}{% if !e.params.is_empty() %}(*to_a){% endif %}
   end
 end
 {% endfor %}
 # Typed decoding of the `{{ wire }}` events.
 module {{ class }}Events
 {%- for e in events %}
+{%- if e.arity > 0 %}
+  # Decoders of the `{{ e.wire }}` arguments, in order (nil: taken as it is).
+  {{ e.decoders_const }} = [
+    {{ e.decoders }}
+  ].freeze
+{% endif %}
   # @return [{{ e.class }}]
   def self.{{ e.method }}({% if e.arity == 0 %}_args{% else %}args{% endif %})
-{{ e.decode_body }}
+    {% if e.arity == 0 %}{{ e.class }}.new{% else %}{{ e.class }}.new(*Zrpc::Wire.decode_args(args, {{ e.decoders_const }})){% endif %}
   end
 {% endfor %}
   # Argument count and decoder of each event, by wire name.

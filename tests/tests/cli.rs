@@ -394,3 +394,23 @@ fn a_closed_stdout_ends_quietly() {
     }
     drop(server);
 }
+
+/// Z85 has `-` in its alphabet: a key starting with it is a value, not an unknown flag.
+#[test]
+fn a_curve_key_may_start_with_a_hyphen() {
+    let key = format!("-{}", "0".repeat(39));
+    let output = zrpc(&[
+        "ping",
+        &free_endpoint(),
+        "--timeout",
+        "0.5",
+        "--curve-server-key",
+        &key,
+    ]);
+    assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("unexpected argument"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -50,7 +50,20 @@ pub(crate) fn spell(name: &str, kind: Kind) -> String {
     let ident = match kind {
         Kind::Type | Kind::Variant | Kind::Member => camel(name).0,
         Kind::Const => convert(name, name.to_shouty_snake_case()).0,
-        Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => snake(name).0,
+        Kind::Field | Kind::ErrorField | Kind::Method => snake(name).0,
+        Kind::Arg => {
+            let ident = snake(name).0;
+            // A binding of only underscores and digits (`__`) reads as a placeholder (clippy's
+            // `just_underscores_and_digits`).
+            if ident
+                .to_string()
+                .chars()
+                .all(|c| c == '_' || c.is_ascii_digit())
+            {
+                return format!("arg{ident}");
+            }
+            ident
+        }
     };
     ident.to_string()
 }

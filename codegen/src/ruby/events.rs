@@ -31,8 +31,10 @@ pub(super) struct RbEvent {
     /// `sensor, value`
     pub(super) params: String,
     pub(super) arity: usize,
-    /// The decoder's body: conversions with a block into locals first, then `Class.new(...)`.
-    pub(super) decode_body: String,
+    /// `READING_ARGUMENTS`: the constant listing the argument decoders.
+    pub(super) decoders_const: String,
+    /// The argument decoders (lambdas, or `nil`), one per line.
+    pub(super) decoders: String,
     /// Encoding statements computed before the send, then `'reading', [sensor, value]`.
     pub(super) prelude: String,
     pub(super) send_args: String,
@@ -67,24 +69,18 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                 }
             }
             let event_class = event_class(&class, &m.name, &types);
-            let mut decode_body = String::new();
-            let mut decoded = Vec::new();
-            for (i, (arg, param)) in m.args.iter().zip(&params).enumerate() {
-                let (prelude, value) = pass.hoist(
-                    Conversion::Decode { nested: false },
-                    &arg.ty,
-                    &format!("args[{i}]"),
-                    param,
-                    4,
-                );
-                decode_body.push_str(&prelude);
-                decoded.push(value);
-            }
-            if decoded.is_empty() {
-                decode_body.push_str(&format!("    {event_class}.new"));
-            } else {
-                decode_body.push_str(&format!("    {event_class}.new({})", decoded.join(", ")));
-            }
+            // A table, not a method body: rubocop's ABC size then does not grow with the
+            // arguments.
+            let decoders = m
+                .args
+                .iter()
+                .map(|arg| {
+                    let decode =
+                        pass.convert(Conversion::Decode { nested: false }, &arg.ty, "value", 0);
+                    super::lambda(&decode)
+                })
+                .collect::<Vec<_>>()
+                .join(",\n    ");
             let title = format!("The `{}` event.", m.name);
             let first = m
                 .doc
@@ -113,7 +109,13 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     .join(", "),
                 params: params.join(", "),
                 arity: m.args.len(),
-                decode_body,
+                decoders_const: format!(
+                    "{}_ARGUMENTS",
+                    heck::ToShoutySnakeCase::to_shouty_snake_case(
+                        pass.names.method(&service.name, &m.name).as_str()
+                    )
+                ),
+                decoders,
                 prelude,
                 send_args: format!("'{}', [{}]", m.name, wire.join(", ")),
             }

@@ -23,7 +23,7 @@ struct Options {
     #[arg(long, default_value_t = 16, requires = "worker")]
     concurrency: u32,
     /// As a worker: the broker backend's CURVE public key (Z85); needs --curve-key.
-    #[arg(long, value_name = "Z85", requires_all = ["worker", "curve_key"])]
+    #[arg(long, value_name = "Z85", allow_hyphen_values = true, requires_all = ["worker", "curve_key"])]
     curve_server_key: Option<String>,
     /// Serve over CURVE with this key pair (a certificate written by `zrpc keygen`, PATH.key);
     /// as a worker, the key pair it authenticates to the broker with.

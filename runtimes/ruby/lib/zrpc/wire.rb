@@ -83,6 +83,12 @@ module Zrpc
       wire
     end
 
+    # An event's positional arguments, each through its decoder (nil keeps it as it is).
+    # @return [Array]
+    def decode_args(args, decoders)
+      decoders.each_with_index.map { |decoder, index| convert(decoder, args[index]) }
+    end
+
     def convert(converter, value)
       converter ? converter.call(value) : value
     end

@@ -5,15 +5,20 @@ module Calculator
   CalculatorLog = Struct.new(:line) do
     # Calls the handler's `log`.
     def dispatch(handler)
-      handler.log(line)
+      handler.log(*to_a)
     end
   end
 
   # Typed decoding of the `Calculator` events.
   module CalculatorEvents
+    # Decoders of the `log` arguments, in order (nil: taken as it is).
+    LOG_ARGUMENTS = [
+      ->(value) { Zrpc::Wire.string(value) }
+    ].freeze
+
     # @return [CalculatorLog]
     def self.log(args)
-      CalculatorLog.new(Zrpc::Wire.string(args[0]))
+      CalculatorLog.new(*Zrpc::Wire.decode_args(args, LOG_ARGUMENTS))
     end
 
     # Argument count and decoder of each event, by wire name.

@@ -5,15 +5,20 @@ module Users
   UsersTouch = Struct.new(:id) do
     # Calls the handler's `touch`.
     def dispatch(handler)
-      handler.touch(id)
+      handler.touch(*to_a)
     end
   end
 
   # Typed decoding of the `Users` events.
   module UsersEvents
+    # Decoders of the `touch` arguments, in order (nil: taken as it is).
+    TOUCH_ARGUMENTS = [
+      ->(value) { Zrpc::Wire.integer(value) }
+    ].freeze
+
     # @return [UsersTouch]
     def self.touch(args)
-      UsersTouch.new(Zrpc::Wire.integer(args[0]))
+      UsersTouch.new(*Zrpc::Wire.decode_args(args, TOUCH_ARGUMENTS))
     end
 
     # Argument count and decoder of each event, by wire name.
