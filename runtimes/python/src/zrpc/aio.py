@@ -291,6 +291,9 @@ class AsyncConnection(Protocol):
 
     def _on_tick(self) -> None:
         self._tick, self._tick_at = None, math.inf
+        # Read first: a reply whose descriptor wake-up was consumed elsewhere (the descriptor is
+        # edge-triggered) is found here, before any call is judged silent.
+        self._drain()
         now = time.monotonic()
         next_at = math.inf
         for channel in self._channels.values():
