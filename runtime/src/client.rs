@@ -1,10 +1,11 @@
-//! The client: a DEALER owned by an actor, which follows the connection (the engine reconnects
-//! by itself), heartbeats each open channel and routes replies to waiting calls.
+//! The client: callers send their requests on a DEALER themselves, the connection's reader
+//! routes replies to them, and an actor follows the connection (the engine reconnects by
+//! itself), sends what waited for it and heartbeats each open channel.
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use futures::stream::{BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tracing::{debug, warn};
 
 use crate::codec::{array_spans, first_element, header_field_in_prefix, Event, EventWriter};
@@ -25,7 +26,7 @@ use crate::splice::{decode_from, Encoded};
 use crate::transport::curve::{decode_key, ClientCurve, KeyPair};
 use crate::transport::{
     client_io, dealer_message, normalize_endpoint, Dealer, DealerSender, Failure, Link, Message,
-    Options, OutEvent,
+    Options, OutEvent, Received, Tap,
 };
 
 /// Tunables of a client.
@@ -113,41 +114,48 @@ impl ClientBuilder {
             },
             ..Options::default()
         };
-        let config = Arc::new(self.config);
-        let (commands, commands_rx) = mpsc::unbounded_channel();
-        let (link_tx, link) = oneshot::channel();
-        let actor = Actor {
-            endpoint: endpoint.clone(),
-            config: config.clone(),
-            channels: HashMap::new(),
-            pending: VecDeque::new(),
-            link: Link::default(),
-            bad_input: LogLimit::default(),
+        let shared = Arc::new(Shared {
+            config: self.config,
+            state: Mutex::new(State {
+                channels: HashMap::new(),
+                pending: VecDeque::new(),
+                link: Link::default(),
+                closed: false,
+                bad_input: LogLimit::default(),
+            }),
+            flush: Notify::new(),
+        });
+        // Replies are routed to their calls in the connection's task, as they are read.
+        let tap: Tap = {
+            let shared = shared.clone();
+            Arc::new(move |received| shared.on_received(received))
         };
-        // The actor (and so the socket I/O) runs on the caller's runtime: no thread hop per
-        // call. Outside any runtime, a shared I/O thread hosts it.
-        let run = async move {
-            match Dealer::connect(&endpoint, options) {
-                Ok(dealer) => {
-                    let _ = link_tx.send(Ok(dealer.link()));
-                    actor.run(dealer, commands_rx).await;
-                }
-                Err(e) => {
-                    let _ = link_tx.send(Err(Error::Transport(e.to_string())));
-                }
-            }
+        // The socket and the actor run on the caller's runtime: no thread hop per call.
+        // Outside any runtime, a shared I/O thread hosts them.
+        let runtime = match Handle::try_current() {
+            Ok(runtime) => runtime,
+            Err(_) => client_io()?.clone(),
         };
-        match Handle::try_current() {
-            Ok(runtime) => runtime.spawn(run),
-            Err(_) => client_io()?.spawn(run),
+        let dealer = {
+            let _entered = runtime.enter();
+            Dealer::connect_tapped(&endpoint, options, tap)
+                .map_err(|e| Error::Transport(e.to_string()))?
         };
-        let link = link.await.map_err(|_| Error::Closed)??;
-        Ok(Client {
-            commands,
-            config,
-            link,
+        let (closer, close) = mpsc::channel(1);
+        let client = Client {
+            shared: shared.clone(),
+            sender: dealer.sender(),
+            closer,
+            link: dealer.link(),
             endpoint: self.endpoint.into(),
-        })
+        };
+        let actor = Actor {
+            endpoint,
+            shared,
+            sender: dealer.sender(),
+        };
+        runtime.spawn(actor.run(dealer, close));
+        Ok(client)
     }
 }
 
@@ -155,8 +163,10 @@ impl ClientBuilder {
 /// runtime that called [`ClientBuilder::connect`] (keep that runtime running while calling).
 #[derive(Clone)]
 pub struct Client {
-    commands: mpsc::UnboundedSender<Command>,
-    config: Arc<ClientConfig>,
+    shared: Arc<Shared>,
+    sender: DealerSender,
+    /// Closing (or dropping the last clone) ends the actor, and with it the connection.
+    closer: mpsc::Sender<()>,
     link: watch::Receiver<Link>,
     endpoint: Arc<str>,
 }
@@ -164,7 +174,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("config", &self.config)
+            .field("config", &self.shared.config)
             .finish()
     }
 }
@@ -185,7 +195,7 @@ impl Client {
 
     /// Closes the connection (for every clone); later calls fail with [`Error::Closed`].
     pub fn close(&self) {
-        let _ = self.commands.send(Command::Close);
+        let _ = self.closer.try_send(());
     }
 
     /// Calls `method` with untyped args. A streaming method's items are collected into an array.
@@ -212,7 +222,7 @@ impl Client {
     }
 
     async fn call_encoded(&self, method: &str, args: Encoded) -> Result<Bytes, Error> {
-        let mut call = self.open(method, args)?;
+        let mut call = self.open(method, args).await?;
         let first = call.next_event().await?;
         match first.name() {
             "OK" => ok_value(&first),
@@ -226,10 +236,10 @@ impl Client {
                         "STREAM" => {
                             let item = event.args_bytes();
                             size += item.len();
-                            if size > self.config.max_reply_size {
+                            if size > self.shared.config.max_reply_size {
                                 return Err(Error::Protocol(format!(
                                     "the stream answering {method} exceeds the reply limit of {} bytes",
-                                    self.config.max_reply_size
+                                    self.shared.config.max_reply_size
                                 )));
                             }
                             items.push(item);
@@ -268,7 +278,7 @@ impl Client {
         args: Vec<rmpv::Value>,
     ) -> Result<CallStream<rmpv::Value>, Error> {
         Ok(CallStream::new(
-            self.open(method, encode_values(args).into())?,
+            self.open(method, encode_values(args).into()).await?,
             |raw: &Bytes| decode_value(raw),
         ))
     }
@@ -281,7 +291,7 @@ impl Client {
     ) -> Result<CallStream<T>, Error> {
         let method_name = method.to_owned();
         Ok(CallStream::new(
-            self.open(method, encode_args(args)?)?,
+            self.open(method, encode_args(args)?).await?,
             move |raw| {
                 decode_from(raw, |raw| rmp_serde::from_slice(raw))
                     .map_err(|e| Error::Decode(format!("stream item of {method_name}: {e}")))
@@ -307,17 +317,27 @@ impl Client {
         let mut head =
             Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
         EventWriter::begin(&mut head, None, None, method);
-        let (ack, acked) = oneshot::channel();
-        self.commands
-            .send(Command::Oneway {
-                request: dealer_message(OutEvent { head, tail: args }),
-                ack,
-            })
-            .map_err(|_| Error::Closed)?;
-        acked.await.map_err(|_| Error::Closed)?
+        let message = dealer_message(OutEvent { head, tail: args });
+        match self.shared.queue(None, message)? {
+            Some(message) => self.send(message).await,
+            None => Ok(()),
+        }
     }
 
-    fn open(&self, method: &str, args: Encoded) -> Result<OpenCall, Error> {
+    /// Sends a message the caller may send itself, waiting while the socket's queue is full.
+    async fn send(&self, message: Message) -> Result<(), Error> {
+        let Message { frames, pieces } = message;
+        match self.sender.try_send_pieces(frames, pieces) {
+            Ok(()) => Ok(()),
+            Err(frames) => self
+                .sender
+                .send_pieces(frames, pieces)
+                .await
+                .map_err(|_| Error::Closed),
+        }
+    }
+
+    async fn open(&self, method: &str, args: Encoded) -> Result<OpenCall, Error> {
         let mut head =
             Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
         let id = EventWriter::begin(&mut head, None, None, method);
@@ -326,27 +346,24 @@ impl Client {
             let link = self.link.borrow();
             (link.up, link.generation)
         };
-        self.commands
-            .send(Command::Open {
-                id,
-                request: dealer_message(OutEvent { head, tail: args }),
-                events: events_tx,
-            })
-            .map_err(|_| Error::Closed)?;
-        Ok(OpenCall {
-            link: self.link.clone(),
+        let call = OpenCall {
+            client: self.clone(),
             down_at_open: (!up).then_some(generation),
-            endpoint: self.endpoint.clone(),
-            commands: self.commands.clone(),
             id,
             events,
             open: true,
             first: true,
             every_event_timed: false,
             reserved: 1,
-            timeout: self.config.timeout,
             method: method.to_owned(),
-        })
+        };
+        let message = dealer_message(OutEvent { head, tail: args });
+        if let Some(message) = self.shared.queue(Some((id, events_tx)), message)? {
+            if let Err(error) = self.send(message).await {
+                self.shared.fail(&id, error);
+            }
+        }
+        Ok(call)
     }
 }
 
@@ -413,11 +430,9 @@ fn remote_error(event: &Event) -> RemoteError {
 
 /// The caller's end of one open channel.
 struct OpenCall {
-    link: watch::Receiver<Link>,
+    client: Client,
     /// The connection generation when the call was made while nothing was connected.
     down_at_open: Option<u64>,
-    endpoint: Arc<str>,
-    commands: mpsc::UnboundedSender<Command>,
     id: [u8; 32],
     events: EventReceiver,
     /// No final event yet: dropping the call must tell the actor to forget the channel.
@@ -427,7 +442,6 @@ struct OpenCall {
     every_event_timed: bool,
     /// Credit granted to the server and not used yet (the request itself grants one).
     reserved: usize,
-    timeout: Duration,
     method: String,
 }
 
@@ -435,20 +449,24 @@ struct OpenCall {
 const WINDOW: usize = 100;
 
 impl OpenCall {
+    fn timeout(&self) -> Duration {
+        self.client.shared.config.timeout
+    }
+
     /// Unreachable when nothing got connected since the call was made, else a timeout.
     fn timed_out(&self) -> Error {
-        let link = self.link.borrow();
+        let link = self.client.link.borrow();
         match self.down_at_open {
             Some(generation) if !link.up && link.generation == generation => Error::Unreachable {
-                endpoint: self.endpoint.to_string(),
+                endpoint: self.client.endpoint.to_string(),
                 reason: match &link.failure {
                     Some(failure) => failure.to_string(),
-                    None => format!("nothing connected within {:?}", self.timeout),
+                    None => format!("nothing connected within {:?}", self.timeout()),
                 },
             },
             _ => Error::Timeout {
                 method: self.method.clone(),
-                after: self.timeout,
+                after: self.timeout(),
             },
         }
     }
@@ -461,21 +479,21 @@ impl OpenCall {
             EventWriter::begin(&mut more, Some(&response_to(&self.id)), None, "_zpc_more");
             let _ = rmp::encode::write_array_len(&mut more, 1);
             let _ = rmp::encode::write_uint(&mut more, grant as u64);
-            let _ = self.commands.send(Command::Credit {
-                event: dealer_message(more),
-            });
+            if self.client.link.borrow().up {
+                let _ = self.client.send(dealer_message(more)).await;
+            }
         }
         // The first event's timeout is kept by the actor (one scan per tick instead of a timer
         // per call); later events of a collected stream get a timer each.
         let timed = !self.first && self.every_event_timed;
         self.first = false;
         let incoming = if timed {
-            match tokio::time::timeout(self.timeout, self.events.next()).await {
+            match tokio::time::timeout(self.timeout(), self.events.next()).await {
                 Ok(incoming) => incoming,
                 Err(_) => {
                     return Err(Error::Timeout {
                         method: self.method.clone(),
-                        after: self.timeout,
+                        after: self.timeout(),
                     })
                 }
             }
@@ -509,7 +527,7 @@ impl OpenCall {
 impl Drop for OpenCall {
     fn drop(&mut self) {
         if self.open {
-            let _ = self.commands.send(Command::Forget { id: self.id });
+            self.client.shared.forget(&self.id);
         }
     }
 }
@@ -566,25 +584,6 @@ fn response_to(id: &[u8; 32]) -> [u8; 34] {
     raw[1] = 32;
     raw[2..].copy_from_slice(id);
     raw
-}
-
-enum Command {
-    Open {
-        id: [u8; 32],
-        request: Message,
-        events: EventSender,
-    },
-    Oneway {
-        request: Message,
-        ack: oneshot::Sender<Result<(), Error>>,
-    },
-    Credit {
-        event: Message,
-    },
-    Forget {
-        id: [u8; 32],
-    },
-    Close,
 }
 
 enum Incoming {
@@ -666,7 +665,7 @@ struct ClientChannel {
     deadline: Option<Instant>,
     beats: PeerBeats,
     next_beat: Instant,
-    /// Sent on the current connection (otherwise still queued).
+    /// Handed to the socket on the current connection (otherwise still queued).
     sent: bool,
 }
 
@@ -675,201 +674,106 @@ struct Queued {
     message: Message,
 }
 
-struct Actor {
-    endpoint: String,
-    config: Arc<ClientConfig>,
+/// What the callers, the connection's reader and the actor share. Callers register their
+/// channel and send their request themselves; the reader routes replies; the actor follows
+/// the connection, sends what waited for it, and keeps heartbeats and deadlines. No hop
+/// between tasks on a call's path.
+struct Shared {
+    config: ClientConfig,
+    state: Mutex<State>,
+    /// Wakes the actor to send the queued messages.
+    flush: Notify,
+}
+
+struct State {
     channels: HashMap<[u8; 32], ClientChannel>,
+    /// Messages waiting for the connection (or for the ones queued before them).
     pending: VecDeque<Queued>,
-    /// The connection as last seen.
+    /// The connection as the actor last saw it.
     link: Link,
+    /// The actor is gone: nothing will be sent or answered.
+    closed: bool,
     bad_input: LogLimit,
 }
 
-impl Actor {
-    async fn run(mut self, mut dealer: Dealer, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let sender = dealer.sender();
-        let mut link = dealer.link();
-        // Channels are scanned on a tick of a tenth of the heartbeat interval or of the call
-        // timeout, whichever is shorter (at most 100 ms): each keeps its heartbeat schedule and
-        // its deadline within one tick, at no cost per call.
-        let tick = (self.config.heartbeat.min(self.config.timeout) / 10)
-            .clamp(Duration::from_millis(1), Duration::from_millis(100));
-        let mut ticker = tokio::time::interval(tick);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                biased;
-                command = commands.recv() => match command {
-                    Some(Command::Close) | None => break,
-                    Some(command) => self.on_command(command, &sender).await,
-                },
-                message = dealer.recv_message() => match message {
-                    Some(message) if message.oversized.is_some() => self.on_oversized(message),
-                    Some(message) => self.on_message(message.frames),
-                    None => break,
-                },
-                changed = link.changed() => {
-                    if changed.is_err() {
-                        break;
-                    }
-                    let now = link.borrow_and_update().clone();
-                    self.on_link(now, &sender).await;
-                },
-                _ = ticker.tick() => {
-                    self.on_deadlines();
-                    self.on_beats(&sender).await;
-                }
-            }
-        }
-        for (_, mut channel) in self.channels.drain() {
-            let _ = channel.events.send(Incoming::Failed(Error::Closed));
-        }
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every update under the lock is a single step: a panic leaves the state consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn connected(&self) -> bool {
-        self.link.up
-    }
-
-    async fn on_link(&mut self, link: Link, sender: &DealerSender) {
-        let was = std::mem::replace(&mut self.link, link);
-        if self.link.up && self.link.generation != was.generation {
-            if was.up {
-                self.fail_sent("the connection to the server was lost");
+    /// Registers a call's channel (if any) and either gives its message back to be sent now
+    /// (connected, nothing queued before it) or queues it for the connection.
+    fn queue(
+        &self,
+        call: Option<([u8; 32], EventSender)>,
+        message: Message,
+    ) -> Result<Option<Message>, Error> {
+        let mut state = self.lock();
+        let direct = state.link.up && state.pending.is_empty();
+        let refused = if state.closed {
+            Some(Error::Closed)
+        } else if !direct && state.pending.len() >= self.config.max_queued {
+            Some(Error::QueueFull(state.pending.len()))
+        } else {
+            None
+        };
+        let channel = match (call, refused) {
+            (Some((_, mut events)), Some(error)) => {
+                // A call learns it through its events, as every other failure.
+                let _ = events.send(Incoming::Failed(error));
+                return Ok(None);
             }
-            self.flush(sender).await;
-            return;
-        }
-        if !self.link.up && was.up {
-            let reason = match &self.link.failure {
-                Some(failure) => failure.to_string(),
-                None => "the connection to the server was lost".to_owned(),
-            };
-            debug!("zrpc client: {} ({reason}), reconnecting", self.endpoint);
-            self.fail_sent(&reason);
-        }
-        // A server that refuses us (CURVE key not allowed, wrong server key, no CURVE) will
-        // not change its mind by itself: the calls waiting for it fail now.
-        if let Some(failure @ (Failure::Refused(_) | Failure::Handshake(_))) = &self.link.failure {
-            if !self.link.up {
-                let reason = failure.to_string();
-                let endpoint = self.endpoint.clone();
-                for queued in self.pending.drain(..) {
-                    if let Some(mut channel) =
-                        queued.channel.and_then(|id| self.channels.remove(&id))
-                    {
-                        let _ = channel.events.send(Incoming::Failed(Error::Unreachable {
-                            endpoint: endpoint.clone(),
-                            reason: reason.clone(),
-                        }));
-                    }
-                }
-            }
-        }
-    }
-
-    async fn on_command(&mut self, command: Command, sender: &DealerSender) {
-        match command {
-            Command::Open {
-                id,
-                request,
-                mut events,
-            } => {
-                let connected = self.connected() && self.pending.is_empty();
-                if !connected && self.pending.len() >= self.config.max_queued {
-                    let _ = events.send(Incoming::Failed(Error::QueueFull(self.pending.len())));
-                    return;
-                }
+            (None, Some(error)) => return Err(error),
+            (Some((id, events)), None) => {
                 let now = Instant::now();
-                self.channels.insert(
+                state.channels.insert(
                     id,
                     ClientChannel {
                         events,
                         deadline: Some(now + self.config.timeout),
                         beats: PeerBeats::new(now),
                         next_beat: now + self.config.heartbeat,
-                        sent: false,
+                        sent: direct,
                     },
                 );
-                let queued = Queued {
-                    channel: Some(id),
-                    message: request,
-                };
-                if connected {
-                    self.send(sender, queued).await;
-                } else {
-                    self.pending.push_back(queued);
-                }
+                Some(id)
             }
-            Command::Oneway { request, ack } => {
-                let queued = Queued {
-                    channel: None,
-                    message: request,
-                };
-                if self.connected() && self.pending.is_empty() {
-                    self.send(sender, queued).await;
-                    let _ = ack.send(Ok(()));
-                } else if self.pending.len() >= self.config.max_queued {
-                    let _ = ack.send(Err(Error::QueueFull(self.pending.len())));
-                } else {
-                    self.pending.push_back(queued);
-                    let _ = ack.send(Ok(()));
-                }
-            }
-            Command::Credit { event } => {
-                if self.connected() {
-                    let _ = sender.send_pieces(event.frames, event.pieces).await;
-                }
-            }
-            Command::Forget { id } => {
-                self.channels.remove(&id);
-                self.pending.retain(|q| q.channel != Some(id));
-            }
-            Command::Close => {}
+            (None, None) => None,
+        };
+        if direct {
+            return Ok(Some(message));
+        }
+        state.pending.push_back(Queued { channel, message });
+        if state.link.up {
+            self.flush.notify_one();
+        }
+        Ok(None)
+    }
+
+    fn fail(&self, id: &[u8; 32], error: Error) {
+        if let Some(mut channel) = self.lock().channels.remove(id) {
+            let _ = channel.events.send(Incoming::Failed(error));
         }
     }
 
-    /// Hands a message to the socket (waiting while its queue is full) and starts the
-    /// channel's heartbeats.
-    async fn send(&mut self, sender: &DealerSender, queued: Queued) {
-        if let Some(id) = queued.channel {
-            if let Some(channel) = self.channels.get_mut(&id) {
-                let now = Instant::now();
-                channel.sent = true;
-                channel.beats = PeerBeats::new(now);
-                channel.next_beat = now + self.config.heartbeat;
-            }
-        }
-        let Message { frames, pieces } = queued.message;
-        if sender.send_pieces(frames, pieces).await.is_err() {
-            if let Some(mut channel) = queued.channel.and_then(|id| self.channels.remove(&id)) {
-                let _ = channel.events.send(Incoming::Failed(Error::Closed));
-            }
-        }
+    fn forget(&self, id: &[u8; 32]) {
+        let mut state = self.lock();
+        state.channels.remove(id);
+        state.pending.retain(|q| q.channel.as_ref() != Some(id));
     }
 
-    async fn flush(&mut self, sender: &DealerSender) {
-        while let Some(queued) = self.pending.pop_front() {
-            self.send(sender, queued).await;
+    /// A message read by the connection (in its task).
+    fn on_received(&self, received: Received) {
+        match received.oversized {
+            Some(size) => self.on_oversized(size, received.frames),
+            None => self.on_message(received.frames),
         }
-    }
-
-    /// The calls on a dead connection cannot be answered: the server forgot them.
-    fn fail_sent(&mut self, reason: &str) {
-        self.channels.retain(|_, channel| {
-            if channel.sent {
-                let _ = channel
-                    .events
-                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
-            }
-            !channel.sent
-        });
     }
 
     /// A reply over the client's limit: its first bytes name the call, which fails.
-    fn on_oversized(&mut self, message: zrpc_zmtp::Received) {
-        let size = message.oversized.unwrap_or_default();
-        let call = message
-            .frames
+    fn on_oversized(&self, size: u64, frames: Vec<Bytes>) {
+        let call = frames
             .last()
             .and_then(|prefix| header_field_in_prefix(prefix, "response_to"))
             .and_then(|raw| match raw.as_slice() {
@@ -880,12 +784,13 @@ impl Actor {
             "a reply of {size} bytes exceeds the client limit of {} bytes",
             self.config.max_reply_size
         ));
-        match call.and_then(|id| self.channels.remove(&id)) {
+        let mut state = self.lock();
+        match call.and_then(|id| state.channels.remove(&id)) {
             Some(mut channel) => {
                 let _ = channel.events.send(Incoming::Failed(error));
             }
             None => {
-                if let Some(suppressed) = self.bad_input.allow() {
+                if let Some(suppressed) = state.bad_input.allow() {
                     warn!(
                         "zrpc client: dropped {error}{}",
                         suppressed_note(suppressed)
@@ -895,14 +800,14 @@ impl Actor {
         }
     }
 
-    fn on_message(&mut self, mut message: Vec<Bytes>) {
+    fn on_message(&self, mut message: Vec<Bytes>) {
         let Some(payload) = message.pop() else {
             return;
         };
         let event = match Event::decode(payload) {
             Ok(event) => event,
             Err(e) => {
-                if let Some(suppressed) = self.bad_input.allow() {
+                if let Some(suppressed) = self.lock().bad_input.allow() {
                     warn!(
                         "zrpc client: dropping an undecodable event: {e}{}",
                         suppressed_note(suppressed)
@@ -924,33 +829,48 @@ impl Actor {
                 return;
             }
         };
-        let Some(channel) = self.channels.get_mut(&id) else {
+        let mut state = self.lock();
+        let Some(channel) = state.channels.get_mut(&id) else {
             // Late events of finished, timed-out or forgotten calls.
             return;
         };
-        channel.beats.heard(Instant::now());
         match event.name() {
             "_zpc_hb" => channel.beats.beat(Instant::now()),
-            "_zpc_more" => {}
+            "_zpc_more" => channel.beats.heard(Instant::now()),
             "STREAM" => {
+                channel.beats.heard(Instant::now());
                 channel.deadline = None;
                 if !channel.events.send(Incoming::Event(event)) {
-                    self.channels.remove(&id);
+                    state.channels.remove(&id);
                 }
             }
             _ => {
-                if let Some(mut channel) = self.channels.remove(&id) {
+                if let Some(mut channel) = state.channels.remove(&id) {
+                    drop(state);
                     let _ = channel.events.send(Incoming::Event(event));
                 }
             }
         }
     }
 
+    /// The calls on a dead connection cannot be answered: the server forgot them.
+    fn fail_sent(state: &mut State, reason: &str) {
+        state.channels.retain(|_, channel| {
+            if channel.sent {
+                let _ = channel
+                    .events
+                    .send(Incoming::Failed(Error::LostRemote(reason.to_owned())));
+            }
+            !channel.sent
+        });
+    }
+
     /// Fails the calls that got no event within their timeout (queued ones too).
-    fn on_deadlines(&mut self) {
+    fn on_deadlines(&self) {
         let now = Instant::now();
+        let mut state = self.lock();
         let mut expired = Vec::new();
-        self.channels.retain(|id, channel| match channel.deadline {
+        state.channels.retain(|id, channel| match channel.deadline {
             Some(deadline) if deadline <= now => {
                 let _ = channel.events.send(Incoming::TimedOut);
                 expired.push(*id);
@@ -958,21 +878,23 @@ impl Actor {
             }
             _ => true,
         });
-        if !expired.is_empty() && !self.pending.is_empty() {
-            self.pending
+        if !expired.is_empty() && !state.pending.is_empty() {
+            state
+                .pending
                 .retain(|q| q.channel.is_none_or(|id| !expired.contains(&id)));
         }
     }
 
     /// Heartbeats (and liveness checks) of the channels that are due.
-    async fn on_beats(&mut self, sender: &DealerSender) {
-        if !self.link.up {
-            return;
+    fn due_beats(&self) -> Vec<Vec<u8>> {
+        let mut state = self.lock();
+        if !state.link.up {
+            return Vec::new();
         }
         let now = Instant::now();
         let own = self.config.heartbeat;
         let mut beats = Vec::new();
-        self.channels.retain(|id, channel| {
+        state.channels.retain(|id, channel| {
             if !channel.sent || channel.next_beat > now {
                 return true;
             }
@@ -990,8 +912,131 @@ impl Actor {
             ));
             true
         });
-        for beat in beats {
-            let _ = sender.send(dealer_message(beat).frames).await;
+        beats
+    }
+}
+
+/// Follows the connection (the engine reconnects by itself), sends what waited for it, and
+/// keeps each open channel's heartbeats and deadline on a tick.
+struct Actor {
+    endpoint: String,
+    shared: Arc<Shared>,
+    sender: DealerSender,
+}
+
+impl Actor {
+    async fn run(self, dealer: Dealer, mut close: mpsc::Receiver<()>) {
+        let mut link = dealer.link();
+        let config = &self.shared.config;
+        // Channels are scanned on a tick of a tenth of the heartbeat interval or of the call
+        // timeout, whichever is shorter (at most 100 ms): each keeps its heartbeat schedule and
+        // its deadline within one tick, at no cost per call.
+        let tick = (config.heartbeat.min(config.timeout) / 10)
+            .clamp(Duration::from_millis(1), Duration::from_millis(100));
+        let mut ticker = tokio::time::interval(tick);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                // A close, or the last client dropped.
+                _ = close.recv() => break,
+                changed = link.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let now = link.borrow_and_update().clone();
+                    self.on_link(now).await;
+                },
+                _ = self.shared.flush.notified() => self.flush().await,
+                _ = ticker.tick() => {
+                    self.shared.on_deadlines();
+                    for beat in self.shared.due_beats() {
+                        let _ = self.sender.send(dealer_message(beat).frames).await;
+                    }
+                }
+            }
+        }
+        drop(dealer);
+        let mut state = self.shared.lock();
+        state.closed = true;
+        state.pending.clear();
+        for (_, mut channel) in state.channels.drain() {
+            let _ = channel.events.send(Incoming::Failed(Error::Closed));
+        }
+    }
+
+    async fn on_link(&self, link: Link) {
+        let reconnected = {
+            let mut state = self.shared.lock();
+            let was = std::mem::replace(&mut state.link, link);
+            let now = &state.link;
+            if now.up && now.generation != was.generation {
+                if was.up {
+                    Shared::fail_sent(&mut state, "the connection to the server was lost");
+                }
+                true
+            } else {
+                if !now.up && was.up {
+                    let reason = match &now.failure {
+                        Some(failure) => failure.to_string(),
+                        None => "the connection to the server was lost".to_owned(),
+                    };
+                    debug!("zrpc client: {} ({reason}), reconnecting", self.endpoint);
+                    Shared::fail_sent(&mut state, &reason);
+                }
+                // A server that refuses us (CURVE key not allowed, wrong server key, no CURVE)
+                // will not change its mind by itself: the calls waiting for it fail now.
+                if let (false, Some(failure @ (Failure::Refused(_) | Failure::Handshake(_)))) =
+                    (state.link.up, &state.link.failure)
+                {
+                    let reason = failure.to_string();
+                    let State {
+                        pending, channels, ..
+                    } = &mut *state;
+                    for queued in pending.drain(..) {
+                        if let Some(mut channel) =
+                            queued.channel.and_then(|id| channels.remove(&id))
+                        {
+                            let _ = channel.events.send(Incoming::Failed(Error::Unreachable {
+                                endpoint: self.endpoint.clone(),
+                                reason: reason.clone(),
+                            }));
+                        }
+                    }
+                }
+                false
+            }
+        };
+        if reconnected {
+            self.flush().await;
+        }
+    }
+
+    /// Sends the queued messages in order, waiting while the socket's queue is full.
+    async fn flush(&self) {
+        loop {
+            let queued = {
+                let mut state = self.shared.lock();
+                if !state.link.up {
+                    return;
+                }
+                let Some(queued) = state.pending.pop_front() else {
+                    return;
+                };
+                if let Some(channel) = queued.channel.and_then(|id| state.channels.get_mut(&id)) {
+                    let now = Instant::now();
+                    channel.sent = true;
+                    channel.beats = PeerBeats::new(now);
+                    channel.next_beat = now + self.shared.config.heartbeat;
+                }
+                queued
+            };
+            let Message { frames, pieces } = queued.message;
+            if self.sender.send_pieces(frames, pieces).await.is_err() {
+                if let Some(id) = queued.channel {
+                    self.shared.fail(&id, Error::Closed);
+                }
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::frame::{self, Assembler, Frame};
 use crate::handshake::{self, Established, Local, Opener, Sealer};
 use crate::options::Options;
+use crate::router::Received;
 use crate::wire::{Batch, Read, Reader};
 
 /// The peer at the other end of a connection.
@@ -51,15 +52,34 @@ pub(crate) struct Delivery {
     pub _share: OwnedSemaphorePermit,
 }
 
+/// Takes each message as its connection reads it, in the connection's task (see
+/// [`crate::Dealer::connect_tapped`]).
+pub type Tap = Arc<dyn Fn(Received) + Send + Sync>;
+
 /// Where connections put what they read: bounded in messages and in bytes.
 #[derive(Clone)]
 pub(crate) struct Inbox {
-    pub tx: mpsc::Sender<Delivery>,
-    pub budget: Arc<Semaphore>,
-    pub budget_max: usize,
+    tx: mpsc::Sender<Delivery>,
+    budget: Arc<Semaphore>,
+    budget_max: usize,
+    tap: Option<Tap>,
 }
 
 impl Inbox {
+    /// An inbox of `options.recv_hwm` messages and `options.recv_buffer` bytes, and its
+    /// receiving end.
+    pub(crate) fn new(options: &Options, tap: Option<Tap>) -> (Inbox, mpsc::Receiver<Delivery>) {
+        let (tx, rx) = mpsc::channel(options.recv_hwm.max(1));
+        let budget_max = options.recv_buffer.clamp(1, Semaphore::MAX_PERMITS);
+        let inbox = Inbox {
+            tx,
+            budget: Arc::new(Semaphore::new(budget_max)),
+            budget_max,
+            tap,
+        };
+        (inbox, rx)
+    }
+
     async fn deliver(
         &self,
         peer: &Arc<Peer>,
@@ -67,6 +87,14 @@ impl Inbox {
         frames: Vec<Bytes>,
         oversized: Option<u64>,
     ) -> Result<(), Error> {
+        if let Some(tap) = &self.tap {
+            tap(Received {
+                peer: peer.clone(),
+                frames,
+                oversized,
+            });
+            return Ok(());
+        }
         // This connection's share of the queue: a flooding peer waits here, so the messages
         // of others are never behind more than a share's worth of its own. Each step tries
         // without waiting first: the common case skips building and polling a future.

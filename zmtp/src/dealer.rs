@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::debug;
 
-use crate::connection::{self, Delivery, Inbox, Out, Peer};
+use crate::connection::{self, Delivery, Inbox, Out, Peer, Tap};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Error;
 use crate::handshake::Local;
@@ -111,15 +111,21 @@ impl Dealer {
     /// Returns at once; connects (and reconnects) in the background on the current tokio
     /// runtime. Only a malformed endpoint fails here.
     pub fn connect(endpoint: &str, options: Options) -> Result<Dealer, Error> {
+        Dealer::start(endpoint, options, None)
+    }
+
+    /// [`Dealer::connect`], except that `tap` takes every received message in the
+    /// connection's task as soon as it is read, and [`Dealer::recv`] gets nothing: no queue
+    /// and no task hop between the socket and its reader (a client routes replies to their
+    /// callers this way). `tap` must not block; what it keeps is outside the receive limits.
+    pub fn connect_tapped(endpoint: &str, options: Options, tap: Tap) -> Result<Dealer, Error> {
+        Dealer::start(endpoint, options, Some(tap))
+    }
+
+    fn start(endpoint: &str, options: Options, tap: Option<Tap>) -> Result<Dealer, Error> {
         let endpoint = Endpoint::parse(endpoint)?;
         let (outgoing, queue) = mpsc::channel(options.send_hwm.max(1));
-        let (tx, incoming) = mpsc::channel(options.recv_hwm.max(1));
-        let budget_max = options.recv_buffer.clamp(1, Semaphore::MAX_PERMITS);
-        let inbox = Inbox {
-            tx,
-            budget: Arc::new(Semaphore::new(budget_max)),
-            budget_max,
-        };
+        let (inbox, incoming) = Inbox::new(&options, tap);
         let (link_tx, link) = watch::channel(Link::default());
         let task = tokio::spawn(maintain(endpoint, options, queue, inbox, link_tx));
         Ok(Dealer {

@@ -46,7 +46,7 @@ mod router;
 mod topics;
 mod wire;
 
-pub use connection::Peer;
+pub use connection::{Peer, Tap};
 pub use dealer::{Dealer, DealerSender, Failure, Link};
 pub use endpoint::Endpoint;
 pub use error::{Error, SendError};

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, watch, Notify, Semaphore};
+use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 use tracing::debug;
 
@@ -116,8 +116,7 @@ pub(crate) struct Pipes {
 impl Pipes {
     /// The peer set, and the queue of what its connections receive.
     pub fn new(socket_type: SocketType, options: Options) -> (Pipes, mpsc::Receiver<Delivery>) {
-        let (tx, incoming) = mpsc::channel(options.recv_hwm.max(1));
-        let budget_max = options.recv_buffer.clamp(1, Semaphore::MAX_PERMITS);
+        let (inbox, incoming) = Inbox::new(&options, None);
         let local = Local {
             socket_type,
             identity: options.identity.clone(),
@@ -127,11 +126,7 @@ impl Pipes {
             options: Arc::new(options),
             local,
             shared: Arc::default(),
-            inbox: Inbox {
-                tx,
-                budget: Arc::new(Semaphore::new(budget_max)),
-                budget_max,
-            },
+            inbox,
             tasks: Vec::new(),
             connects: Vec::new(),
             stop: watch::channel(false).0,

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use foldhash::HashMap;
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::debug;
 
@@ -82,8 +82,7 @@ impl RouterSender {
 
 impl Router {
     pub fn new(options: Options) -> Router {
-        let (tx, incoming) = mpsc::channel(options.recv_hwm.max(1));
-        let budget_max = options.recv_buffer.clamp(1, Semaphore::MAX_PERMITS);
+        let (inbox, incoming) = Inbox::new(&options, None);
         let local = Local {
             socket_type: SocketType::Router,
             identity: options.identity.clone(),
@@ -93,11 +92,7 @@ impl Router {
             options: Arc::new(options),
             local,
             peers: Arc::default(),
-            inbox: Inbox {
-                tx,
-                budget: Arc::new(Semaphore::new(budget_max)),
-                budget_max,
-            },
+            inbox,
             incoming,
             listeners: Vec::new(),
             stop: watch::channel(false).0,

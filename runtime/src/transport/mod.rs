@@ -10,7 +10,7 @@ use bytes::Bytes;
 use tokio::runtime::Handle;
 
 pub(crate) use zrpc_zmtp::{
-    Dealer, DealerSender, Failure, Link, Options, Received, Router, RouterSender, SendError,
+    Dealer, DealerSender, Failure, Link, Options, Received, Router, RouterSender, SendError, Tap,
 };
 
 use crate::error::Error;
