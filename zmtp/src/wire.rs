@@ -11,6 +11,9 @@ use crate::frame::{self, Decoded, Frame};
 /// Read-ahead chunk: the buffer grows with the bytes that actually arrive, never by the size a
 /// header declares.
 const READ_CHUNK: usize = 64 * 1024;
+/// Least free room a read is given, and the least a new chunk holds.
+const MIN_ROOM: usize = 4 * 1024;
+const NEW_CHUNK: usize = 16 * 1024;
 
 pub(crate) struct Reader<R> {
     io: R,
@@ -38,7 +41,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
     pub(crate) fn new(io: R, max_frame: usize) -> Self {
         Reader {
             io,
-            buf: BytesMut::with_capacity(8 * 1024),
+            buf: BytesMut::with_capacity(NEW_CHUNK),
             max_frame,
         }
     }
@@ -48,7 +51,12 @@ impl<R: AsyncRead + Unpin> Reader<R> {
     }
 
     async fn fill(&mut self, need: usize) -> Result<(), Error> {
-        self.buf.reserve(need.clamp(8 * 1024, READ_CHUNK));
+        // The frames split off keep their chunk alive, so making room means a new chunk: it is
+        // taken only when the free room is short, not at every read.
+        let room = need.clamp(MIN_ROOM, READ_CHUNK);
+        if self.buf.capacity() - self.buf.len() < room {
+            self.buf.reserve(room.max(NEW_CHUNK));
+        }
         if self.io.read_buf(&mut self.buf).await? == 0 {
             return Err(Error::Io(io::ErrorKind::UnexpectedEof.into()));
         }
