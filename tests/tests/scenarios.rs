@@ -351,4 +351,21 @@ fn s16_to_s19_curve() {
             run(lang, scenario, &endpoint, &env);
         }
     }
+    // The server's key alone: every client makes a fresh key pair, which a server without an
+    // allow-list accepts.
+    let open_endpoint = free_endpoint();
+    let _open_server = ChildGuard::spawn(
+        Command::new(workspace_bin("calculator-server"))
+            .args(["--bind", &open_endpoint, "--heartbeat", "1", "--curve-key"])
+            .arg(&server_key),
+    );
+    wait_for_tcp(&open_endpoint, Duration::from_secs(10));
+    for lang in LANGS {
+        run(
+            lang,
+            "curve_allowed",
+            &open_endpoint,
+            &[("ZRPC_CURVE_SERVER_KEY", server_public.as_str())],
+        );
+    }
 }

@@ -95,26 +95,21 @@ final class Connection
     }
 
     /**
-     * The CURVE socket options: null without a server key. php-zmq cannot make key pairs, so a
-     * server key needs the client's pair too.
+     * The CURVE socket options: null without a server key; a server key alone gets a fresh key
+     * pair (enough for servers that accept any client key).
      *
      * @return ?array{0: string, 1: string, 2: string}
      */
     private static function curveKeys(?string $server, ?string $public, ?string $secret): ?array
     {
-        $keys = ['curveServerKey' => $server, 'curvePublicKey' => $public, 'curveSecretKey' => $secret];
-        foreach ($keys as $name => $key) {
-            if ($key !== null && strlen($key) !== 40) {
-                throw new \InvalidArgumentException("{$name} must be a 40-character Z85 key");
+        CurveKeys::check($server, $public, $secret);
+        if ($server === null) {
+            if ($public !== null) {
+                throw new \InvalidArgumentException('a CURVE key pair needs curveServerKey');
             }
-        }
-        if ($server === null && $public === null && $secret === null) {
             return null;
         }
-        if ($server === null || $public === null || $secret === null) {
-            throw new \InvalidArgumentException('CURVE needs curveServerKey, curvePublicKey and curveSecretKey');
-        }
-        return [$server, $public, $secret];
+        return [$server, ...CurveKeys::clientPair($public, $secret)];
     }
 
     /**

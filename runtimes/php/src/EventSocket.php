@@ -31,25 +31,14 @@ abstract class EventSocket
         ?string $curveSecretKey,
         int $maxMessageSize = Connection::DEFAULT_MAX_MESSAGE_SIZE,
     ) {
-        $keys = ['curveServerKey' => $curveServerKey, 'curvePublicKey' => $curvePublicKey,
-            'curveSecretKey' => $curveSecretKey];
-        foreach ($keys as $name => $key) {
-            if ($key !== null && strlen($key) !== 40) {
-                throw new \InvalidArgumentException("{$name} must be a 40-character Z85 key");
-            }
-        }
-        if (($curvePublicKey === null) !== ($curveSecretKey === null)) {
-            throw new \InvalidArgumentException('curvePublicKey and curveSecretKey go together');
-        }
+        CurveKeys::check($curveServerKey, $curvePublicKey, $curveSecretKey);
         try {
             $this->context = new \ZMQContext(1, false);
             $this->socket = new \ZMQSocket($this->context, $kind);
             $this->socket->setSockOpt(\ZMQ::SOCKOPT_LINGER, 0);
             $this->socket->setSockOpt(\ZMQ::SOCKOPT_MAXMSGSIZE, $maxMessageSize);
             if ($curveServerKey !== null) {
-                if ($curvePublicKey === null || $curveSecretKey === null) {
-                    [$curvePublicKey, $curveSecretKey] = self::freshKeyPair();
-                }
+                [$curvePublicKey, $curveSecretKey] = CurveKeys::clientPair($curvePublicKey, $curveSecretKey);
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_CURVE_SERVERKEY, $curveServerKey);
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_CURVE_PUBLICKEY, $curvePublicKey);
                 $this->socket->setSockOpt(\ZMQ::SOCKOPT_CURVE_SECRETKEY, $curveSecretKey);
@@ -69,22 +58,6 @@ abstract class EventSocket
             $verb = $bind ? 'bind' : 'connect to';
             throw new TransportException("cannot {$verb} {$endpoint}: {$e->getMessage()}", 0, $e);
         }
-    }
-
-    /**
-     * A CURVE key pair for a client given only the server's key.
-     *
-     * @return array{0: string, 1: string} the public and the secret key (Z85)
-     */
-    private static function freshKeyPair(): array
-    {
-        if (!method_exists(\ZMQ::class, 'curveKeyPair')) {
-            throw new \InvalidArgumentException(
-                'this php-zmq cannot make CURVE key pairs: give curvePublicKey and curveSecretKey too'
-            );
-        }
-        $pair = \ZMQ::curveKeyPair();
-        return [$pair['public_key'], $pair['secret_key']];
     }
 
     public function isClosed(): bool
