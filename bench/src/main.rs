@@ -28,7 +28,7 @@ struct Options {
     /// Interleaved rounds; each setup is measured once per round.
     #[arg(long, default_value_t = 5)]
     rounds: usize,
-    /// Seconds per Rust measurement.
+    /// Seconds per Rust measurement (taken in slices alternating between the peers).
     #[arg(long, default_value_t = 0.5)]
     seconds: f64,
     /// Seconds per stock Python client measurement (after its warm-up).
@@ -55,6 +55,9 @@ struct Options {
     #[arg(long)]
     python: Option<PathBuf>,
 }
+
+/// Slices each Rust measurement is cut into (see the rounds loop).
+const SLICES: u32 = 4;
 
 const PY_STOCK: &str = "stock python client -> stock python server";
 const PY_ZRPC: &str = "stock python client -> zrpc server";
@@ -126,14 +129,30 @@ fn main() -> anyhow::Result<()> {
                     let shift = round % order.len();
                     order.rotate_left(shift);
                 }
-                for peer in order {
-                    let cpu = ProcessTime::now();
-                    let wall = Instant::now();
-                    let rate = clients.rate(peer, scenario, duration).await?;
-                    // Clients and servers all run in this process: its CPU time covers both ends.
-                    let calls = rate * wall.elapsed().as_secs_f64();
-                    let cpu_us = cpu.elapsed().as_secs_f64() * 1e6 / calls;
-                    measured.record(&report::setup(peer, scenario), rate, cpu_us);
+                // Each peer's time is cut into slices taken in turn, the order reversed from
+                // slice to slice (ABBA): a burst of load on the machine hits every peer alike.
+                let mut totals = vec![(0.0f64, 0.0f64, 0.0f64); order.len()];
+                for slice in 0..SLICES {
+                    let turn: Vec<usize> = match slice % 2 {
+                        0 => (0..order.len()).collect(),
+                        _ => (0..order.len()).rev().collect(),
+                    };
+                    for i in turn {
+                        let cpu = ProcessTime::now();
+                        let wall = Instant::now();
+                        let rate = clients.rate(order[i], scenario, duration / SLICES).await?;
+                        let seconds = wall.elapsed().as_secs_f64();
+                        let (calls, total_seconds, total_cpu) = &mut totals[i];
+                        *calls += rate * seconds;
+                        *total_seconds += seconds;
+                        // Clients and servers all run in this process: its CPU time covers
+                        // both ends.
+                        *total_cpu += cpu.elapsed().as_secs_f64();
+                    }
+                }
+                for (peer, (calls, seconds, cpu)) in order.iter().zip(totals) {
+                    let setup = report::setup(*peer, scenario);
+                    measured.record(&setup, calls / seconds, cpu * 1e6 / calls);
                 }
             }
             anyhow::Ok(())
