@@ -290,3 +290,34 @@ async fn leave_while_others_call() {
         task.await.unwrap();
     }
 }
+
+/// A client made outside any tokio runtime lives on the shared client I/O thread; callers on
+/// plain threads, with another executor, share it (requests sent by each caller, replies routed
+/// by that thread).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_made_outside_tokio_serves_callers_on_plain_threads() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let endpoint = server.endpoint();
+    let outcome = std::thread::spawn(move || {
+        let client = futures::executor::block_on(Client::connect(&endpoint)).unwrap();
+        let callers: Vec<_> = (0..4i64)
+            .map(|caller| {
+                let client = client.clone();
+                std::thread::spawn(move || {
+                    for i in 0..200i64 {
+                        let sum: i64 =
+                            futures::executor::block_on(client.call_typed("add", &(caller, i)))
+                                .unwrap();
+                        assert_eq!(sum, caller + i);
+                    }
+                })
+            })
+            .collect();
+        callers.into_iter().all(|caller| caller.join().is_ok())
+    });
+    let all_answered = tokio::task::spawn_blocking(move || outcome.join())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(all_answered);
+}
