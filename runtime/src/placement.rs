@@ -10,10 +10,7 @@
 //! after its first polls on the server runtime have been quick [`PROMOTE_AFTER`] times in a row;
 //! one poll longer than [`QUICK_POLL`] on the I/O thread moves it back for good until it proves
 //! quick again, for twice as many calls each time. A handler that blocks from its first call
-//! (`std::thread::sleep`, blocking I/O) therefore never runs on the I/O thread. A quick handler
-//! whose poll was slow only because the thread was preempted (a loaded machine) would pile up
-//! demotions that way and end off the I/O thread for good: each [`FORGIVE_AFTER`] quick inline
-//! polls in a row forgive one demotion.
+//! (`std::thread::sleep`, blocking I/O) therefore never runs on the I/O thread.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
@@ -24,19 +21,14 @@ pub(crate) const QUICK_POLL: Duration = Duration::from_millis(1);
 /// Quick first polls in a row on the server runtime before a method is polled inline.
 pub(crate) const PROMOTE_AFTER: u32 = 8;
 
-/// Quick inline polls in a row that forgive one demotion.
-pub(crate) const FORGIVE_AFTER: u32 = 1024;
-
 /// One method's placement, learned from how long its handler's first polls take.
 #[derive(Debug, Default)]
 pub(crate) struct Placement {
     inline: AtomicBool,
     /// Quick first polls in a row on the server runtime.
     streak: AtomicU32,
-    /// Slow polls on the I/O thread not forgiven; each doubles the streak needed to return.
+    /// Slow polls on the I/O thread so far; each doubles the streak needed to return.
     demotions: AtomicU32,
-    /// Quick polls in a row on the I/O thread.
-    quick_inline: AtomicU32,
 }
 
 /// What an inline poll showed.
@@ -72,15 +64,8 @@ impl Placement {
     /// A poll on the I/O thread took `took`.
     pub(crate) fn observe_inline(&self, took: Duration) -> Verdict {
         if took <= QUICK_POLL {
-            if self.quick_inline.fetch_add(1, Ordering::Relaxed) + 1 >= FORGIVE_AFTER {
-                self.quick_inline.store(0, Ordering::Relaxed);
-                let _ = self
-                    .demotions
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |d| d.checked_sub(1));
-            }
             return Verdict::Quick;
         }
-        self.quick_inline.store(0, Ordering::Relaxed);
         self.streak.store(0, Ordering::Relaxed);
         self.demotions.fetch_add(1, Ordering::Relaxed);
         self.inline.store(false, Ordering::Relaxed);
@@ -131,46 +116,5 @@ mod tests {
         assert!(!placement.inline());
         placement.observe(QUICK);
         assert!(placement.inline());
-    }
-
-    /// Promotes the method after the streak its demotions ask for; true if that took exactly
-    /// `PROMOTE_AFTER << demotions` quick polls.
-    fn promoted_after(placement: &Placement, demotions: u32) -> bool {
-        for _ in 1..PROMOTE_AFTER << demotions {
-            placement.observe(QUICK);
-        }
-        let early = placement.inline();
-        placement.observe(QUICK);
-        !early && placement.inline()
-    }
-
-    #[test]
-    fn long_quick_stretches_forgive_demotions() {
-        let placement = Placement::default();
-        assert!(promoted_after(&placement, 0));
-        // Two isolated slow polls (a preempted thread), each after a long quick stretch.
-        for demotions in 1..=2 {
-            assert_eq!(placement.observe_inline(SLOW), Verdict::Demoted);
-            assert!(promoted_after(&placement, demotions));
-        }
-        for _ in 0..2 * FORGIVE_AFTER {
-            assert_eq!(placement.observe_inline(QUICK), Verdict::Quick);
-        }
-        // Both forgiven: one more slow poll costs as much as the first did.
-        assert_eq!(placement.observe_inline(SLOW), Verdict::Demoted);
-        assert!(promoted_after(&placement, 1));
-    }
-
-    #[test]
-    fn a_handler_often_slow_is_not_forgiven() {
-        let placement = Placement::default();
-        assert!(promoted_after(&placement, 0));
-        for demotions in 1..=4 {
-            for _ in 0..FORGIVE_AFTER - 1 {
-                placement.observe_inline(QUICK);
-            }
-            assert_eq!(placement.observe_inline(SLOW), Verdict::Demoted);
-            assert!(promoted_after(&placement, demotions));
-        }
     }
 }
