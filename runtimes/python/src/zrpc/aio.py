@@ -20,6 +20,7 @@ from ._protocol import (
     Channel,
     Protocol,
     receive_event,
+    send_request,
 )
 from .errors import ClientClosedError
 from .wire import ErrorFactory
@@ -28,7 +29,6 @@ __all__ = ["AsyncConnection"]
 
 # Plain ints: combining pyzmq's enum flags costs microseconds per call.
 _NOBLOCK = int(zmq.NOBLOCK)
-_MORE_NOBLOCK = int(zmq.SNDMORE | zmq.NOBLOCK)
 _POLLOUT = int(zmq.POLLOUT)
 
 
@@ -213,12 +213,8 @@ class AsyncConnection(Protocol):
 
     def _try_send(self, socket: zmq.Socket[bytes], event: bytes) -> bool:
         """Sends the delimiter and ``event``; False when no connection can take it now."""
-        try:
-            socket.send(b"", _MORE_NOBLOCK)
-        except zmq.Again:
+        if not send_request(socket, event):
             return False
-        # ZeroMQ takes the rest of a message whose first frame it took.
-        socket.send(event, _NOBLOCK)
         # A send may consume the descriptor's wake-up for replies that arrived meanwhile.
         if not self._drain_scheduled:
             self._drain_scheduled = True

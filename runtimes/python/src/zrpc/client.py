@@ -18,15 +18,12 @@ from ._protocol import (
     Channel,
     Protocol,
     receive_event,
+    send_request,
 )
 from .errors import ClientClosedError
 from .wire import ErrorFactory
 
 __all__ = ["Connection"]
-
-# Plain ints: combining pyzmq's enum flags costs microseconds per call.
-_NOBLOCK = int(zmq.NOBLOCK)
-_MORE_NOBLOCK = int(zmq.SNDMORE | zmq.NOBLOCK)
 
 
 class Connection(Protocol):
@@ -141,13 +138,7 @@ class Connection(Protocol):
 
     def _try_send(self, event: bytes) -> bool:
         """Sends the delimiter and ``event``; False when no connection can take it now."""
-        try:
-            self._socket.send(b"", _MORE_NOBLOCK)
-        except zmq.Again:
-            return False
-        # ZeroMQ takes the rest of a message whose first frame it took.
-        self._socket.send(event, _NOBLOCK)
-        return True
+        return send_request(self._socket, event)
 
     def _send_waiting(self, payload: bytes, channel: Channel) -> None:
         # No completed connection yet (IMMEDIATE): wait for one until the call's deadline.
