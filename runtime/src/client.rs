@@ -143,11 +143,13 @@ impl ClientBuilder {
         };
         let (closer, close) = mpsc::channel(1);
         let client = Client {
-            shared: shared.clone(),
-            sender: dealer.sender(),
-            closer,
-            link: dealer.link(),
-            endpoint: self.endpoint.into(),
+            inner: Arc::new(ClientInner {
+                shared: shared.clone(),
+                sender: dealer.sender(),
+                closer,
+                link: dealer.link(),
+                endpoint: self.endpoint,
+            }),
         };
         let actor = Actor {
             endpoint,
@@ -163,18 +165,23 @@ impl ClientBuilder {
 /// runtime that called [`ClientBuilder::connect`] (keep that runtime running while calling).
 #[derive(Clone)]
 pub struct Client {
+    // One reference count per clone: every call holds a clone while it is open.
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
     shared: Arc<Shared>,
     sender: DealerSender,
-    /// Closing (or dropping the last clone) ends the actor, and with it the connection.
+    /// Closing (or dropping the last client) ends the actor, and with it the connection.
     closer: mpsc::Sender<()>,
     link: watch::Receiver<Link>,
-    endpoint: Arc<str>,
+    endpoint: String,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("config", &self.shared.config)
+            .field("config", &self.inner.shared.config)
             .finish()
     }
 }
@@ -195,7 +202,7 @@ impl Client {
 
     /// Closes the connection (for every clone); later calls fail with [`Error::Closed`].
     pub fn close(&self) {
-        let _ = self.closer.try_send(());
+        let _ = self.inner.closer.try_send(());
     }
 
     /// Calls `method` with untyped args. A streaming method's items are collected into an array.
@@ -236,10 +243,10 @@ impl Client {
                         "STREAM" => {
                             let item = event.args_bytes();
                             size += item.len();
-                            if size > self.shared.config.max_reply_size {
+                            if size > self.inner.shared.config.max_reply_size {
                                 return Err(Error::Protocol(format!(
                                     "the stream answering {method} exceeds the reply limit of {} bytes",
-                                    self.shared.config.max_reply_size
+                                    self.inner.shared.config.max_reply_size
                                 )));
                             }
                             items.push(item);
@@ -318,7 +325,7 @@ impl Client {
             Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
         EventWriter::begin(&mut head, None, None, method);
         let message = dealer_message(OutEvent { head, tail: args });
-        match self.shared.queue(None, message)? {
+        match self.inner.shared.queue(None, message)? {
             Some(message) => self.send(message).await,
             None => Ok(()),
         }
@@ -327,9 +334,10 @@ impl Client {
     /// Sends a message the caller may send itself, waiting while the socket's queue is full.
     async fn send(&self, message: Message) -> Result<(), Error> {
         let Message { frames, pieces } = message;
-        match self.sender.try_send_pieces(frames, pieces) {
+        match self.inner.sender.try_send_pieces(frames, pieces) {
             Ok(()) => Ok(()),
             Err(frames) => self
+                .inner
                 .sender
                 .send_pieces(frames, pieces)
                 .await
@@ -343,7 +351,7 @@ impl Client {
         let id = EventWriter::begin(&mut head, None, None, method);
         let (events_tx, events) = events();
         let (up, generation) = {
-            let link = self.link.borrow();
+            let link = self.inner.link.borrow();
             (link.up, link.generation)
         };
         let call = OpenCall {
@@ -358,9 +366,9 @@ impl Client {
             method: method.to_owned(),
         };
         let message = dealer_message(OutEvent { head, tail: args });
-        if let Some(message) = self.shared.queue(Some((id, events_tx)), message)? {
+        if let Some(message) = self.inner.shared.queue(Some((id, events_tx)), message)? {
             if let Err(error) = self.send(message).await {
-                self.shared.fail(&id, error);
+                self.inner.shared.fail(&id, error);
             }
         }
         Ok(call)
@@ -450,15 +458,15 @@ const WINDOW: usize = 100;
 
 impl OpenCall {
     fn timeout(&self) -> Duration {
-        self.client.shared.config.timeout
+        self.client.inner.shared.config.timeout
     }
 
     /// Unreachable when nothing got connected since the call was made, else a timeout.
     fn timed_out(&self) -> Error {
-        let link = self.client.link.borrow();
+        let link = self.client.inner.link.borrow();
         match self.down_at_open {
             Some(generation) if !link.up && link.generation == generation => Error::Unreachable {
-                endpoint: self.client.endpoint.to_string(),
+                endpoint: self.client.inner.endpoint.to_string(),
                 reason: match &link.failure {
                     Some(failure) => failure.to_string(),
                     None => format!("nothing connected within {:?}", self.timeout()),
@@ -479,7 +487,7 @@ impl OpenCall {
             EventWriter::begin(&mut more, Some(&response_to(&self.id)), None, "_zpc_more");
             let _ = rmp::encode::write_array_len(&mut more, 1);
             let _ = rmp::encode::write_uint(&mut more, grant as u64);
-            if self.client.link.borrow().up {
+            if self.client.inner.link.borrow().up {
                 let _ = self.client.send(dealer_message(more)).await;
             }
         }
@@ -527,7 +535,7 @@ impl OpenCall {
 impl Drop for OpenCall {
     fn drop(&mut self) {
         if self.open {
-            self.client.shared.forget(&self.id);
+            self.client.inner.shared.forget(&self.id);
         }
     }
 }
