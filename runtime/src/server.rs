@@ -22,6 +22,7 @@ use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
 use crate::placement::{Placement, Verdict};
+use crate::queued::{Queued, Ticket};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
@@ -273,7 +274,10 @@ impl ServerBuilder {
             table,
             check_clients,
             stopping: false,
+            queued: Arc::default(),
+            runtime_behind: false,
             bad_input: LogLimit::default(),
+            slow_polls: LogLimit::default(),
             io_stop: Some(io_stop_tx),
             io_done: Some(io_done_rx),
             done: Some(done_tx),
@@ -566,7 +570,14 @@ struct Dispatcher {
     /// False for a worker, whose calls come from a broker.
     check_clients: bool,
     stopping: bool,
+    /// Calls spawned on the handlers' runtime and not started yet (see `queued`).
+    queued: Arc<Queued>,
+    /// Set when [`queued::LIMIT`](crate::queued::LIMIT) of them wait: read nothing until
+    /// the runtime has caught up.
+    runtime_behind: bool,
     bad_input: LogLimit,
+    /// Inline polls that moved a method off the I/O thread (often preemption on a busy host).
+    slow_polls: LogLimit,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
     io_stop: Option<oneshot::Sender<Stop>>,
     io_done: Option<oneshot::Receiver<()>>,
@@ -587,7 +598,10 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                message = inbox.recv() => match message {
+                // Requests wait in the inbox, each peer within its share, rather than on the
+                // runtime, where a flooding peer's calls would be ahead of everyone's.
+                () = self.queued.room(), if self.runtime_behind => self.runtime_behind = false,
+                message = inbox.recv(), if !self.runtime_behind => match message {
                     Some(message) => {
                         self.on_message(message);
                         turn += 1;
@@ -596,7 +610,9 @@ impl Dispatcher {
                 },
                 // After the messages already received, so a stalled runtime does not make
                 // heartbeats waiting in the socket look missing.
-                _ = ticker.tick(), if self.check_clients => self.check_liveness(),
+                _ = ticker.tick(), if self.check_clients && !self.runtime_behind => {
+                    self.check_liveness()
+                }
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
@@ -771,7 +787,10 @@ impl Dispatcher {
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
             let method_name = method.name.clone();
             let future = (method.handler)(args);
+            let (ticket, behind) = self.queued.enter();
+            self.runtime_behind |= behind;
             self.handlers.spawn(async move {
+                drop(ticket);
                 match AssertUnwindSafe(future).catch_unwind().await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
@@ -784,7 +803,7 @@ impl Dispatcher {
             peer: envelope[0].clone(),
             id: event.message_id_bytes(),
         };
-        let mut table = lock(&self.table);
+        let table = lock(&self.table);
         let in_flight = table.in_flight.get(&key.peer).copied().unwrap_or(0);
         if in_flight >= self.config.max_in_flight_per_peer {
             drop(table);
@@ -822,19 +841,23 @@ impl Dispatcher {
                     if runtime.is_some()
                         && method.placement.observe_inline(started.elapsed()) == Verdict::Demoted
                     {
-                        warn!(
-                            "zrpc server: a call of {} took {:?} on the I/O thread; its handler runs on \
-                             the server's runtime from now on (blocking code belongs in \
-                             ServiceBuilder::blocking_method)",
-                            method.name,
-                            started.elapsed()
-                        );
+                        if let Some(suppressed) = self.slow_polls.allow() {
+                            warn!(
+                                "zrpc server: a call of {} took {:?} on the I/O thread (a blocking \
+                                 handler, or the thread was preempted); its handler runs on the \
+                                 server's runtime until it proves quick again (blocking code \
+                                 belongs in ServiceBuilder::blocking_method){}",
+                                method.name,
+                                started.elapsed(),
+                                suppressed_note(suppressed)
+                            );
+                        }
                     }
                     let reply = match polled {
                         Ok(Some(reply)) => reply,
                         Ok(None) => {
-                            table = lock(&self.table);
-                            return self.open_channel(table, key, envelope, future, None, None);
+                            self.open_channel(key, envelope, future, None, None);
+                            return;
                         }
                         Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
                     };
@@ -845,21 +868,24 @@ impl Dispatcher {
                 None => first_poll = Some(method.placement.clone()),
             }
         }
+        drop(table);
         let credit = (kind == MethodKind::Stream).then(|| Arc::new(Semaphore::new(1)));
-        self.open_channel(table, key, envelope, future, credit, first_poll);
+        self.open_channel(key, envelope, future, credit, first_poll);
     }
 
     /// Runs a call as a task, with its channel open (heartbeats, liveness, cancellation) until
     /// its final event. `first_poll`: time the first poll for the method's placement.
     fn open_channel(
-        &self,
-        mut table: MutexGuard<'_, Table>,
+        &mut self,
         key: ChannelKey,
         envelope: Vec<Bytes>,
         future: HandlerFuture,
         credit: Option<Arc<Semaphore>>,
         first_poll: Option<Arc<Placement>>,
     ) {
+        let (ticket, behind) = self.queued.enter();
+        self.runtime_behind |= behind;
+        let mut table = lock(&self.table);
         *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
         let call = Call {
             key: key.clone(),
@@ -871,7 +897,7 @@ impl Dispatcher {
         // channel) before the channel exists.
         let task = self
             .handlers
-            .spawn(call.run(future, credit.clone(), first_poll));
+            .spawn(call.run(future, ticket, credit.clone(), first_poll));
         let now = Instant::now();
         table.channels.insert(
             key,
@@ -978,9 +1004,12 @@ impl Call {
     async fn run(
         self,
         mut future: HandlerFuture,
+        ticket: Ticket,
         credit: Option<Arc<Semaphore>>,
         mut first_poll: Option<Arc<Placement>>,
     ) {
+        // Started.
+        drop(ticket);
         let reply = std::future::poll_fn(|cx| {
             let started = first_poll.is_some().then(Instant::now);
             let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));

@@ -195,6 +195,24 @@ async fn a_client_sending_200k_requests_and_never_reading() {
     .await;
 }
 
+/// Calls of a slow handler run on the server's runtime (here the one the good callers share):
+/// the flood must wait in the inbox, not queue ahead of everyone there, up to the in-flight
+/// limit (1024 calls, half a second of work).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_flooding_a_slow_handler_and_never_reading() {
+    under_attack("4k calls of a 1 ms handler", |endpoint| async move {
+        let mut peer = raw_dealer(&endpoint).await;
+        let mut batch = Vec::new();
+        for i in 0..4_000u64 {
+            batch.extend(request(i, "block", Value::Array(vec![1.into()])));
+        }
+        peer.write_all(&batch).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        drop(peer);
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_million_undecodable_messages() {
     under_attack("1M garbage messages", |endpoint| async move {
