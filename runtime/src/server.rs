@@ -22,7 +22,7 @@ use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
 use crate::placement::{Placement, Verdict};
-use crate::queued::{Queued, Ticket};
+use crate::queued::{FairQueue, Queued, Ticket};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
@@ -276,6 +276,7 @@ impl ServerBuilder {
             stopping: false,
             queued: Arc::default(),
             runtime_behind: false,
+            deferred: FairQueue::default(),
             bad_input: LogLimit::default(),
             slow_polls: LogLimit::default(),
             io_stop: Some(io_stop_tx),
@@ -572,9 +573,11 @@ struct Dispatcher {
     stopping: bool,
     /// Calls spawned on the handlers' runtime and not started yet (see `queued`).
     queued: Arc<Queued>,
-    /// Set when [`queued::LIMIT`](crate::queued::LIMIT) of them wait: read nothing until
-    /// the runtime has caught up.
+    /// Set when [`queued::LIMIT`](crate::queued::LIMIT) of them wait: calls go to `deferred`
+    /// until the runtime has caught up.
     runtime_behind: bool,
+    /// Calls waiting for their turn on the runtime, per peer.
+    deferred: FairQueue<Deferred>,
     bad_input: LogLimit,
     /// Inline polls that moved a method off the I/O thread (often preemption on a busy host).
     slow_polls: LogLimit,
@@ -598,10 +601,11 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
-                // Requests wait in the inbox, each peer within its share, rather than on the
-                // runtime, where a flooding peer's calls would be ahead of everyone's.
-                () = self.queued.room(), if self.runtime_behind => self.runtime_behind = false,
-                message = inbox.recv(), if !self.runtime_behind => match message {
+                () = self.queued.room(), if self.runtime_behind => {
+                    self.runtime_behind = false;
+                    self.spawn_deferred();
+                }
+                message = inbox.recv() => match message {
                     Some(message) => {
                         self.on_message(message);
                         turn += 1;
@@ -610,9 +614,7 @@ impl Dispatcher {
                 },
                 // After the messages already received, so a stalled runtime does not make
                 // heartbeats waiting in the socket look missing.
-                _ = ticker.tick(), if self.check_clients && !self.runtime_behind => {
-                    self.check_liveness()
-                }
+                _ = ticker.tick(), if self.check_clients => self.check_liveness(),
             }
             if self.stopping && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
@@ -784,19 +786,23 @@ impl Dispatcher {
         };
         let kind = method.info.kind;
         if kind == MethodKind::Oneway {
+            let name = method.name.clone();
+            if !self.runtime_behind {
+                self.reply_now(envelope, &event, Ok(vec![0xc0]));
+                self.spawn_oneway(name, (method.handler)(args));
+                return;
+            }
+            // Waiting oneway calls have no channel: the in-flight limit bounds them here.
+            let limit = self.config.max_in_flight_per_peer;
+            if self.deferred.waiting(&envelope[0]) >= limit {
+                let error = busy(limit);
+                self.reply_now(envelope, &event, Err(error));
+                return;
+            }
+            let peer = envelope[0].clone();
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
-            let method_name = method.name.clone();
             let future = (method.handler)(args);
-            let (ticket, behind) = self.queued.enter();
-            self.runtime_behind |= behind;
-            self.handlers.spawn(async move {
-                drop(ticket);
-                match AssertUnwindSafe(future).catch_unwind().await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
-                    Err(_) => warn!("zrpc server: oneway {method_name} panicked"),
-                }
-            });
+            self.deferred.push(&peer, Deferred::Oneway { name, future });
             return;
         }
         let key = ChannelKey {
@@ -807,13 +813,7 @@ impl Dispatcher {
         let in_flight = table.in_flight.get(&key.peer).copied().unwrap_or(0);
         if in_flight >= self.config.max_in_flight_per_peer {
             drop(table);
-            let error = RemoteError::new(
-                "ServerBusy",
-                format!(
-                    "too many calls in flight from this client (limit {})",
-                    self.config.max_in_flight_per_peer
-                ),
-            );
+            let error = busy(self.config.max_in_flight_per_peer);
             self.reply_now(envelope, &event, Err(error));
             return;
         }
@@ -874,7 +874,8 @@ impl Dispatcher {
     }
 
     /// Runs a call as a task, with its channel open (heartbeats, liveness, cancellation) until
-    /// its final event. `first_poll`: time the first poll for the method's placement.
+    /// its final event; while the runtime is behind, the task waits in `deferred` (channel
+    /// open). `first_poll`: time the first poll for the method's placement.
     fn open_channel(
         &mut self,
         key: ChannelKey,
@@ -883,32 +884,99 @@ impl Dispatcher {
         credit: Option<Arc<Semaphore>>,
         first_poll: Option<Arc<Placement>>,
     ) {
-        let (ticket, behind) = self.queued.enter();
-        self.runtime_behind |= behind;
         let mut table = lock(&self.table);
         *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
+        let now = Instant::now();
+        let mut channel = Channel {
+            envelope,
+            beats: PeerBeats::new(now),
+            next_beat: now + self.config.heartbeat,
+            task: None,
+            credit: credit.clone(),
+        };
+        if self.runtime_behind {
+            table.channels.insert(key.clone(), channel);
+            drop(table);
+            let peer = key.peer.clone();
+            let call = Deferred::Call {
+                key,
+                future,
+                credit,
+                first_poll,
+            };
+            self.deferred.push(&peer, call);
+            return;
+        }
+        // Spawned while the table is locked, so the task cannot finish (and close its
+        // channel) before the channel exists.
+        let envelope = channel.envelope.clone();
+        let (task, behind) = self.spawn_call(key.clone(), envelope, future, credit, first_poll);
+        channel.task = Some(task);
+        table.channels.insert(key, channel);
+        drop(table);
+        self.runtime_behind = behind;
+    }
+
+    /// Spawns a call on the handlers' runtime; true when the runtime is now behind.
+    fn spawn_call(
+        &self,
+        key: ChannelKey,
+        envelope: Vec<Bytes>,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    ) -> (AbortHandle, bool) {
+        let (ticket, behind) = self.queued.enter();
         let call = Call {
-            key: key.clone(),
-            envelope: envelope.clone(),
+            key,
+            envelope,
             outlet: self.outlet.clone(),
             table: self.table.clone(),
         };
-        // Spawned while the table is locked, so the task cannot finish (and close its
-        // channel) before the channel exists.
         let task = self
             .handlers
-            .spawn(call.run(future, ticket, credit.clone(), first_poll));
-        let now = Instant::now();
-        table.channels.insert(
-            key,
-            Channel {
-                envelope,
-                beats: PeerBeats::new(now),
-                next_beat: now + self.config.heartbeat,
-                task: Some(task.abort_handle()),
-                credit,
-            },
-        );
+            .spawn(call.run(future, ticket, credit, first_poll));
+        (task.abort_handle(), behind)
+    }
+
+    fn spawn_oneway(&mut self, name: Arc<str>, future: HandlerFuture) {
+        let (ticket, behind) = self.queued.enter();
+        self.runtime_behind |= behind;
+        self.handlers.spawn(async move {
+            drop(ticket);
+            match AssertUnwindSafe(future).catch_unwind().await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => warn!("zrpc server: oneway {name} failed: {e}"),
+                Err(_) => warn!("zrpc server: oneway {name} panicked"),
+            }
+        });
+    }
+
+    /// Hands waiting calls to the runtime, one peer at a time, until it is behind again.
+    fn spawn_deferred(&mut self) {
+        while !self.runtime_behind {
+            match self.deferred.pop() {
+                None => return,
+                Some(Deferred::Oneway { name, future }) => self.spawn_oneway(name, future),
+                Some(Deferred::Call {
+                    key,
+                    future,
+                    credit,
+                    first_poll,
+                }) => {
+                    let mut table = lock(&self.table);
+                    // Gone when its client was lost meanwhile.
+                    let Some(channel) = table.channels.get_mut(&key) else {
+                        continue;
+                    };
+                    let envelope = channel.envelope.clone();
+                    let (task, behind) = self.spawn_call(key, envelope, future, credit, first_poll);
+                    channel.task = Some(task);
+                    drop(table);
+                    self.runtime_behind = behind;
+                }
+            }
+        }
     }
 
     /// Answers a request at once (errors, built-ins, acks).
@@ -990,6 +1058,28 @@ fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> OutEven
         .into(),
         Err(error) => err_event(response_to, &error).into(),
     }
+}
+
+/// A call waiting for its turn on the handlers' runtime.
+enum Deferred {
+    /// Its channel is open, without a task.
+    Call {
+        key: ChannelKey,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    },
+    Oneway {
+        name: Arc<str>,
+        future: HandlerFuture,
+    },
+}
+
+fn busy(limit: usize) -> RemoteError {
+    RemoteError::new(
+        "ServerBusy",
+        format!("too many calls in flight from this client (limit {limit})"),
+    )
 }
 
 /// One running call: queues its events for the I/O thread and closes its channel.

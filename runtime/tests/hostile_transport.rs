@@ -196,8 +196,8 @@ async fn a_client_sending_200k_requests_and_never_reading() {
 }
 
 /// Calls of a slow handler run on the server's runtime (here the one the good callers share):
-/// the flood must wait in the inbox, not queue ahead of everyone there, up to the in-flight
-/// limit (1024 calls, half a second of work).
+/// the flood must wait its turn with the others' calls, not queue there ahead of everyone up
+/// to the in-flight limit (1024 calls, half a second of work).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_flooding_a_slow_handler_and_never_reading() {
     under_attack("4k calls of a 1 ms handler", |endpoint| async move {
