@@ -1,6 +1,6 @@
 //! Attacks on the transport and the protocol while good callers keep calling: frame headers
-//! declaring huge sizes, endless frames, clients that never read, garbage floods, streams
-//! granted huge credit, and hostile servers against the client. Each attack must leave the
+//! declaring huge sizes, endless frames, clients that never read, garbage floods, floods of a
+//! slow handler's calls, streams granted huge credit, and hostile servers against the client. Each attack must leave the
 //! process alive, its memory bounded, and the good callers answered quickly.
 //!
 //! Bounds asserted (generous, for a loaded 2-core machine): RSS grows by less than 256 MiB
