@@ -108,6 +108,10 @@ impl<T> FairQueue<T> {
         item
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.turns.is_empty()
+    }
+
     /// Items waiting for `peer`.
     pub(crate) fn waiting(&self, peer: &Bytes) -> usize {
         self.peers.get(peer).map_or(0, VecDeque::len)
@@ -178,6 +182,7 @@ mod tests {
             .enumerate()
             .all(|(i, item)| *item == ("f", i + 3)));
         assert!(queue.pop().is_none());
+        assert!(queue.is_empty());
         assert_eq!(queue.waiting(&flood), 0);
     }
 }

@@ -616,7 +616,8 @@ impl Dispatcher {
                 // heartbeats waiting in the socket look missing.
                 _ = ticker.tick(), if self.check_clients => self.check_liveness(),
             }
-            if self.stopping && lock(&self.table).channels.is_empty() {
+            // Waiting oneway calls have no channel, and are run before the end too.
+            if self.stopping && self.deferred.is_empty() && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
             }
             if turn >= TURN {
