@@ -68,6 +68,7 @@ mod events;
 mod liveness;
 mod log_limit;
 mod placement;
+mod queued;
 mod server;
 mod service;
 mod splice;

@@ -22,6 +22,7 @@ use crate::error::{Error, RemoteError};
 use crate::liveness::PeerBeats;
 use crate::log_limit::{suppressed_note, LogLimit};
 use crate::placement::{Placement, Verdict};
+use crate::queued::{FairQueue, Queued, Ticket};
 use crate::service::{
     builtin_with_arg, Args, HandlerFuture, MethodKind, Reply, ReplyKind, Service, ServiceInner,
 };
@@ -273,7 +274,11 @@ impl ServerBuilder {
             table,
             check_clients,
             stopping: false,
+            queued: Arc::default(),
+            runtime_behind: false,
+            deferred: FairQueue::default(),
             bad_input: LogLimit::default(),
+            slow_polls: LogLimit::default(),
             io_stop: Some(io_stop_tx),
             io_done: Some(io_done_rx),
             done: Some(done_tx),
@@ -566,7 +571,16 @@ struct Dispatcher {
     /// False for a worker, whose calls come from a broker.
     check_clients: bool,
     stopping: bool,
+    /// Calls spawned on the handlers' runtime and not started yet (see `queued`).
+    queued: Arc<Queued>,
+    /// Set when [`queued::LIMIT`](crate::queued::LIMIT) of them wait: calls go to `deferred`
+    /// until the runtime has caught up.
+    runtime_behind: bool,
+    /// Calls waiting for their turn on the runtime, per peer.
+    deferred: FairQueue<Deferred>,
     bad_input: LogLimit,
+    /// Inline polls that moved a method off the I/O thread (often preemption on a busy host).
+    slow_polls: LogLimit,
     /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
     io_stop: Option<oneshot::Sender<Stop>>,
     io_done: Option<oneshot::Receiver<()>>,
@@ -587,6 +601,10 @@ impl Dispatcher {
                     Some(Stop::Graceful) => self.stopping = true,
                     Some(Stop::Abort) | None => break Stop::Abort,
                 },
+                () = self.queued.room(), if self.runtime_behind => {
+                    self.runtime_behind = false;
+                    self.spawn_deferred();
+                }
                 message = inbox.recv() => match message {
                     Some(message) => {
                         self.on_message(message);
@@ -598,7 +616,8 @@ impl Dispatcher {
                 // heartbeats waiting in the socket look missing.
                 _ = ticker.tick(), if self.check_clients => self.check_liveness(),
             }
-            if self.stopping && lock(&self.table).channels.is_empty() {
+            // Waiting oneway calls have no channel, and are run before the end too.
+            if self.stopping && self.deferred.is_empty() && lock(&self.table).channels.is_empty() {
                 break Stop::Graceful;
             }
             if turn >= TURN {
@@ -768,33 +787,34 @@ impl Dispatcher {
         };
         let kind = method.info.kind;
         if kind == MethodKind::Oneway {
+            let name = method.name.clone();
+            if !self.runtime_behind {
+                self.reply_now(envelope, &event, Ok(vec![0xc0]));
+                self.spawn_oneway(name, (method.handler)(args));
+                return;
+            }
+            // Waiting oneway calls have no channel: the in-flight limit bounds them here.
+            let limit = self.config.max_in_flight_per_peer;
+            if self.deferred.waiting(&envelope[0]) >= limit {
+                let error = busy(limit);
+                self.reply_now(envelope, &event, Err(error));
+                return;
+            }
+            let peer = envelope[0].clone();
             self.reply_now(envelope, &event, Ok(vec![0xc0]));
-            let method_name = method.name.clone();
             let future = (method.handler)(args);
-            self.handlers.spawn(async move {
-                match AssertUnwindSafe(future).catch_unwind().await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => warn!("zrpc server: oneway {method_name} failed: {e}"),
-                    Err(_) => warn!("zrpc server: oneway {method_name} panicked"),
-                }
-            });
+            self.deferred.push(&peer, Deferred::Oneway { name, future });
             return;
         }
         let key = ChannelKey {
             peer: envelope[0].clone(),
             id: event.message_id_bytes(),
         };
-        let mut table = lock(&self.table);
+        let table = lock(&self.table);
         let in_flight = table.in_flight.get(&key.peer).copied().unwrap_or(0);
         if in_flight >= self.config.max_in_flight_per_peer {
             drop(table);
-            let error = RemoteError::new(
-                "ServerBusy",
-                format!(
-                    "too many calls in flight from this client (limit {})",
-                    self.config.max_in_flight_per_peer
-                ),
-            );
+            let error = busy(self.config.max_in_flight_per_peer);
             self.reply_now(envelope, &event, Err(error));
             return;
         }
@@ -822,19 +842,23 @@ impl Dispatcher {
                     if runtime.is_some()
                         && method.placement.observe_inline(started.elapsed()) == Verdict::Demoted
                     {
-                        warn!(
-                            "zrpc server: a call of {} took {:?} on the I/O thread; its handler runs on \
-                             the server's runtime from now on (blocking code belongs in \
-                             ServiceBuilder::blocking_method)",
-                            method.name,
-                            started.elapsed()
-                        );
+                        if let Some(suppressed) = self.slow_polls.allow() {
+                            warn!(
+                                "zrpc server: a call of {} took {:?} on the I/O thread (a blocking \
+                                 handler, or the thread was preempted); its handler runs on the \
+                                 server's runtime until it proves quick again (blocking code \
+                                 belongs in ServiceBuilder::blocking_method){}",
+                                method.name,
+                                started.elapsed(),
+                                suppressed_note(suppressed)
+                            );
+                        }
                     }
                     let reply = match polled {
                         Ok(Some(reply)) => reply,
                         Ok(None) => {
-                            table = lock(&self.table);
-                            return self.open_channel(table, key, envelope, future, None, None);
+                            self.open_channel(key, envelope, future, None, None);
+                            return;
                         }
                         Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
                     };
@@ -845,44 +869,115 @@ impl Dispatcher {
                 None => first_poll = Some(method.placement.clone()),
             }
         }
+        drop(table);
         let credit = (kind == MethodKind::Stream).then(|| Arc::new(Semaphore::new(1)));
-        self.open_channel(table, key, envelope, future, credit, first_poll);
+        self.open_channel(key, envelope, future, credit, first_poll);
     }
 
     /// Runs a call as a task, with its channel open (heartbeats, liveness, cancellation) until
-    /// its final event. `first_poll`: time the first poll for the method's placement.
+    /// its final event; while the runtime is behind, the task waits in `deferred` (channel
+    /// open). `first_poll`: time the first poll for the method's placement.
     fn open_channel(
-        &self,
-        mut table: MutexGuard<'_, Table>,
+        &mut self,
         key: ChannelKey,
         envelope: Vec<Bytes>,
         future: HandlerFuture,
         credit: Option<Arc<Semaphore>>,
         first_poll: Option<Arc<Placement>>,
     ) {
+        let mut table = lock(&self.table);
         *table.in_flight.entry(key.peer.clone()).or_insert(0) += 1;
+        let now = Instant::now();
+        let mut channel = Channel {
+            envelope,
+            beats: PeerBeats::new(now),
+            next_beat: now + self.config.heartbeat,
+            task: None,
+            credit: credit.clone(),
+        };
+        if self.runtime_behind {
+            table.channels.insert(key.clone(), channel);
+            drop(table);
+            let peer = key.peer.clone();
+            let call = Deferred::Call {
+                key,
+                future,
+                credit,
+                first_poll,
+            };
+            self.deferred.push(&peer, call);
+            return;
+        }
+        // Spawned while the table is locked, so the task cannot finish (and close its
+        // channel) before the channel exists.
+        let envelope = channel.envelope.clone();
+        let (task, behind) = self.spawn_call(key.clone(), envelope, future, credit, first_poll);
+        channel.task = Some(task);
+        table.channels.insert(key, channel);
+        drop(table);
+        self.runtime_behind = behind;
+    }
+
+    /// Spawns a call on the handlers' runtime; true when the runtime is now behind.
+    fn spawn_call(
+        &self,
+        key: ChannelKey,
+        envelope: Vec<Bytes>,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    ) -> (AbortHandle, bool) {
+        let (ticket, behind) = self.queued.enter();
         let call = Call {
-            key: key.clone(),
-            envelope: envelope.clone(),
+            key,
+            envelope,
             outlet: self.outlet.clone(),
             table: self.table.clone(),
         };
-        // Spawned while the table is locked, so the task cannot finish (and close its
-        // channel) before the channel exists.
         let task = self
             .handlers
-            .spawn(call.run(future, credit.clone(), first_poll));
-        let now = Instant::now();
-        table.channels.insert(
-            key,
-            Channel {
-                envelope,
-                beats: PeerBeats::new(now),
-                next_beat: now + self.config.heartbeat,
-                task: Some(task.abort_handle()),
-                credit,
-            },
-        );
+            .spawn(call.run(future, ticket, credit, first_poll));
+        (task.abort_handle(), behind)
+    }
+
+    fn spawn_oneway(&mut self, name: Arc<str>, future: HandlerFuture) {
+        let (ticket, behind) = self.queued.enter();
+        self.runtime_behind |= behind;
+        self.handlers.spawn(async move {
+            drop(ticket);
+            match AssertUnwindSafe(future).catch_unwind().await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => warn!("zrpc server: oneway {name} failed: {e}"),
+                Err(_) => warn!("zrpc server: oneway {name} panicked"),
+            }
+        });
+    }
+
+    /// Hands waiting calls to the runtime, one peer at a time, until it is behind again.
+    fn spawn_deferred(&mut self) {
+        while !self.runtime_behind {
+            match self.deferred.pop() {
+                None => return,
+                Some(Deferred::Oneway { name, future }) => self.spawn_oneway(name, future),
+                Some(Deferred::Call {
+                    key,
+                    future,
+                    credit,
+                    first_poll,
+                }) => {
+                    let mut table = lock(&self.table);
+                    // Gone when its client was lost meanwhile.
+                    let Some(channel) = table.channels.get_mut(&key) else {
+                        continue;
+                    };
+                    let envelope = channel.envelope.clone();
+                    let (task, behind) = self.spawn_call(key, envelope, future, credit, first_poll);
+                    channel.task = Some(task);
+                    drop(table);
+                    self.runtime_behind = behind;
+                }
+            }
+        }
     }
 
     /// Answers a request at once (errors, built-ins, acks).
@@ -966,6 +1061,28 @@ fn final_event(response_to: &[u8], reply: Result<Reply, RemoteError>) -> OutEven
     }
 }
 
+/// A call waiting for its turn on the handlers' runtime.
+enum Deferred {
+    /// Its channel is open, without a task.
+    Call {
+        key: ChannelKey,
+        future: HandlerFuture,
+        credit: Option<Arc<Semaphore>>,
+        first_poll: Option<Arc<Placement>>,
+    },
+    Oneway {
+        name: Arc<str>,
+        future: HandlerFuture,
+    },
+}
+
+fn busy(limit: usize) -> RemoteError {
+    RemoteError::new(
+        "ServerBusy",
+        format!("too many calls in flight from this client (limit {limit})"),
+    )
+}
+
 /// One running call: queues its events for the I/O thread and closes its channel.
 struct Call {
     key: ChannelKey,
@@ -978,9 +1095,12 @@ impl Call {
     async fn run(
         self,
         mut future: HandlerFuture,
+        ticket: Ticket,
         credit: Option<Arc<Semaphore>>,
         mut first_poll: Option<Arc<Placement>>,
     ) {
+        // Started.
+        drop(ticket);
         let reply = std::future::poll_fn(|cx| {
             let started = first_poll.is_some().then(Instant::now);
             let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));

@@ -1,6 +1,6 @@
 //! Attacks on the transport and the protocol while good callers keep calling: frame headers
-//! declaring huge sizes, endless frames, clients that never read, garbage floods, streams
-//! granted huge credit, and hostile servers against the client. Each attack must leave the
+//! declaring huge sizes, endless frames, clients that never read, garbage floods, floods of a
+//! slow handler's calls, streams granted huge credit, and hostile servers against the client. Each attack must leave the
 //! process alive, its memory bounded, and the good callers answered quickly.
 //!
 //! Bounds asserted (generous, for a loaded 2-core machine): RSS grows by less than 256 MiB
@@ -79,8 +79,31 @@ fn request(i: u64, method: &str, args: Value) -> Vec<u8> {
     out
 }
 
-/// Calls `add` in a loop until `stop`; returns the latencies.
-async fn good_caller(endpoint: String, stop: tokio::sync::watch::Receiver<bool>) -> Vec<Duration> {
+/// What the good callers call during an attack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GoodCall {
+    /// `add(1, 2)`: quick, soon finished inline on the server's I/O thread.
+    Add,
+    /// `block(2)`: slow, always run on the server's runtime, here one of its own, so that the
+    /// good callers' tasks do not queue behind its blocked workers.
+    Block,
+}
+
+impl GoodCall {
+    fn request(self) -> (&'static str, Vec<Value>, Value) {
+        match self {
+            GoodCall::Add => ("add", vec![1.into(), 2.into()], Value::from(3)),
+            GoodCall::Block => ("block", vec![2.into()], Value::from(2)),
+        }
+    }
+}
+
+/// Calls `call` in a loop until `stop`; returns the latencies.
+async fn good_caller(
+    endpoint: String,
+    call: GoodCall,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<Duration> {
     let client = Client::builder(&endpoint)
         .timeout(Duration::from_secs(10))
         .connect()
@@ -88,31 +111,51 @@ async fn good_caller(endpoint: String, stop: tokio::sync::watch::Receiver<bool>)
         .unwrap();
     // One call to connect before measuring.
     client.call("add", vec![1.into(), 1.into()]).await.unwrap();
+    let (method, args, expected) = call.request();
     let mut latencies = Vec::new();
     while !*stop.borrow() {
         let started = Instant::now();
-        let sum = client.call("add", vec![1.into(), 2.into()]).await.unwrap();
-        assert_eq!(sum, Value::from(3));
+        let result = client.call(method, args.clone()).await.unwrap();
+        assert_eq!(result, expected);
         latencies.push(started.elapsed());
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     latencies
 }
 
-/// Runs `attack` against a fresh server while two good callers call; checks the bounds.
+/// Runs `attack` against a fresh server while two good callers call `add`; checks the bounds.
 async fn under_attack<F, Fut>(name: &str, attack: F)
 where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let server = Server::bind("tcp://127.0.0.1:0", test_service(Default::default()))
-        .await
-        .unwrap();
+    under_attack_calling(name, GoodCall::Add, attack).await;
+}
+
+/// Runs `attack` against a fresh server while two good callers make `call`; checks the bounds.
+async fn under_attack_calling<F, Fut>(name: &str, call: GoodCall, attack: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let bind = Server::bind("tcp://127.0.0.1:0", test_service(Default::default()));
+    let handlers = (call == GoodCall::Block).then(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    let server = match &handlers {
+        Some(runtime) => runtime.spawn(bind).await.unwrap(),
+        None => bind.await,
+    }
+    .unwrap();
     let endpoint = server.endpoint();
     let before = rss();
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let callers: Vec<_> = (0..2)
-        .map(|_| tokio::spawn(good_caller(endpoint.clone(), stop.clone())))
+        .map(|_| tokio::spawn(good_caller(endpoint.clone(), call, stop.clone())))
         .collect();
     attack(endpoint.clone()).await;
     // Let the server chew on what the attack left for a moment, still measuring.
@@ -139,6 +182,10 @@ where
         client.call("add", vec![2.into(), 2.into()]).await.unwrap(),
         Value::from(4)
     );
+    drop(server);
+    if let Some(runtime) = handlers {
+        runtime.shutdown_background();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,6 +240,24 @@ async fn a_client_sending_200k_requests_and_never_reading() {
         drop(peer);
     })
     .await;
+}
+
+/// Calls of a slow handler run on the server's runtime: the flood must wait its turn with the
+/// good callers' calls of that handler, not queue there ahead of them up to the in-flight limit
+/// (1024 calls, half a second of work for two workers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_flooding_a_slow_handler_and_never_reading() {
+    let attack = |endpoint: String| async move {
+        let mut peer = raw_dealer(&endpoint).await;
+        let mut batch = Vec::new();
+        for i in 0..4_000u64 {
+            batch.extend(request(i, "block", Value::Array(vec![1.into()])));
+        }
+        peer.write_all(&batch).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        drop(peer);
+    };
+    under_attack_calling("4k calls of a 1 ms handler", GoodCall::Block, attack).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

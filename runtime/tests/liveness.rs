@@ -256,6 +256,40 @@ async fn graceful_shutdown_finishes_in_flight_calls() {
     assert_eq!(call.await.unwrap().unwrap(), 500);
 }
 
+/// More calls than the server's runtime takes at once, so that some wait their turn in the
+/// server: a graceful shutdown still runs every one, oneway calls included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_shutdown_runs_the_calls_waiting_for_the_runtime() {
+    let (server, probe) = start(HB).await;
+    let client = client(&server.endpoint()).await;
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.call_typed::<u64, _>("block", &(5u64,)).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for i in 0..50 {
+        client
+            .oneway("log", vec![Value::from(i.to_string())])
+            .await
+            .unwrap();
+    }
+    // Answered after the server has read the oneway calls sent before it.
+    let sum: i64 = client.call_typed("add", &(1, 2)).await.unwrap();
+    assert_eq!(sum, 3);
+    server.shutdown().await;
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 5);
+    }
+    let logged = || probe.logged.lock().unwrap().len() == 50;
+    assert!(
+        common::wait_until(logged, Duration::from_secs(5)).await,
+        "{}",
+        probe.logged.lock().unwrap().len()
+    );
+}
+
 /// The server's whole runtime is one thread, and the handler blocks it: heartbeats come from
 /// the server's I/O thread, so the client does not declare it lost, and the call completes.
 #[tokio::test]
