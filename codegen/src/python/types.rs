@@ -7,9 +7,9 @@ use askama::Template;
 use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
 
 use super::{docstring, docstring_lines};
-use crate::naming::{doc_lines, pascal_case, shouty_snake_case, snake_case};
+use crate::naming::{doc_lines, event_class, pascal_case, shouty_snake_case, snake_case};
 use zrpc_plan::reserved::PYTHON;
-use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position};
+use zrpc_plan::{Derived, FieldPlan, Kind, Literal, Names, Plan, Position};
 
 /// Python class names of the schema's types (escaped where they would shadow a builtin).
 pub(crate) struct TypeNames<'a> {
@@ -25,7 +25,7 @@ impl<'a> TypeNames<'a> {
         TypeNames {
             schema,
             plan,
-            names: Names::new(schema, &PYTHON, spell),
+            names: Names::new(schema, &PYTHON, spell, derive),
         }
     }
 
@@ -36,11 +36,7 @@ impl<'a> TypeNames<'a> {
 
     /// The class of variant `variant` of union `union`: `ShapeCircle`.
     pub(crate) fn variant_class(&self, union: &str, variant: &str) -> String {
-        class_name(&format!(
-            "{}{}",
-            self.class(union),
-            self.names.variant(union, variant)
-        ))
+        self.names.derived(Derived::VariantClass, union, variant)
     }
 
     fn def(&self, name: &str) -> Option<&'a TypeDef> {
@@ -256,6 +252,20 @@ fn spell(name: &str, kind: Kind) -> String {
         Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => {
             unmagic(&PYTHON.escape(&snake_case(name), position))
         }
+    }
+}
+
+/// The Python composition of a class from two names (made distinct by [`Names`]): a union's
+/// variants and a service's events are classes of the package (`ShapeCircle`, `FeedReading`).
+fn derive(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
+    match kind {
+        Derived::VariantClass => Some(class_name(&format!(
+            "{}{}",
+            names.type_name(owner),
+            names.variant(owner, member)
+        ))),
+        Derived::EventClass => Some(event_class(names, owner, member)),
+        Derived::ErrorSet => None,
     }
 }
 
