@@ -7,14 +7,15 @@
 //! its consts, each struct's fields, each enum's members, each union's variants, each service's
 //! methods, each method's arguments), so every collision class is handled by one rule.
 //!
-//! The classes a backend composes from two names ([`Derived`]: `ShapeCircle` for a union
-//! variant, `FeedReading` for an event, `GetItemError` for a method's errors) share the
-//! package's namespace with the schema's types and each service's own classes, whatever scope
-//! their parts come from: union `A`'s variant `bC` and union `AB`'s variant `c` are both `ABC`,
-//! events `itemMoved` and `ItemMoved` both `FeedItemMoved`. [`Names`] spells them in one scope
-//! after the types, compared case-insensitively (PHP class names, file names): a derived class
-//! that is taken gets its kind's word appended (`ABCVariant`, `FeedItemMovedEvent`,
-//! `GetItemErrorError`), so types and untaken names keep their spelling.
+//! The names a backend composes from a schema name and one of its members ([`Derived`]:
+//! `ShapeCircle` for a union variant, `FeedReading` for an event, `GetItemError` for a method's
+//! errors, Python's union decoder `shape_from_wire`) share the package's namespace with the
+//! schema's types and each service's own classes, whatever scope their parts come from: union
+//! `A`'s variant `bC` and union `AB`'s variant `c` are both `ABC`, events `itemMoved` and
+//! `ItemMoved` both `FeedItemMoved`. [`Names`] spells them in one scope after the types,
+//! compared case-insensitively (PHP class names, file names): a derived name that is taken gets
+//! its kind's word appended (`ABCVariant`, `FeedItemMovedEvent`, `GetItemErrorError`,
+//! `ab_from_wire_`), so types and untaken names keep their spelling.
 
 use std::collections::HashMap;
 
@@ -55,7 +56,7 @@ impl Kind {
     }
 }
 
-/// A class a backend composes from a schema name and one of its members, written beside the
+/// A name a backend composes from a schema name and one of its members, written beside the
 /// schema's types (see the module doc).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Derived {
@@ -68,15 +69,19 @@ pub enum Derived {
     /// The type of the errors of a method that throws several (Rust `GetItemError`); composed
     /// from the service's and the method's name.
     ErrorSet,
+    /// The function of the package's namespace that decodes a union (Python
+    /// `shape_from_wire`); composed from the union's name (the member is empty).
+    UnionDecoder,
 }
 
 impl Derived {
-    /// What a taken name of this kind gets appended.
+    /// What a taken name of this kind gets appended: its kind's word (`_` for a function).
     fn suffix(self) -> &'static str {
         match self {
             Derived::VariantClass => "Variant",
             Derived::EventClass => "Event",
             Derived::ErrorSet => "Error",
+            Derived::UnionDecoder => "_",
         }
     }
 }
@@ -116,7 +121,7 @@ enum Scope {
     Members(String),
     Methods(String),
     Args(String, String),
-    /// Derived classes of one kind, by owner and member.
+    /// Derived names of one kind, by owner and member.
     Derived(Derived, String),
 }
 
@@ -131,7 +136,7 @@ pub struct Names {
 impl Names {
     /// `spell(name, kind)` is the language's spelling of one name (case conversion and
     /// escaping); collisions within a scope get the reserved table's suffix. `derive` composes
-    /// the language's [`Derived`] classes, made distinct from every other class.
+    /// the language's [`Derived`] names, made distinct from every other name of the package.
     pub fn new(
         schema: &Schema,
         reserved: &'static Reserved,
@@ -196,7 +201,7 @@ impl Names {
         names
     }
 
-    /// Spells every [`Derived`] class after the schema's types and the services' classes, in
+    /// Spells every [`Derived`] name after the schema's types and the services' classes, in
     /// declaration order (see the module doc).
     fn derived_classes(&mut self, schema: &Schema) {
         let mut taken: Vec<String> = schema
@@ -220,6 +225,7 @@ impl Names {
                         .iter()
                         .map(|v| (Derived::VariantClass, u.name.as_str(), v.name.as_str())),
                 );
+                wanted.push((Derived::UnionDecoder, &u.name, ""));
             }
         }
         for service in &schema.services {
@@ -286,8 +292,8 @@ impl Names {
             .escape(&(self.spell)(name, Kind::Type), Position::Type)
     }
 
-    /// The [`Derived`] class of `member` (variant or method) of `owner` (union or service),
-    /// distinct from every other class of the package.
+    /// The [`Derived`] name of `member` (variant or method; empty for a union decoder) of
+    /// `owner` (union or service), distinct from every other name of the package.
     pub fn derived(&self, kind: Derived, owner: &str, member: &str) -> String {
         match self
             .spelled
@@ -393,13 +399,14 @@ mod tests {
     }
 
     /// Variant classes `{Union}{Variant}`, event classes `{Service}{Method}` and error sets
-    /// `{Method}Error`, upper-casing the first letter of each part.
+    /// `{Method}Error`, upper-casing the first letter of each part; decoders `{union}_from_wire`.
     fn derive(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
         let upper = |s: &str| s[..1].to_ascii_uppercase() + &s[1..];
         Some(match kind {
             Derived::VariantClass => format!("{}{}", names.type_name(owner), upper(member)),
             Derived::EventClass => format!("{}{}", names.service(owner), upper(member)),
             Derived::ErrorSet => format!("{}Error", upper(member)),
+            Derived::UnionDecoder => format!("{}_from_wire", owner.to_ascii_lowercase()),
         })
     }
 
@@ -436,6 +443,7 @@ mod tests {
         schema.types.push(union("A", &["bC", "d"]));
         schema.types.push(union("AB", &["c"]));
         schema.types.push(union("Feed", &["client", "moved"]));
+        schema.types.push(union("Ab", &["x"]));
         let several = &["E1", "E2"];
         schema.services.push(Service {
             name: "Feed".to_owned(),
@@ -465,6 +473,9 @@ mod tests {
         let set = |method| names.derived(Derived::ErrorSet, "Feed", method);
         assert_eq!(set("get"), "GetErrorError");
         assert_eq!(set("Get"), "GetErrorErrorError");
+        let decoder = |union| names.derived(Derived::UnionDecoder, union, "");
+        assert_eq!(decoder("AB"), "ab_from_wire");
+        assert_eq!(decoder("Ab"), "ab_from_wire_");
         // The types keep their names.
         assert_eq!(names.type_name("FeedMoved"), "FeedMoved");
     }

@@ -39,6 +39,11 @@ impl<'a> TypeNames<'a> {
         self.names.derived(Derived::VariantClass, union, variant)
     }
 
+    /// The module-level function decoding union `union`: `shape_from_wire`.
+    pub(crate) fn union_decoder(&self, union: &str) -> String {
+        self.names.derived(Derived::UnionDecoder, union, "")
+    }
+
     fn def(&self, name: &str) -> Option<&'a TypeDef> {
         self.schema.type_def(name)
     }
@@ -159,7 +164,7 @@ impl<'a> TypeNames<'a> {
             ),
             Type::Named(name) => match self.def(name) {
                 Some(TypeDef::Union(union)) => {
-                    let decoder = union_decoder(&self.class(&union.name));
+                    let decoder = self.union_decoder(&union.name);
                     imports.model(&decoder);
                     format!("{decoder}({expr})")
                 }
@@ -234,10 +239,6 @@ fn var(prefix: &str, depth: usize) -> String {
     }
 }
 
-pub(crate) fn union_decoder(class: &str) -> String {
-    format!("{}_from_wire", snake_case(class))
-}
-
 /// The Python spelling of one name (made distinct in its scope by [`Names`]): classes as
 /// declared, members and consts SHOUTY, fields, methods and arguments snake_case; never one of
 /// the names a class body or `Enum` treats specially.
@@ -255,10 +256,12 @@ fn spell(name: &str, kind: Kind) -> String {
     }
 }
 
-/// The Python composition of a class from two names (made distinct by [`Names`]): a union's
-/// variants and a service's events are classes of the package (`ShapeCircle`, `FeedReading`).
+/// The Python composition of names beside the types (made distinct by [`Names`]): a union's
+/// variants and a service's events are classes of the package (`ShapeCircle`, `FeedReading`),
+/// a union is decoded by a function of the module (`shape_from_wire`).
 fn derive(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
     match kind {
+        Derived::UnionDecoder => Some(format!("{}_from_wire", snake_case(&names.type_name(owner)))),
         Derived::VariantClass => Some(class_name(&format!(
             "{}{}",
             names.type_name(owner),
@@ -768,7 +771,7 @@ fn field_view(
 fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView {
     let name = names.class(&u.name);
     UnionView {
-        decoder: union_decoder(&name),
+        decoder: names.union_decoder(&u.name),
         docstring: docstring(
             u.doc.as_deref(),
             &format!("The {} union: exactly one of its variants.", u.name),
