@@ -3,6 +3,7 @@
 //! Wire names never change; these only compute how a name is spelled in generated code.
 
 use heck::{ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use zrpc_plan::{Derived, Names};
 
 /// `fooBar`, `FooBar` → `foo_bar`.
 pub fn snake_case(name: &str) -> String {
@@ -36,34 +37,16 @@ fn keep_if_lost(original: &str, converted: String) -> String {
     }
 }
 
-/// The classes every backend generates for a service with events, after the service's name.
-const EVENT_SERVICE_CLASSES: &[&str] = &[
-    "Client",
-    "Handler",
-    "Event",
-    "Events",
-    "Publisher",
-    "Pusher",
-    "Subscriber",
-    "Puller",
-];
+/// The class of event `event` of `service` in every language that has one: `FeedReading`
+/// (the [`Derived::EventClass`] composition; [`Names`] makes it distinct).
+pub fn event_class(names: &Names, service: &str, event: &str) -> String {
+    format!("{}{}", names.service(service), pascal_case(event))
+}
 
-/// The class of event `event` of the service spelled `service_class`: `TelemetryReading`, with
-/// `Event` appended while that is another class of the service (`TelemetryHandlerEvent` for an
-/// event named `handler`) or one of `types`, the schema's type classes. The same rule in every
-/// language, compared case-insensitively as PHP compares class names.
-pub fn event_class(service_class: &str, event: &str, types: &[String]) -> String {
-    let mut class = format!("{service_class}{}", pascal_case(event));
-    let taken = |class: &str| {
-        EVENT_SERVICE_CLASSES
-            .iter()
-            .any(|suffix| class.eq_ignore_ascii_case(&format!("{service_class}{suffix}")))
-            || types.iter().any(|t| t.eq_ignore_ascii_case(class))
-    };
-    while taken(&class) {
-        class.push_str("Event");
-    }
-    class
+/// The [`zrpc_plan::Derive`] of a language whose union variants are classes inside their
+/// union (Ruby, PHP): only event classes are composed beside the types.
+pub fn derive_events(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
+    (kind == Derived::EventClass).then(|| event_class(names, owner, member))
 }
 
 /// `name` with `suffix` appended while it is one of `reserved` (`class` → `class_`).
@@ -152,15 +135,5 @@ mod tests {
             quoted_literal("a\nb \"$x\" \u{1}", php_dollar),
             "\"a\\nb \\\"\\$x\\\" \\u{1}\""
         );
-    }
-
-    #[test]
-    fn event_classes_never_take_another_class_name() {
-        assert_eq!(event_class("Feed", "reading", &[]), "FeedReading");
-        assert_eq!(event_class("Feed", "handler", &[]), "FeedHandlerEvent");
-        assert_eq!(event_class("Feed", "events", &[]), "FeedEventsEvent");
-        assert_eq!(event_class("Feed", "event", &[]), "FeedEventEvent");
-        let types = ["FeedMoved".to_string(), "FeedMovedEvent".to_string()];
-        assert_eq!(event_class("Feed", "moved", &types), "FeedMovedEventEvent");
     }
 }

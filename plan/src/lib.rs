@@ -18,7 +18,7 @@ pub use zrpc_model as model;
 
 pub use backend::{Backend, ClientNames, GenerateError, GenerateOptions, GeneratedFile};
 pub use literal::{FieldValue, Literal};
-pub use names::{Kind, Names};
+pub use names::{Derive, Derived, Kind, Names};
 pub use reserved::{Position, Reserved};
 
 use model::{Annotation, Const, Field, Method, Schema, Service, Struct, Type, TypeDef};

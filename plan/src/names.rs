@@ -6,10 +6,20 @@
 //! [`Kind`] once; [`Names`] applies [`Reserved::distinct`] to every scope (the schema's types,
 //! its consts, each struct's fields, each enum's members, each union's variants, each service's
 //! methods, each method's arguments), so every collision class is handled by one rule.
+//!
+//! The names a backend composes from a schema name and one of its members ([`Derived`]:
+//! `ShapeCircle` for a union variant, `FeedReading` for an event, `GetItemError` for a method's
+//! errors, Python's union decoder `shape_from_wire`) share the package's namespace with the
+//! schema's types and each service's own classes, whatever scope their parts come from: union
+//! `A`'s variant `bC` and union `AB`'s variant `c` are both `ABC`, events `itemMoved` and
+//! `ItemMoved` both `FeedItemMoved`. [`Names`] spells them in one scope after the types,
+//! compared case-insensitively (PHP class names, file names): a derived name that is taken gets
+//! its kind's word appended (`ABCVariant`, `FeedItemMovedEvent`, `GetItemErrorError`,
+//! `ab_from_wire_`), so types and untaken names keep their spelling.
 
 use std::collections::HashMap;
 
-use crate::model::{Schema, TypeDef};
+use crate::model::{Returns, Schema, TypeDef};
 use crate::reserved::{Position, Reserved};
 
 /// What a name names, for a backend's spelling.
@@ -46,6 +56,63 @@ impl Kind {
     }
 }
 
+/// A name a backend composes from a schema name and one of its members, written beside the
+/// schema's types (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Derived {
+    /// The class of a union's variant, where variants are classes of the package's namespace
+    /// (Python `ShapeCircle`); composed from the union's and the variant's name.
+    VariantClass,
+    /// The class of a service's event (a oneway method): `FeedReading`; composed from the
+    /// service's and the method's name.
+    EventClass,
+    /// The type of the errors of a method that throws several (Rust `GetItemError`); composed
+    /// from the service's and the method's name.
+    ErrorSet,
+    /// The function of the package's namespace that decodes a union (Python
+    /// `shape_from_wire`); composed from the union's name (the member is empty).
+    UnionDecoder,
+}
+
+impl Derived {
+    /// What a taken name of this kind gets appended: its kind's word (`_` for a function).
+    fn suffix(self) -> &'static str {
+        match self {
+            Derived::VariantClass => "Variant",
+            Derived::EventClass => "Event",
+            Derived::ErrorSet => "Error",
+            Derived::UnionDecoder => "_",
+        }
+    }
+}
+
+/// The classes every backend may generate for a service, after the service's class
+/// ([`Names::service`]), with the prefix Python's asyncio twins take: no derived class may
+/// take one.
+const SERVICE_CLASSES: &[(&str, &str)] = &[
+    ("", ""),
+    ("", "Client"),
+    ("", "ClientBuilder"),
+    ("", "Handler"),
+    ("", "Event"),
+    ("", "Events"),
+    ("", "Publisher"),
+    ("", "Pusher"),
+    ("", "Subscriber"),
+    ("", "Puller"),
+    ("Async", "Client"),
+    ("Async", "Handler"),
+    ("Async", "Publisher"),
+    ("Async", "Pusher"),
+    ("Async", "Subscriber"),
+    ("Async", "Puller"),
+];
+
+/// A backend's composition of a [`Derived`] class from the IDL names of its owner (union or
+/// service) and member (variant or method), with the [`Names`] spelled so far (types, members,
+/// services); `None` for a kind the language does not generate.
+pub type Derive = fn(&Names, Derived, &str, &str) -> Option<String>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Scope {
     Types,
@@ -54,26 +121,32 @@ enum Scope {
     Members(String),
     Methods(String),
     Args(String, String),
+    /// Derived names of one kind, by owner and member.
+    Derived(Derived, String),
 }
 
 /// The spellings of one language (see the module doc).
 pub struct Names {
     reserved: &'static Reserved,
     spell: fn(&str, Kind) -> String,
+    derive: Derive,
     spelled: HashMap<(Scope, String), String>,
 }
 
 impl Names {
     /// `spell(name, kind)` is the language's spelling of one name (case conversion and
-    /// escaping); collisions within a scope get the reserved table's suffix.
+    /// escaping); collisions within a scope get the reserved table's suffix. `derive` composes
+    /// the language's [`Derived`] names, made distinct from every other name of the package.
     pub fn new(
         schema: &Schema,
         reserved: &'static Reserved,
         spell: fn(&str, Kind) -> String,
+        derive: Derive,
     ) -> Names {
         let mut names = Names {
             reserved,
             spell,
+            derive,
             spelled: HashMap::new(),
         };
         names.scope(
@@ -124,7 +197,61 @@ impl Names {
                 );
             }
         }
+        names.derived_classes(schema);
         names
+    }
+
+    /// Spells every [`Derived`] name after the schema's types and the services' classes, in
+    /// declaration order (see the module doc).
+    fn derived_classes(&mut self, schema: &Schema) {
+        let mut taken: Vec<String> = schema
+            .types
+            .iter()
+            .map(|def| self.type_name(def.name()))
+            .collect();
+        for service in &schema.services {
+            let class = self.service(&service.name);
+            taken.extend(
+                SERVICE_CLASSES
+                    .iter()
+                    .map(|(prefix, suffix)| format!("{prefix}{class}{suffix}")),
+            );
+        }
+        let mut wanted: Vec<(Derived, &str, &str)> = Vec::new();
+        for def in &schema.types {
+            if let TypeDef::Union(u) = def {
+                wanted.extend(
+                    u.variants
+                        .iter()
+                        .map(|v| (Derived::VariantClass, u.name.as_str(), v.name.as_str())),
+                );
+                wanted.push((Derived::UnionDecoder, &u.name, ""));
+            }
+        }
+        for service in &schema.services {
+            for method in &service.methods {
+                let owner = service.name.as_str();
+                if method.returns == Returns::Oneway {
+                    wanted.push((Derived::EventClass, owner, &method.name));
+                }
+                if method.throws.len() > 1 {
+                    wanted.push((Derived::ErrorSet, owner, &method.name));
+                }
+            }
+        }
+        for (kind, owner, member) in wanted {
+            let Some(mut class) = (self.derive)(self, kind, owner, member) else {
+                continue;
+            };
+            while taken.iter().any(|t| t.eq_ignore_ascii_case(&class)) {
+                class.push_str(kind.suffix());
+            }
+            taken.push(class.clone());
+            self.spelled.insert(
+                (Scope::Derived(kind, owner.to_owned()), member.to_owned()),
+                class,
+            );
+        }
     }
 
     fn scope<'n>(
@@ -157,6 +284,25 @@ impl Names {
     /// A declared type (struct, error, enum, union, alias).
     pub fn type_name(&self, name: &str) -> String {
         self.get(Scope::Types, name, Kind::Type)
+    }
+
+    /// The class (trait, module) of a service: spelled as a type.
+    pub fn service(&self, name: &str) -> String {
+        self.reserved
+            .escape(&(self.spell)(name, Kind::Type), Position::Type)
+    }
+
+    /// The [`Derived`] name of `member` (variant or method; empty for a union decoder) of
+    /// `owner` (union or service), distinct from every other name of the package.
+    pub fn derived(&self, kind: Derived, owner: &str, member: &str) -> String {
+        match self
+            .spelled
+            .get(&(Scope::Derived(kind, owner.to_owned()), member.to_owned()))
+        {
+            Some(class) => class.clone(),
+            // Not in the schema, or not a class the language generates: composed alone.
+            None => (self.derive)(self, kind, owner, member).unwrap_or_else(|| member.to_owned()),
+        }
     }
 
     pub fn constant(&self, name: &str) -> String {
@@ -196,7 +342,7 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Enum, EnumVariant};
+    use crate::model::{Enum, EnumVariant, Method, Service, Type, Union, UnionVariant};
     use crate::reserved::{PHP, RUBY};
 
     fn schema(enums: &[(&str, &[&str])]) -> Schema {
@@ -227,14 +373,19 @@ mod tests {
     #[test]
     fn names_merged_by_a_spelling_are_made_distinct_in_their_scope() {
         let schema = schema(&[("Variant", &["BEGIN", "begin", "x"]), ("variant", &["x"])]);
-        let ruby = Names::new(&schema, &RUBY, |name, kind| match kind {
-            Kind::Type => {
-                let mut upper = name.to_owned();
-                upper[..1].make_ascii_uppercase();
-                upper
-            }
-            _ => name.to_ascii_uppercase(),
-        });
+        let ruby = Names::new(
+            &schema,
+            &RUBY,
+            |name, kind| match kind {
+                Kind::Type => {
+                    let mut upper = name.to_owned();
+                    upper[..1].make_ascii_uppercase();
+                    upper
+                }
+                _ => name.to_ascii_uppercase(),
+            },
+            |_, _, _, _| None,
+        );
         assert_eq!(ruby.type_name("Variant"), "Variant");
         assert_eq!(ruby.type_name("variant"), "VariantType");
         assert_eq!(ruby.type_name("x"), "X");
@@ -243,7 +394,89 @@ mod tests {
         // Scopes are separate: `x` is `X` in both enums.
         assert_eq!(ruby.member("variant", "x"), "X");
         // PHP compares class names case-insensitively.
-        let php = Names::new(&schema, &PHP, |name, _| name.to_owned());
+        let php = Names::new(&schema, &PHP, |name, _| name.to_owned(), |_, _, _, _| None);
         assert_eq!(php.type_name("variant"), "variantType");
+    }
+
+    /// Variant classes `{Union}{Variant}`, event classes `{Service}{Method}` and error sets
+    /// `{Method}Error`, upper-casing the first letter of each part; decoders `{union}_from_wire`.
+    fn derive(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
+        let upper = |s: &str| s[..1].to_ascii_uppercase() + &s[1..];
+        Some(match kind {
+            Derived::VariantClass => format!("{}{}", names.type_name(owner), upper(member)),
+            Derived::EventClass => format!("{}{}", names.service(owner), upper(member)),
+            Derived::ErrorSet => format!("{}Error", upper(member)),
+            Derived::UnionDecoder => format!("{}_from_wire", owner.to_ascii_lowercase()),
+        })
+    }
+
+    fn method(name: &str, returns: Returns, throws: &[&str]) -> Method {
+        Method {
+            name: name.to_owned(),
+            doc: None,
+            annotations: vec![],
+            args: vec![],
+            returns,
+            throws: throws.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn derived_classes_are_distinct_from_every_class_of_the_package() {
+        let union = |name: &str, variants: &[&str]| {
+            TypeDef::Union(Union {
+                name: name.to_owned(),
+                doc: None,
+                annotations: vec![],
+                variants: variants
+                    .iter()
+                    .map(|v| UnionVariant {
+                        name: (*v).to_owned(),
+                        doc: None,
+                        annotations: vec![],
+                        ty: Type::I32,
+                    })
+                    .collect(),
+            })
+        };
+        let mut schema = schema(&[("FeedMoved", &["x"]), ("GetError", &["x"])]);
+        schema.types.push(union("A", &["bC", "d"]));
+        schema.types.push(union("AB", &["c"]));
+        schema.types.push(union("Feed", &["client", "moved"]));
+        schema.types.push(union("Ab", &["x"]));
+        let several = &["E1", "E2"];
+        schema.services.push(Service {
+            name: "Feed".to_owned(),
+            doc: None,
+            annotations: vec![],
+            methods: vec![
+                method("moved", Returns::Oneway, &[]),
+                method("Moved", Returns::Oneway, &[]),
+                method("handler", Returns::Oneway, &[]),
+                method("get", Returns::Nothing, several),
+                method("Get", Returns::Nothing, several),
+                method("one", Returns::Nothing, &["E1"]),
+            ],
+        });
+        let names = Names::new(&schema, &RUBY, |name, _| name.to_owned(), derive);
+        let variant = |union, variant| names.derived(Derived::VariantClass, union, variant);
+        assert_eq!(variant("A", "bC"), "ABC");
+        assert_eq!(variant("A", "d"), "AD");
+        assert_eq!(variant("AB", "c"), "ABCVariant");
+        // Not a service's client, nor a type (case-insensitively).
+        assert_eq!(variant("Feed", "client"), "FeedClientVariant");
+        assert_eq!(variant("Feed", "moved"), "FeedMovedVariant");
+        let event = |method| names.derived(Derived::EventClass, "Feed", method);
+        assert_eq!(event("moved"), "FeedMovedEvent");
+        assert_eq!(event("Moved"), "FeedMovedEventEvent");
+        assert_eq!(event("handler"), "FeedHandlerEvent");
+        let set = |method| names.derived(Derived::ErrorSet, "Feed", method);
+        assert_eq!(set("get"), "GetErrorError");
+        assert_eq!(set("Get"), "GetErrorErrorError");
+        let decoder = |union| names.derived(Derived::UnionDecoder, union, "");
+        assert_eq!(decoder("AB"), "ab_from_wire");
+        assert_eq!(decoder("Ab"), "ab_from_wire_");
+        // The types keep their names.
+        assert_eq!(names.type_name("FeedMoved"), "FeedMoved");
     }
 }

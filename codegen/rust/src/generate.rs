@@ -10,10 +10,10 @@ use zrpc_model::{
     Enum, Field, Method, Returns, Schema, Service, Struct, Type, TypeDef, Union, Value,
 };
 use zrpc_plan::reserved::RUST;
-use zrpc_plan::{ConstPlan, Kind, Literal, Names, Plan};
+use zrpc_plan::{ConstPlan, Derived, Kind, Literal, Names, Plan};
 
 use super::docs;
-use super::names::{camel, escape, ident as spelled_ident, spell};
+use super::names::{camel, derive, escape, ident as spelled_ident, spell};
 
 /// Why a model cannot be rendered as Rust (only hand-built, unvalidated models get here).
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +97,7 @@ impl<'p> Renderer<'p> {
         Renderer {
             schema: plan.schema,
             plan,
-            names: Names::new(plan.schema, &RUST, spell),
+            names: Names::new(plan.schema, &RUST, spell, derive),
         }
     }
 
@@ -484,7 +484,11 @@ impl<'p> Renderer<'p> {
             [] => None,
             [single] => Some(self.named(single)?),
             several => {
-                let set = format_ident!("{}Error", camel(&method.name).0);
+                let set = format_ident!(
+                    "{}",
+                    self.names
+                        .derived(Derived::ErrorSet, &service.name, &method.name)
+                );
                 let variants = several
                     .iter()
                     .map(|name| {

@@ -2,7 +2,7 @@
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
-use zrpc_plan::Kind;
+use zrpc_plan::{Derived, Kind, Names};
 
 // The one Rust keyword list lives in the plan's reserved table.
 use zrpc_plan::reserved::{
@@ -66,6 +66,13 @@ pub(crate) fn spell(name: &str, kind: Kind) -> String {
         }
     };
     ident.to_string()
+}
+
+/// The Rust composition of a type from two names (made distinct by [`Names`]): the error set
+/// of a method that throws several (`GetItemError`). Variants are enum variants, events trait
+/// methods.
+pub(crate) fn derive(_: &Names, kind: Derived, _service: &str, method: &str) -> Option<String> {
+    (kind == Derived::ErrorSet).then(|| format!("{}Error", camel(method).0))
 }
 
 /// The identifier of a spelling from [`spell`] (maybe suffixed to be distinct), and whether it

@@ -12,7 +12,7 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
 use super::{php_doc, php_file, studly, Conversion, PhpPass, Scope};
-use crate::naming::event_class;
+use zrpc_plan::Derived;
 
 /// `<Service>Handler`: one method per event.
 #[derive(Template)]
@@ -111,12 +111,6 @@ pub(super) fn files(
     service: &Service,
 ) -> Result<Vec<(PathBuf, String)>, askama::Error> {
     let class = studly(&service.name);
-    let types: Vec<String> = pass
-        .schema
-        .types
-        .iter()
-        .map(|t| pass.names.type_name(t.name()))
-        .collect();
     let namespace = pass.namespace.as_str();
     let wire = service.name.as_str();
     let events: Vec<PhpEvent> = service
@@ -177,7 +171,9 @@ pub(super) fn files(
             };
             PhpEvent {
                 wire: m.name.clone(),
-                class: event_class(&class, &m.name, &types),
+                class: pass
+                    .names
+                    .derived(Derived::EventClass, &service.name, &m.name),
                 class_doc: php_doc(Some(&class_doc), &[], ""),
                 method_doc: php_doc(Some(m.doc.as_deref().unwrap_or(&title)), &tags, "    "),
                 ctor_doc: php_doc(None, &tags, "    "),

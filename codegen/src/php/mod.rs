@@ -14,7 +14,7 @@ use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, U
 
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
-use crate::naming::{camel_case, shouty_snake_case};
+use crate::naming::{camel_case, derive_events, shouty_snake_case};
 use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
@@ -358,7 +358,7 @@ impl<'a> PhpPass<'a> {
             schema: plan.schema,
             plan,
             namespace: namespace(plan.schema),
-            names: Names::new(plan.schema, &PHP, spell),
+            names: Names::new(plan.schema, &PHP, spell, derive_events),
         }
     }
 

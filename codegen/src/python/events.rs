@@ -8,7 +8,8 @@ use zrpc_idl::model::{Returns, Schema, Service};
 
 use super::types::{Imports, TypeNames};
 use super::{docstring, docstring_lines, signature};
-use crate::naming::{doc_lines, event_class};
+use crate::naming::doc_lines;
+use zrpc_plan::Derived;
 
 #[derive(Template)]
 #[template(path = "python/events.py.jinja", escape = "none")]
@@ -74,11 +75,10 @@ impl EventService {
 /// The events module, or None when no service has events.
 pub(crate) fn module(schema: &Schema, names: &TypeNames, package: &str) -> Option<EventsModule> {
     let mut imports = Imports::for_client();
-    let types: Vec<String> = schema.types.iter().map(|t| names.class(t.name())).collect();
     let services: Vec<EventService> = schema
         .services
         .iter()
-        .filter_map(|service| event_service(service, names, &types, &mut imports))
+        .filter_map(|service| event_service(service, names, &mut imports))
         .collect();
     if services.is_empty() {
         return None;
@@ -104,7 +104,6 @@ pub(crate) fn module(schema: &Schema, names: &TypeNames, package: &str) -> Optio
 fn event_service(
     service: &Service,
     names: &TypeNames,
-    types: &[String],
     imports: &mut Imports,
 ) -> Option<EventService> {
     let class = names.class(&service.name);
@@ -143,7 +142,9 @@ fn event_service(
             let summary = summary.unwrap_or(title);
             let wire = format!("{:?}", method.name);
             Event {
-                class: event_class(&class, &method.name, types),
+                class: names
+                    .names
+                    .derived(Derived::EventClass, &service.name, &method.name),
                 docstring: docstring(method.doc.as_deref(), &summary, 8),
                 class_docstring: docstring_lines(&[class_doc], 4),
                 send_signature: signature("def", &method_name, &send_params, "None"),

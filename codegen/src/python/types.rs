@@ -7,9 +7,9 @@ use askama::Template;
 use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
 
 use super::{docstring, docstring_lines};
-use crate::naming::{doc_lines, pascal_case, shouty_snake_case, snake_case};
+use crate::naming::{doc_lines, event_class, pascal_case, shouty_snake_case, snake_case};
 use zrpc_plan::reserved::PYTHON;
-use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position};
+use zrpc_plan::{Derived, FieldPlan, Kind, Literal, Names, Plan, Position};
 
 /// Python class names of the schema's types (escaped where they would shadow a builtin).
 pub(crate) struct TypeNames<'a> {
@@ -25,7 +25,7 @@ impl<'a> TypeNames<'a> {
         TypeNames {
             schema,
             plan,
-            names: Names::new(schema, &PYTHON, spell),
+            names: Names::new(schema, &PYTHON, spell, derive),
         }
     }
 
@@ -36,11 +36,12 @@ impl<'a> TypeNames<'a> {
 
     /// The class of variant `variant` of union `union`: `ShapeCircle`.
     pub(crate) fn variant_class(&self, union: &str, variant: &str) -> String {
-        class_name(&format!(
-            "{}{}",
-            self.class(union),
-            self.names.variant(union, variant)
-        ))
+        self.names.derived(Derived::VariantClass, union, variant)
+    }
+
+    /// The module-level function decoding union `union`: `shape_from_wire`.
+    pub(crate) fn union_decoder(&self, union: &str) -> String {
+        self.names.derived(Derived::UnionDecoder, union, "")
     }
 
     fn def(&self, name: &str) -> Option<&'a TypeDef> {
@@ -163,7 +164,7 @@ impl<'a> TypeNames<'a> {
             ),
             Type::Named(name) => match self.def(name) {
                 Some(TypeDef::Union(union)) => {
-                    let decoder = union_decoder(&self.class(&union.name));
+                    let decoder = self.union_decoder(&union.name);
                     imports.model(&decoder);
                     format!("{decoder}({expr})")
                 }
@@ -238,10 +239,6 @@ fn var(prefix: &str, depth: usize) -> String {
     }
 }
 
-pub(crate) fn union_decoder(class: &str) -> String {
-    format!("{}_from_wire", snake_case(class))
-}
-
 /// The Python spelling of one name (made distinct in its scope by [`Names`]): classes as
 /// declared, members and consts SHOUTY, fields, methods and arguments snake_case; never one of
 /// the names a class body or `Enum` treats specially.
@@ -256,6 +253,22 @@ fn spell(name: &str, kind: Kind) -> String {
         Kind::Field | Kind::ErrorField | Kind::Method | Kind::Arg => {
             unmagic(&PYTHON.escape(&snake_case(name), position))
         }
+    }
+}
+
+/// The Python composition of names beside the types (made distinct by [`Names`]): a union's
+/// variants and a service's events are classes of the package (`ShapeCircle`, `FeedReading`),
+/// a union is decoded by a function of the module (`shape_from_wire`).
+fn derive(names: &Names, kind: Derived, owner: &str, member: &str) -> Option<String> {
+    match kind {
+        Derived::UnionDecoder => Some(format!("{}_from_wire", snake_case(&names.type_name(owner)))),
+        Derived::VariantClass => Some(class_name(&format!(
+            "{}{}",
+            names.type_name(owner),
+            names.variant(owner, member)
+        ))),
+        Derived::EventClass => Some(event_class(names, owner, member)),
+        Derived::ErrorSet => None,
     }
 }
 
@@ -758,7 +771,7 @@ fn field_view(
 fn union_view(u: &Union, names: &TypeNames, imports: &mut Imports) -> UnionView {
     let name = names.class(&u.name);
     UnionView {
-        decoder: union_decoder(&name),
+        decoder: names.union_decoder(&u.name),
         docstring: docstring(
             u.doc.as_deref(),
             &format!("The {} union: exactly one of its variants.", u.name),

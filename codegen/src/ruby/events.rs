@@ -8,7 +8,7 @@ use askama::Template;
 use zrpc_idl::model::{Returns, Service};
 
 use super::{constant_name, doc_comment, has_block, Conversion, RubyPass};
-use crate::naming::event_class;
+use zrpc_plan::Derived;
 
 #[derive(Template)]
 #[template(path = "ruby/events.rb", escape = "none")]
@@ -42,12 +42,6 @@ pub(super) struct RbEvent {
 
 pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTemplate> {
     let class = constant_name(&service.name);
-    let types: Vec<String> = pass
-        .schema
-        .types
-        .iter()
-        .map(|t| pass.names.type_name(t.name()))
-        .collect();
     let events: Vec<RbEvent> = service
         .methods
         .iter()
@@ -68,7 +62,16 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     wire.push(encoded);
                 }
             }
-            let event_class = event_class(&class, &m.name, &types);
+            let event_class = pass
+                .names
+                .derived(Derived::EventClass, &service.name, &m.name);
+            // After the event's own part of its class, distinct as the class is.
+            let decoders_const = format!(
+                "{}_ARGUMENTS",
+                heck::ToShoutySnakeCase::to_shouty_snake_case(
+                    event_class.strip_prefix(&class).unwrap_or(&event_class)
+                )
+            );
             // A table, not a method body: rubocop's ABC size then does not grow with the
             // arguments.
             let decoders = m
@@ -109,12 +112,7 @@ pub(super) fn template(pass: &RubyPass, service: &Service) -> Option<EventsTempl
                     .join(", "),
                 params: params.join(", "),
                 arity: m.args.len(),
-                decoders_const: format!(
-                    "{}_ARGUMENTS",
-                    heck::ToShoutySnakeCase::to_shouty_snake_case(
-                        pass.names.method(&service.name, &m.name).as_str()
-                    )
-                ),
+                decoders_const,
                 decoders,
                 prelude,
                 send_args: format!("'{}', [{}]", m.name, wire.join(", ")),

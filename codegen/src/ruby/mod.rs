@@ -14,7 +14,7 @@ use askama::Template;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use zrpc_idl::model::{Method, Returns, Schema, Service, Struct, Type, TypeDef, Union};
 
-use crate::naming::snake_case;
+use crate::naming::{derive_events, snake_case};
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
@@ -401,7 +401,7 @@ impl<'a> RubyPass<'a> {
             plan,
             dir: Self::module_dir(schema),
             module_path,
-            names: Names::new(schema, &RUBY, spell),
+            names: Names::new(schema, &RUBY, spell, derive_events),
             outside: false,
         }
     }
