@@ -964,13 +964,18 @@ impl Actor {
                 }
             }
         }
-        drop(dealer);
-        let mut state = self.shared.lock();
-        state.closed = true;
-        state.pending.clear();
-        for (_, mut channel) in state.channels.drain() {
-            let _ = channel.events.send(Incoming::Failed(Error::Closed));
+        {
+            let mut state = self.shared.lock();
+            state.closed = true;
+            state.pending.clear();
+            for (_, mut channel) in state.channels.drain() {
+                let _ = channel.events.send(Incoming::Failed(Error::Closed));
+            }
         }
+        // What callers handed to the socket (a oneway call just before the last client was
+        // dropped) is still written, for at most the linger time.
+        drop(self.sender);
+        dealer.close().await;
     }
 
     async fn on_link(&self, link: Link) {

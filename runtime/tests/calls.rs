@@ -170,6 +170,37 @@ async fn oneway_runs_without_waiting() {
     assert_eq!(logged, ["hello", "world"]);
 }
 
+/// Oneway calls made just before the last client is dropped (or closed) still reach the
+/// server: the socket writes what it was handed before it closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oneway_calls_just_before_the_client_goes_are_delivered() {
+    let (server, probe) = start(Duration::from_secs(5)).await;
+    for round in 0..20 {
+        let client = Client::connect(&server.endpoint()).await.unwrap();
+        // Connected first: a oneway made before any connection waits in the client's queue.
+        client.call("add", vec![1.into(), 2.into()]).await.unwrap();
+        for i in 0..5 {
+            client
+                .oneway_typed("log", &(format!("{round}-{i}"),))
+                .await
+                .unwrap();
+        }
+        if round % 2 == 0 {
+            client.close();
+        }
+    }
+    let delivered = common::wait_until(
+        || probe.logged.lock().unwrap().len() == 100,
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        delivered,
+        "{} of 100 oneway calls arrived",
+        probe.logged.lock().unwrap().len()
+    );
+}
+
 #[tokio::test]
 async fn stock_clients_get_an_ack_for_oneway_methods() {
     let (server, _) = start(Duration::from_secs(5)).await;

@@ -56,6 +56,7 @@ pub struct Dealer {
     incoming: mpsc::Receiver<Delivery>,
     link: watch::Receiver<Link>,
     task: JoinHandle<()>,
+    linger: std::time::Duration,
 }
 
 /// The sending side of a [`Dealer`], cheap to clone.
@@ -127,12 +128,14 @@ impl Dealer {
         let (outgoing, queue) = mpsc::channel(options.send_hwm.max(1));
         let (inbox, incoming) = Inbox::new(&options, tap);
         let (link_tx, link) = watch::channel(Link::default());
+        let linger = options.linger;
         let task = tokio::spawn(maintain(endpoint, options, queue, inbox, link_tx));
         Ok(Dealer {
             outgoing,
             incoming,
             link,
             task,
+            linger,
         })
     }
 
@@ -145,6 +148,14 @@ impl Dealer {
     /// See [`DealerSender::send`].
     pub async fn send(&self, frames: Vec<Bytes>) -> Result<(), Error> {
         self.sender().send(frames).await
+    }
+
+    /// Writes what is queued, for at most the linger time, then closes. Every
+    /// [`DealerSender`] must be dropped first: the queue ends when its last sender goes.
+    pub async fn close(mut self) {
+        // Our sender goes; a stand-in of a queue nobody reads takes its place.
+        drop(std::mem::replace(&mut self.outgoing, mpsc::channel(1).0));
+        let _ = tokio::time::timeout(self.linger, &mut self.task).await;
     }
 
     /// The next message (`None` once the socket is closed).
