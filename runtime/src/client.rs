@@ -325,10 +325,14 @@ impl Client {
             Vec::with_capacity(EventWriter::head_len(None, None, method) + args.head_len());
         EventWriter::begin(&mut head, None, None, method);
         let message = dealer_message(OutEvent { head, tail: args });
-        match self.inner.shared.queue(None, message)? {
-            Some(message) => self.send(message).await,
-            None => Ok(()),
+        if let Some(message) = self.inner.shared.queue(None, message)? {
+            self.send(message).await?;
+            // Lets the socket's writer run before the caller goes on: on a current-thread
+            // runtime that stops being driven after this call (`block_on` of a function
+            // ending with a oneway call), the request would otherwise stay in the queue.
+            tokio::task::yield_now().await;
         }
+        Ok(())
     }
 
     /// Sends a message the caller may send itself, waiting while the socket's queue is full.

@@ -201,6 +201,34 @@ async fn oneway_calls_just_before_the_client_goes_are_delivered() {
     );
 }
 
+/// A function ending with a oneway call, run by `block_on` of a current-thread runtime that is
+/// not driven afterwards: the request still leaves before `block_on` returns.
+#[test]
+fn a_oneway_call_ending_a_block_on_is_sent() {
+    let servers = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (server, probe) = servers.block_on(start(Duration::from_secs(5)));
+    let endpoint = server.endpoint();
+    let calls = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _client = calls.block_on(async {
+        let client = Client::connect(&endpoint).await.unwrap();
+        client.call("add", vec![1.into(), 2.into()]).await.unwrap();
+        client.oneway_typed("log", &("last",)).await.unwrap();
+        client
+    });
+    let arrived = servers.block_on(common::wait_until(
+        || probe.logged.lock().unwrap().len() == 1,
+        Duration::from_secs(5),
+    ));
+    assert!(arrived, "the oneway call never reached the server");
+}
+
 #[tokio::test]
 async fn stock_clients_get_an_ack_for_oneway_methods() {
     let (server, _) = start(Duration::from_secs(5)).await;
