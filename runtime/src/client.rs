@@ -338,15 +338,11 @@ impl Client {
     /// Sends a message the caller may send itself, waiting while the socket's queue is full.
     async fn send(&self, message: Message) -> Result<(), Error> {
         let Message { frames, pieces } = message;
-        match self.inner.sender.try_send_pieces(frames, pieces) {
-            Ok(()) => Ok(()),
-            Err(frames) => self
-                .inner
-                .sender
-                .send_pieces(frames, pieces)
-                .await
-                .map_err(|_| Error::Closed),
-        }
+        self.inner
+            .sender
+            .send_pieces(frames, pieces)
+            .await
+            .map_err(|_| Error::Closed)
     }
 
     async fn open(&self, method: &str, args: Encoded) -> Result<OpenCall, Error> {

@@ -141,12 +141,6 @@ mod tests {
         assert!(placement.inline());
     }
 
-    fn promote(placement: &Placement) {
-        while !placement.inline() {
-            placement.observe(QUICK);
-        }
-    }
-
     /// Quick polls needed to return after the demotions so far.
     fn streak_needed(placement: &Placement) -> u32 {
         let mut polls = 0;
@@ -161,7 +155,7 @@ mod tests {
     fn a_long_quick_run_forgives_a_demotion() {
         // A preempted poll now and then (every FORGIVE_AFTER calls) never raises the penalty.
         let placement = Placement::default();
-        promote(&placement);
+        streak_needed(&placement);
         for _ in 0..5 {
             for _ in 0..FORGIVE_AFTER {
                 assert_eq!(placement.observe_inline(QUICK), Verdict::Quick);
@@ -174,7 +168,7 @@ mod tests {
     #[test]
     fn slow_polls_more_often_keep_doubling_the_penalty() {
         let placement = Placement::default();
-        promote(&placement);
+        streak_needed(&placement);
         for demotions in 1..6 {
             for _ in 1..FORGIVE_AFTER {
                 placement.observe_inline(QUICK);

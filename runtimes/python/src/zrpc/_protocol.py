@@ -146,7 +146,7 @@ class _Drops:
 
 
 # Plain ints: combining pyzmq's enum flags costs microseconds per call.
-_NOBLOCK = int(zmq.NOBLOCK)
+NOBLOCK = int(zmq.NOBLOCK)
 _MORE_NOBLOCK = int(zmq.SNDMORE | zmq.NOBLOCK)
 
 
@@ -158,7 +158,7 @@ def send_request(socket: zmq.Socket[bytes], event: bytes) -> bool:
     except zmq.Again:
         return False
     # ZeroMQ takes the rest of a message whose first frame it took.
-    socket.send(event, _NOBLOCK)
+    socket.send(event, NOBLOCK)
     return True
 
 

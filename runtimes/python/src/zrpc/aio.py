@@ -16,6 +16,7 @@ from ._protocol import (
     DEFAULT_HEARTBEAT,
     DEFAULT_MAX_MESSAGE_SIZE,
     DEFAULT_TIMEOUT,
+    NOBLOCK,
     ONEWAY_LINGER_MS,
     Channel,
     Protocol,
@@ -27,8 +28,7 @@ from .wire import ErrorFactory
 
 __all__ = ["AsyncConnection"]
 
-# Plain ints: combining pyzmq's enum flags costs microseconds per call.
-_NOBLOCK = int(zmq.NOBLOCK)
+# A plain int: combining pyzmq's enum flags costs microseconds per call.
 _POLLOUT = int(zmq.POLLOUT)
 
 
@@ -266,7 +266,7 @@ class AsyncConnection(Protocol):
         while True:
             # Receiving until the socket has nothing also re-arms its edge-triggered descriptor.
             try:
-                frame = receive_event(socket, _NOBLOCK)
+                frame = receive_event(socket, NOBLOCK)
             except zmq.Again:
                 return
             self._unflushed_oneway = False
