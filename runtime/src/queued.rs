@@ -1,8 +1,8 @@
 //! Calls handed to the server runtime that it has not started yet, and the calls waiting for
 //! their turn to be handed over.
 //!
-//! The dispatcher reads requests in arrival order, each connection within its share of the
-//! inbox (`recv_hwm_per_peer`), so a flooding peer is never more than a share ahead of another.
+//! The dispatcher takes requests as each connection reads them, a connection at most a turn
+//! (tokio's cooperative budget) ahead of another, so a flooding peer is never far ahead.
 //! Calls spawned on the server runtime would lose that bound: spawned as fast as they arrive, a
 //! flood queues there (up to the peer's in-flight limit) ahead of every other peer's calls. So
 //! once [`LIMIT`] spawned calls wait to start, further calls wait in a [`FairQueue`] (their

@@ -5,7 +5,7 @@
 //! writer, so a peer that stops reading never delays another.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use bytes::Bytes;
 use foldhash::HashMap;
 use futures::{FutureExt, StreamExt};
 use tokio::runtime::Handle;
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot, Notify, Semaphore};
 use tokio::task::AbortHandle;
 use tracing::{debug, warn};
 
@@ -30,7 +30,7 @@ use crate::splice::Encoded;
 use crate::transport::curve::{Admission, AllowList, KeyPair, ServerCurve};
 use crate::transport::{
     normalize_endpoint, routed_message, Dealer, DealerSender, Message, Options, OutEvent, Received,
-    Router, RouterSender, SendError,
+    Router, RouterSender, SendError, Tap,
 };
 use crate::worker::WorkerLink;
 
@@ -196,15 +196,24 @@ impl ServerBuilder {
             },
             ..Options::default()
         };
-        let table = Arc::new(Mutex::new(Table::default()));
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let (io_stop_tx, io_stop_rx) = oneshot::channel();
-        let (io_done_tx, io_done_rx) = oneshot::channel();
-        let (done_tx, done_rx) = oneshot::channel();
+        let handlers = match caller {
+            Ok(caller) if !self.config.handlers_on_io_thread => Handlers::Caller(caller),
+            _ => Handlers::IoThread,
+        };
         let heartbeat = self.config.heartbeat;
-        let io_table = table.clone();
-        let worker = self.worker;
-        let check_clients = worker.is_none();
+        let table = Arc::new(Mutex::new(Table::default()));
+        let io = IoSide {
+            endpoints,
+            options,
+            worker: self.worker,
+            service: self.service.inner.clone(),
+            config: self.config,
+            handlers,
+            table: table.clone(),
+        };
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let (stop_tx, stop_rx) = mpsc::unbounded_channel();
+        let (done_tx, done_rx) = oneshot::channel();
         std::thread::Builder::new()
             .name("zrpc-server-io".into())
             .spawn(move || {
@@ -220,70 +229,26 @@ impl ServerBuilder {
                         return;
                     }
                 };
+                let (io_stop_tx, io_stop_rx) = oneshot::channel();
                 rt.block_on(async move {
-                    if let Some(link) = worker {
-                        let dealer = match Dealer::connect(link.endpoint(), options) {
-                            Ok(dealer) => dealer,
-                            Err(e) => {
-                                let _ = ready_tx.send(Err(Error::Transport(e.to_string())));
-                                return;
-                            }
-                        };
-                        let bound = vec![link.endpoint().to_owned()];
-                        let outlet = Outlet::new(Sink::Broker(dealer.sender()));
-                        tokio::spawn(link.announce(dealer.sender(), dealer.link()));
-                        let io = Handle::current();
-                        let inbox = Inbox::Broker(dealer);
-                        let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
-                        heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
-                        return;
-                    }
-                    // Bound here, so the accept loops and every connection run on this thread.
-                    let mut router = Router::new(options);
-                    let mut bound = Vec::new();
-                    for endpoint in &endpoints {
-                        match router.bind(endpoint).await {
-                            Ok(actual) => bound.push(actual),
-                            Err(e) => {
-                                let _ = ready_tx.send(Err(Error::Transport(e.to_string())));
-                                return;
-                            }
+                    let (core, socket, outlet, bound) = match io.open().await {
+                        Ok(opened) => opened,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
                         }
-                    }
-                    let outlet = Outlet::new(Sink::Clients(router.sender()));
-                    let io = Handle::current();
-                    let inbox = Inbox::Clients(router);
-                    let _ = ready_tx.send(Ok((bound, outlet.clone(), inbox, io)));
-                    heartbeats(outlet, io_table, heartbeat, io_stop_rx).await;
+                    };
+                    let _ = ready_tx.send(Ok(bound));
+                    // Sockets, connections and this task all run on this thread.
+                    tokio::spawn(run(core, socket, stop_rx, io_stop_tx));
+                    heartbeats(outlet, table, heartbeat, io_stop_rx).await;
                 });
+                // Closes every connection and ends the dispatch task.
                 drop(rt);
-                let _ = io_done_tx.send(());
+                let _ = done_tx.send(());
             })
             .map_err(|e| Error::Transport(format!("cannot start the server thread: {e}")))?;
-        let (endpoints, outlet, inbox, io) = ready_rx.await.map_err(|_| Error::Closed)??;
-        let handlers = match caller {
-            Ok(caller) if !self.config.handlers_on_io_thread => Handlers::Caller(caller),
-            _ => Handlers::IoThread,
-        };
-        let (stop_tx, stop_rx) = mpsc::unbounded_channel();
-        let dispatcher = Dispatcher {
-            outlet,
-            service: self.service.inner.clone(),
-            config: self.config,
-            handlers,
-            table,
-            check_clients,
-            stopping: false,
-            queued: Arc::default(),
-            runtime_behind: false,
-            deferred: FairQueue::default(),
-            bad_input: LogLimit::default(),
-            slow_polls: LogLimit::default(),
-            io_stop: Some(io_stop_tx),
-            io_done: Some(io_done_rx),
-            done: Some(done_tx),
-        };
-        io.spawn(dispatcher.run(inbox, stop_rx));
+        let endpoints = ready_rx.await.map_err(|_| Error::Closed)??;
         Ok(Server {
             endpoints,
             stop: stop_tx,
@@ -406,11 +371,6 @@ fn lock(table: &SharedTable) -> MutexGuard<'_, Table> {
     table.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Messages the dispatcher handles in a row. It shares the I/O thread with every connection,
-/// and the runtime looks for socket readiness only every few dozen task polls: long turns
-/// under a flood from one client would delay reading everyone else's requests.
-const TURN: usize = 8;
-
 /// Upper bound of a stream's credit, so `_zpc_more` with a huge count cannot overflow it.
 const MAX_CREDIT: usize = 1 << 20;
 
@@ -449,27 +409,95 @@ async fn heartbeats(
     }
 }
 
-/// Where the server's messages come from: its clients' ROUTER, or a worker's broker connection.
-enum Inbox {
+/// The server's socket: its clients' ROUTER, or a worker's broker connection. Both hand every
+/// message to the dispatcher in the connection's task (a tap): no queue or task hop per call.
+enum Socket {
     Clients(Router),
     Broker(Dealer),
 }
 
-impl Inbox {
-    async fn recv(&mut self) -> Option<Received> {
-        match self {
-            Inbox::Clients(router) => router.recv().await,
-            Inbox::Broker(dealer) => dealer.recv_message().await,
-        }
-    }
-
+impl Socket {
     /// Flushes the last replies (for at most the linger time) and removes ipc files.
     async fn close(self) {
         match self {
-            Inbox::Clients(router) => router.close().await,
+            Socket::Clients(router) => router.close().await,
             // The broker re-routes whatever a worker leaves unanswered.
-            Inbox::Broker(dealer) => drop(dealer),
+            Socket::Broker(dealer) => drop(dealer),
         }
+    }
+}
+
+/// What the I/O thread needs to open the socket and build the dispatcher.
+struct IoSide {
+    endpoints: Vec<String>,
+    options: Options,
+    worker: Option<WorkerLink>,
+    service: Arc<ServiceInner>,
+    config: ServerConfig,
+    handlers: Handlers,
+    table: SharedTable,
+}
+
+impl IoSide {
+    /// Opens the socket with the dispatcher on its tap, then binds; on the I/O thread.
+    async fn open(self) -> Result<(Arc<Core>, Socket, Outlet, Vec<String>), Error> {
+        // The tap exists before the dispatcher, which needs the socket's sender; it is filled
+        // before this task first waits, so before any connection can deliver.
+        let slot: Arc<OnceLock<Arc<Core>>> = Arc::default();
+        let tap: Tap = {
+            let slot = slot.clone();
+            Arc::new(move |message| {
+                if let Some(core) = slot.get() {
+                    core.on_message(message);
+                }
+            })
+        };
+        let check_clients = self.worker.is_none();
+        let (mut socket, sink, mut bound) = match self.worker {
+            Some(link) => {
+                let dealer = Dealer::connect_tapped(link.endpoint(), self.options, tap)
+                    .map_err(|e| Error::Transport(e.to_string()))?;
+                let bound = vec![link.endpoint().to_owned()];
+                let sink = Sink::Broker(dealer.sender());
+                tokio::spawn(link.announce(dealer.sender(), dealer.link()));
+                (Socket::Broker(dealer), sink, bound)
+            }
+            None => {
+                let mut router = Router::new(self.options);
+                router.set_tap(tap);
+                let sink = Sink::Clients(router.sender());
+                (Socket::Clients(router), sink, Vec::new())
+            }
+        };
+        let outlet = Outlet::new(sink);
+        let core = Arc::new(Core {
+            dispatcher: Mutex::new(Dispatcher {
+                outlet: outlet.clone(),
+                service: self.service,
+                config: self.config,
+                handlers: self.handlers,
+                table: self.table,
+                check_clients,
+                stopping: false,
+                queued: Arc::default(),
+                runtime_behind: false,
+                deferred: FairQueue::default(),
+                bad_input: LogLimit::default(),
+                slow_polls: LogLimit::default(),
+            }),
+            wake: Notify::new(),
+        });
+        let _ = slot.set(core.clone());
+        if let Socket::Clients(router) = &mut socket {
+            for endpoint in &self.endpoints {
+                let actual = router
+                    .bind(endpoint)
+                    .await
+                    .map_err(|e| Error::Transport(e.to_string()))?;
+                bound.push(actual);
+            }
+        }
+        Ok((core, socket, outlet, bound))
     }
 }
 
@@ -560,8 +588,8 @@ impl Handlers {
     }
 }
 
-/// Reads requests and channel events, checks limits and liveness, and runs handlers (on the
-/// I/O thread, where it runs itself).
+/// Takes requests and channel events as the connections read them, checks limits and
+/// liveness, and runs handlers (quick ones inline, on the I/O thread where it runs).
 struct Dispatcher {
     outlet: Outlet,
     service: Arc<ServiceInner>,
@@ -581,72 +609,97 @@ struct Dispatcher {
     bad_input: LogLimit,
     /// Inline polls that moved a method off the I/O thread (often preemption on a busy host).
     slow_polls: LogLimit,
-    /// Tells the I/O thread to stop; dropped (stopping it) if this task is dropped.
-    io_stop: Option<oneshot::Sender<Stop>>,
-    io_done: Option<oneshot::Receiver<()>>,
-    /// Fires once everything is closed.
-    done: Option<oneshot::Sender<()>>,
+}
+
+/// The dispatcher, shared by the connections' taps and the task that stops it, checks
+/// liveness and resumes deferred calls (all on the I/O thread, so the lock is never contended).
+struct Core {
+    dispatcher: Mutex<Dispatcher>,
+    /// Wakes that task when a message leaves work for it: the runtime fell behind, or the
+    /// server is stopping and may now be done.
+    wake: Notify,
+}
+
+impl Core {
+    fn lock(&self) -> MutexGuard<'_, Dispatcher> {
+        // Handlers' panics are caught; a poisoned lock still holds a usable dispatcher.
+        self.dispatcher
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn on_message(&self, message: Received) {
+        let mut dispatcher = self.lock();
+        let was_behind = dispatcher.runtime_behind;
+        dispatcher.on_message(message);
+        if dispatcher.stopping || dispatcher.runtime_behind != was_behind {
+            self.wake.notify_one();
+        }
+    }
+}
+
+/// Stops the server when told to (gracefully: once every call has ended), checks the clients'
+/// liveness, and hands deferred calls to the runtime as it catches up. Ends the I/O thread's
+/// heartbeats through `io_stop` when done (or dropped).
+async fn run(
+    core: Arc<Core>,
+    socket: Socket,
+    mut stop: mpsc::UnboundedReceiver<Stop>,
+    io_stop: oneshot::Sender<Stop>,
+) {
+    let (interval, check_clients, queued) = {
+        let dispatcher = core.lock();
+        let queued = dispatcher.queued.clone();
+        (
+            dispatcher.config.heartbeat,
+            dispatcher.check_clients,
+            queued,
+        )
+    };
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let how = loop {
+        let behind = core.lock().runtime_behind;
+        tokio::select! {
+            biased;
+            how = stop.recv() => match how {
+                Some(Stop::Graceful) => core.lock().stopping = true,
+                Some(Stop::Abort) | None => break Stop::Abort,
+            },
+            () = queued.room(), if behind => core.lock().caught_up(),
+            () = core.wake.notified() => {}
+            _ = ticker.tick(), if check_clients => core.lock().check_liveness(),
+        }
+        if core.lock().done() {
+            break Stop::Graceful;
+        }
+    };
+    for (_, channel) in lock(&core.lock().table).channels.drain() {
+        if let Some(task) = channel.task {
+            task.abort();
+        }
+    }
+    if how == Stop::Graceful {
+        // Flushes the last replies (for at most the linger time) and removes ipc files.
+        socket.close().await;
+    } else {
+        drop(socket);
+    }
+    // The I/O thread owns the listener and every connection and closes them together.
+    let _ = io_stop.send(how);
 }
 
 impl Dispatcher {
-    async fn run(mut self, mut inbox: Inbox, mut stop: mpsc::UnboundedReceiver<Stop>) {
-        let interval = self.config.heartbeat;
-        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut turn = 0;
-        let how = loop {
-            tokio::select! {
-                biased;
-                how = stop.recv() => match how {
-                    Some(Stop::Graceful) => self.stopping = true,
-                    Some(Stop::Abort) | None => break Stop::Abort,
-                },
-                () = self.queued.room(), if self.runtime_behind => {
-                    self.runtime_behind = false;
-                    self.spawn_deferred();
-                }
-                message = inbox.recv() => match message {
-                    Some(message) => {
-                        self.on_message(message);
-                        turn += 1;
-                    }
-                    None => break Stop::Abort,
-                },
-                // After the messages already received, so a stalled runtime does not make
-                // heartbeats waiting in the socket look missing.
-                _ = ticker.tick(), if self.check_clients => self.check_liveness(),
-            }
-            // Waiting oneway calls have no channel, and are run before the end too.
-            if self.stopping && self.deferred.is_empty() && lock(&self.table).channels.is_empty() {
-                break Stop::Graceful;
-            }
-            if turn >= TURN {
-                // Lets the runtime poll the sockets before the next turn.
-                turn = 0;
-                tokio::task::yield_now().await;
-            }
-        };
-        for (_, channel) in lock(&self.table).channels.drain() {
-            if let Some(task) = channel.task {
-                task.abort();
-            }
-        }
-        if how == Stop::Graceful {
-            // Flushes the last replies (for at most the linger time) and removes ipc files.
-            inbox.close().await;
-        } else {
-            drop(inbox);
-        }
-        if let Some(io_stop) = self.io_stop.take() {
-            let _ = io_stop.send(how);
-        }
-        // The I/O thread owns the listener and every connection and closes them together.
-        if let Some(io_done) = self.io_done.take() {
-            let _ = io_done.await;
-        }
-        if let Some(done) = self.done.take() {
-            let _ = done.send(());
-        }
+    /// The runtime has room again: hands it the calls that waited.
+    fn caught_up(&mut self) {
+        self.runtime_behind = false;
+        self.spawn_deferred();
+    }
+
+    /// Stopping gracefully, and every call has ended (waiting oneway calls have no channel,
+    /// and are run before the end too).
+    fn done(&self) -> bool {
+        self.stopping && self.deferred.is_empty() && lock(&self.table).channels.is_empty()
     }
 
     fn on_message(&mut self, message: Received) {

@@ -53,7 +53,7 @@ pub(crate) struct Delivery {
 }
 
 /// Takes each message as its connection reads it, in the connection's task (see
-/// [`crate::Dealer::connect_tapped`]).
+/// [`crate::Dealer::connect_tapped`] and [`crate::Router::set_tap`]).
 pub type Tap = Arc<dyn Fn(Received) + Send + Sync>;
 
 /// Where connections put what they read: bounded in messages and in bytes.
@@ -80,6 +80,10 @@ impl Inbox {
         (inbox, rx)
     }
 
+    pub(crate) fn set_tap(&mut self, tap: Tap) {
+        self.tap = Some(tap);
+    }
+
     async fn deliver(
         &self,
         peer: &Arc<Peer>,
@@ -93,6 +97,9 @@ impl Inbox {
                 frames,
                 oversized,
             });
+            // Messages already in the read buffer need no socket read, which is where tokio
+            // would otherwise make a flooding connection give the others their turn.
+            tokio::task::coop::consume_budget().await;
             return Ok(());
         }
         // This connection's share of the queue: a flooding peer waits here, so the messages

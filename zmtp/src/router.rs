@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::debug;
 
-use crate::connection::{self, Delivery, Inbox, Out, Peer};
+use crate::connection::{self, Delivery, Inbox, Out, Peer, Tap};
 use crate::endpoint::{Endpoint, Listener};
 use crate::error::{Error, SendError};
 use crate::handshake::Local;
@@ -114,6 +114,15 @@ impl Router {
         };
         self.listeners.push(tokio::spawn(accept.run()));
         Ok(bound.to_string())
+    }
+
+    /// From now on `tap` takes every received message in its connection's task as soon as it
+    /// is read, and [`Router::recv`] gets nothing: no queue and no task hop between a socket
+    /// and its reader (a server dispatches requests this way). Applies to the connections
+    /// accepted after it: call it before [`Router::bind`]. `tap` must not block; what it keeps
+    /// is outside the receive limits.
+    pub fn set_tap(&mut self, tap: Tap) {
+        self.inbox.set_tap(tap);
     }
 
     pub fn sender(&self) -> RouterSender {
