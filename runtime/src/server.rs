@@ -349,11 +349,16 @@ struct Channel {
 struct Table {
     channels: HashMap<ChannelKey, Channel>,
     in_flight: HashMap<Bytes, usize>,
+    /// Set by a graceful stop: told when the last channel closes.
+    on_idle: Option<Arc<Notify>>,
 }
 
 impl Table {
     fn close(&mut self, key: &ChannelKey) -> Option<Channel> {
         let channel = self.channels.remove(key)?;
+        if let (true, Some(on_idle)) = (self.channels.is_empty(), &self.on_idle) {
+            on_idle.notify_one();
+        }
         if let Some(count) = self.in_flight.get_mut(&key.peer) {
             *count = count.saturating_sub(1);
             if *count == 0 {
@@ -485,7 +490,7 @@ impl IoSide {
                 bad_input: LogLimit::default(),
                 slow_polls: LogLimit::default(),
             }),
-            wake: Notify::new(),
+            wake: Arc::default(),
         });
         let _ = slot.set(core.clone());
         if let Socket::Clients(router) = &mut socket {
@@ -615,9 +620,9 @@ struct Dispatcher {
 /// liveness and resumes deferred calls (all on the I/O thread, so the lock is never contended).
 struct Core {
     dispatcher: Mutex<Dispatcher>,
-    /// Wakes that task when a message leaves work for it: the runtime fell behind, or the
-    /// server is stopping and may now be done.
-    wake: Notify,
+    /// Wakes that task when there is work for it: the runtime fell behind, or the server is
+    /// stopping and may now be done.
+    wake: Arc<Notify>,
 }
 
 impl Core {
@@ -663,7 +668,7 @@ async fn run(
         tokio::select! {
             biased;
             how = stop.recv() => match how {
-                Some(Stop::Graceful) => core.lock().stopping = true,
+                Some(Stop::Graceful) => core.lock().stop_gracefully(&core.wake),
                 Some(Stop::Abort) | None => break Stop::Abort,
             },
             () = queued.room(), if behind => core.lock().caught_up(),
@@ -690,6 +695,12 @@ async fn run(
 }
 
 impl Dispatcher {
+    /// Refuses new calls from now on; `wake` is told when the last call ends.
+    fn stop_gracefully(&mut self, wake: &Arc<Notify>) {
+        self.stopping = true;
+        lock(&self.table).on_idle = Some(wake.clone());
+    }
+
     /// The runtime has room again: hands it the calls that waited.
     fn caught_up(&mut self) {
         self.runtime_behind = false;

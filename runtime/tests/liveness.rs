@@ -256,6 +256,24 @@ async fn graceful_shutdown_finishes_in_flight_calls() {
     assert_eq!(call.await.unwrap().unwrap(), 500);
 }
 
+/// A graceful shutdown ends as soon as the last call does, not on the server's next liveness
+/// check (one heartbeat interval, 5 s by default, later).
+#[tokio::test]
+async fn graceful_shutdown_ends_with_the_last_call() {
+    let (server, _) = start(Duration::from_secs(5)).await;
+    let client = client(&server.endpoint()).await;
+    let call = {
+        let client = client.clone();
+        tokio::spawn(async move { client.call_typed::<u64, _>("sleep", &(300u64,)).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    server.shutdown().await;
+    let took = started.elapsed();
+    assert_eq!(call.await.unwrap().unwrap(), 300);
+    assert!(took < Duration::from_secs(2), "shutdown took {took:?}");
+}
+
 /// More calls than the server's runtime takes at once, so that some wait their turn in the
 /// server: a graceful shutdown still runs every one, oneway calls included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
