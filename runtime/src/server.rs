@@ -679,6 +679,8 @@ async fn run(
             break Stop::Graceful;
         }
     };
+    // Connections may still deliver until the socket closes: refuse those calls.
+    core.lock().stopping = true;
     for (_, channel) in lock(&core.lock().table).channels.drain() {
         if let Some(task) = channel.task {
             task.abort();
