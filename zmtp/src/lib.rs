@@ -5,7 +5,10 @@
 //!   ([`Options::max_message_size`]), frames per message ([`Options::max_frames`]); a peer that
 //!   exceeds them is disconnected.
 //! - Received messages wait in a queue bounded in messages and bytes; when it is full the
-//!   connections are not read (TCP pushes back on the peers).
+//!   connections are not read (TCP pushes back on the peers). A ROUTER or DEALER can instead
+//!   hand each message to a tap in its connection's task ([`Router::set_tap`],
+//!   [`Dealer::connect_tapped`]): no queue and no task hop. A tapped connection spends tokio's
+//!   cooperative budget per message, so one with a backlog lets the others take their turn.
 //! - Every peer has its own bounded send queue and writer: a ROUTER drops a message for a peer
 //!   whose queue is full rather than delaying the others; a DEALER's `send` waits for room.
 //! - A DEALER connects in the background, queues while down and reconnects with backoff; its
