@@ -11,8 +11,9 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The engine without CURVE (what its fuzz target builds).
 cargo clippy -p zrpc-zmtp --no-default-features --quiet -- -D warnings
-# The cross-language tests start the workspace's binaries (calculator-server, zrpc).
-cargo build --workspace --bins --quiet
+# Builds, before any test runs, every binary the cross-language tests start (calculator-server,
+# zrpc, zrpc-broker-bench: each belongs to a package with integration tests). A separate
+# `cargo build --bins` would compile 57 crates a second time with other features.
 cargo test --workspace --no-fail-fast
 # Fails on any crash the fuzzer finds in 25 s per target.
 bash scripts/fuzz.sh 25

@@ -68,7 +68,8 @@ fn skip_or_fail<T>(message: &str) -> Option<T> {
     None
 }
 
-/// A workspace binary built by `cargo build --workspace --bins` (as `scripts/test.sh` does).
+/// A workspace binary, built by `cargo test --workspace` (as `scripts/test.sh` runs it) or
+/// `cargo build --workspace --bins`.
 pub fn workspace_bin(name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -81,7 +82,7 @@ pub fn workspace_bin(name: &str) -> PathBuf {
     let path = target.join(profile).join(name);
     assert!(
         path.exists(),
-        "{} is missing: run `cargo build --workspace --bins` first (scripts/test.sh does)",
+        "{} is missing: run `cargo test --workspace` or `cargo build --workspace --bins` first",
         path.display()
     );
     path
