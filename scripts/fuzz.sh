@@ -10,17 +10,20 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-25}"
 export RUSTC_BOOTSTRAP=1
+# One target directory for both fuzz workspaces: libFuzzer (C++) and the shared crates are
+# built once.
+target_dir="$root/target/fuzz"
 
 # run_target DIR TARGET: fuzzes TARGET of DIR/fuzz from its corpus directory.
 run_target() {
     (
         cd "$root/$1/fuzz"
-        cargo fuzz run --sanitizer none "$2" "corpus/$2" -- \
+        cargo fuzz run --sanitizer none --target-dir "$target_dir" "$2" "corpus/$2" -- \
             -max_total_time="$seconds" -max_len=4096 -print_final_stats=1
     )
 }
 
-(cd "$root/idl/fuzz" && cargo fuzz build --sanitizer none)
+(cd "$root/idl/fuzz" && cargo fuzz build --sanitizer none --target-dir "$target_dir")
 for target in parse round_trip; do
     mkdir -p "$root/idl/fuzz/corpus/$target"
     # Seeds: every IDL file of the test suites and the examples.
@@ -30,7 +33,7 @@ for target in parse round_trip; do
     run_target idl "$target"
 done
 
-(cd "$root/zmtp/fuzz" && cargo fuzz build --sanitizer none)
+(cd "$root/zmtp/fuzz" && cargo fuzz build --sanitizer none --target-dir "$target_dir")
 mkdir -p "$root/zmtp/fuzz/corpus/frame_decoder"
 # Seeds: a few hand-made frames (short, long, command, a huge length, many parts).
 cp "$root"/zmtp/fuzz/seeds/* "$root/zmtp/fuzz/corpus/frame_decoder"/
