@@ -5,11 +5,13 @@
 //!
 //! A missing interpreter or linter skips that step with a note, and fails under `CI=true`.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use zrpc_codegen::{Backend, GenerateOptions, GeneratedFile, BACKENDS};
-use zrpc_idl::model::{Type, TypeDef};
+use zrpc_idl::model::{Schema, Type, TypeDef};
 use zrpc_plan::Plan;
 
 // The corpus, sample values and the tool lookup, shared with the live conformance test.
@@ -230,42 +232,77 @@ fn corpus_generates_lints_loads_and_round_trips_in_every_language() {
         LANGUAGES.iter().map(|l| l.name).collect::<Vec<_>>(),
         "every backend has a row in the harness"
     );
-    for idl in corpus() {
-        let stem = idl.file_stem().unwrap().to_string_lossy().into_owned();
-        let schema = zrpc_idl::load(&idl)
-            .unwrap_or_else(|e| panic!("{}: {e}", idl.display()))
-            .schema;
-        let plan = Plan::new(&schema).unwrap();
-        for (backend, language) in BACKENDS.iter().zip(LANGUAGES) {
-            let options = GenerateOptions {
-                idl_stem: Some(stem.clone()),
-            };
-            let files = backend
-                .generate(&plan, &options)
-                .unwrap_or_else(|e| panic!("{stem} in {}: {e}", language.name));
-            let dir = root()
-                .join("target/tmp/conformance")
-                .join(&stem)
-                .join(language.name);
-            write(&dir, &files);
-            (language.lint)(&dir, &files);
-            let Some(script) = language.script else {
-                continue;
-            };
-            let checks = round_trips(*backend, &plan, language);
-            let (text, args) = script(&backend.package(&plan), &stem, &checks);
-            // Each language's interpreter is named like the language.
-            let interpreter = language.name;
-            let mut args = args;
-            args.push(text);
-            check(
-                &format!("{stem}: load and round trip"),
-                interpreter,
-                &args,
-                &dir,
-            );
+    let schemas: Vec<(String, Schema)> = corpus()
+        .iter()
+        .map(|idl| {
+            let stem = idl.file_stem().unwrap().to_string_lossy().into_owned();
+            let schema = zrpc_idl::load(idl)
+                .unwrap_or_else(|e| panic!("{}: {e}", idl.display()))
+                .schema;
+            (stem, schema)
+        })
+        .collect();
+    let plans: Vec<(&str, Plan)> = schemas
+        .iter()
+        .map(|(stem, schema)| (stem.as_str(), Plan::new(schema).unwrap()))
+        .collect();
+    // Every (file, language) is checked on its own, in its own directory, by its own tools'
+    // processes: as many at once as there are cores.
+    let jobs: Vec<(&str, &Plan, usize)> = plans
+        .iter()
+        .flat_map(|(stem, plan)| (0..LANGUAGES.len()).map(move |language| (*stem, plan, language)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(jobs.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some(&(stem, plan, language)) =
+                        jobs.get(next.fetch_add(1, Ordering::Relaxed))
+                    {
+                        check_file(stem, plan, BACKENDS[language], &LANGUAGES[language]);
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
         }
-    }
+    });
+}
+
+/// Generates, lints, loads and round-trips the corpus file `stem` in one language.
+fn check_file(stem: &str, plan: &Plan, backend: &dyn Backend, language: &Language) {
+    let options = GenerateOptions {
+        idl_stem: Some(stem.to_owned()),
+    };
+    let files = backend
+        .generate(plan, &options)
+        .unwrap_or_else(|e| panic!("{stem} in {}: {e}", language.name));
+    let dir = root()
+        .join("target/tmp/conformance")
+        .join(stem)
+        .join(language.name);
+    write(&dir, &files);
+    (language.lint)(&dir, &files);
+    let Some(script) = language.script else {
+        return;
+    };
+    let checks = round_trips(backend, plan, language);
+    let (text, args) = script(&backend.package(plan), stem, &checks);
+    // Each language's interpreter is named like the language.
+    let interpreter = language.name;
+    let mut args = args;
+    args.push(text);
+    check(
+        &format!("{stem}: load and round trip"),
+        interpreter,
+        &args,
+        &dir,
+    );
 }
 
 /// `(type, value, decode(trip(encode(value))))` for every struct, union and enum of the schema.

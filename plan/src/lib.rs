@@ -18,8 +18,11 @@ pub use zrpc_model as model;
 
 pub use backend::{Backend, ClientNames, GenerateError, GenerateOptions, GeneratedFile};
 pub use literal::{FieldValue, Literal};
-pub use names::{Derive, Derived, Kind, Names};
+pub use names::{Derive, Derived, Kind, Names, Spelling};
 pub use reserved::{Position, Reserved};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use model::{Annotation, Const, Field, Method, Schema, Service, Struct, Type, TypeDef};
 
@@ -40,6 +43,8 @@ pub struct Plan<'a> {
     pub consts: Vec<ConstPlan<'a>>,
     /// Structs and errors, in schema order.
     pub structs: Vec<StructPlan<'a>>,
+    /// Each language's [`Names`] of the schema, by language, built on first use.
+    names: Mutex<HashMap<&'static str, Arc<Names>>>,
 }
 
 pub struct ConstPlan<'a> {
@@ -143,7 +148,20 @@ impl<'a> Plan<'a> {
             schema,
             consts,
             structs,
+            names: Mutex::default(),
         })
+    }
+
+    /// Every name of the schema as `spelling` spells it, built on the first call for its
+    /// language and shared by the later ones: a backend's `literal`, `encode`, `decode` are
+    /// called once per value, and building the names walks the whole schema.
+    pub fn names(&self, spelling: Spelling) -> Arc<Names> {
+        let mut built = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(
+            built
+                .entry(spelling.language)
+                .or_insert_with(|| Arc::new(Names::new(self.schema, spelling))),
+        )
     }
 
     /// The plan of the struct or error called `name`.

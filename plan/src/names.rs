@@ -16,6 +16,9 @@
 //! compared case-insensitively (PHP class names, file names): a derived name that is taken gets
 //! its kind's word appended (`ABCVariant`, `FeedItemMovedEvent`, `GetItemErrorError`,
 //! `ab_from_wire_`), so types and untaken names keep their spelling.
+//!
+//! A backend describes its spelling once ([`Spelling`]) and reads its names of a schema from
+//! [`Plan::names`](crate::Plan::names), which builds them once per plan and language.
 
 use std::collections::HashMap;
 
@@ -125,28 +128,34 @@ enum Scope {
     Derived(Derived, String),
 }
 
+/// How one language spells names: what its [`Names`] are built from.
+#[derive(Clone, Copy)]
+pub struct Spelling {
+    /// The backend's language (`python`, ...): which names [`Plan::names`](crate::Plan::names)
+    /// keeps for it.
+    pub language: &'static str,
+    /// The language's one reserved-name table: escapes, and the suffix of a collision.
+    pub reserved: &'static Reserved,
+    /// The language's spelling of one name (case conversion and escaping); collisions within a
+    /// scope get the reserved table's suffix.
+    pub spell: fn(&str, Kind) -> String,
+    /// The language's composition of [`Derived`] names, made distinct from every other name of
+    /// the package.
+    pub derive: Derive,
+}
+
 /// The spellings of one language (see the module doc).
 pub struct Names {
-    reserved: &'static Reserved,
-    spell: fn(&str, Kind) -> String,
-    derive: Derive,
+    spelling: Spelling,
     spelled: HashMap<(Scope, String), String>,
 }
 
 impl Names {
-    /// `spell(name, kind)` is the language's spelling of one name (case conversion and
-    /// escaping); collisions within a scope get the reserved table's suffix. `derive` composes
-    /// the language's [`Derived`] names, made distinct from every other name of the package.
-    pub fn new(
-        schema: &Schema,
-        reserved: &'static Reserved,
-        spell: fn(&str, Kind) -> String,
-        derive: Derive,
-    ) -> Names {
+    /// Every name of `schema` as `spelling` spells it. A backend reads them through
+    /// [`Plan::names`](crate::Plan::names), which builds them once.
+    pub fn new(schema: &Schema, spelling: Spelling) -> Names {
         let mut names = Names {
-            reserved,
-            spell,
-            derive,
+            spelling,
             spelled: HashMap::new(),
         };
         names.scope(
@@ -240,7 +249,7 @@ impl Names {
             }
         }
         for (kind, owner, member) in wanted {
-            let Some(mut class) = (self.derive)(self, kind, owner, member) else {
+            let Some(mut class) = (self.spelling.derive)(self, kind, owner, member) else {
                 continue;
             };
             while taken.iter().any(|t| t.eq_ignore_ascii_case(&class)) {
@@ -261,9 +270,10 @@ impl Names {
         kind: Kind,
     ) {
         let spelled = self
+            .spelling
             .reserved
             .distinct(names.clone(), kind.position(), |name| {
-                (self.spell)(name, kind)
+                (self.spelling.spell)(name, kind)
             });
         for (name, spelled) in names.zip(spelled) {
             self.spelled
@@ -276,8 +286,9 @@ impl Names {
             Some(spelled) => spelled.clone(),
             // Not in the schema (a hand-built literal): spelled alone.
             None => self
+                .spelling
                 .reserved
-                .escape(&(self.spell)(name, kind), kind.position()),
+                .escape(&(self.spelling.spell)(name, kind), kind.position()),
         }
     }
 
@@ -288,8 +299,9 @@ impl Names {
 
     /// The class (trait, module) of a service: spelled as a type.
     pub fn service(&self, name: &str) -> String {
-        self.reserved
-            .escape(&(self.spell)(name, Kind::Type), Position::Type)
+        self.spelling
+            .reserved
+            .escape(&(self.spelling.spell)(name, Kind::Type), Position::Type)
     }
 
     /// The [`Derived`] name of `member` (variant or method; empty for a union decoder) of
@@ -301,7 +313,8 @@ impl Names {
         {
             Some(class) => class.clone(),
             // Not in the schema, or not a class the language generates: composed alone.
-            None => (self.derive)(self, kind, owner, member).unwrap_or_else(|| member.to_owned()),
+            None => (self.spelling.derive)(self, kind, owner, member)
+                .unwrap_or_else(|| member.to_owned()),
         }
     }
 
@@ -375,16 +388,19 @@ mod tests {
         let schema = schema(&[("Variant", &["BEGIN", "begin", "x"]), ("variant", &["x"])]);
         let ruby = Names::new(
             &schema,
-            &RUBY,
-            |name, kind| match kind {
-                Kind::Type => {
-                    let mut upper = name.to_owned();
-                    upper[..1].make_ascii_uppercase();
-                    upper
-                }
-                _ => name.to_ascii_uppercase(),
+            Spelling {
+                language: "ruby",
+                reserved: &RUBY,
+                spell: |name, kind| match kind {
+                    Kind::Type => {
+                        let mut upper = name.to_owned();
+                        upper[..1].make_ascii_uppercase();
+                        upper
+                    }
+                    _ => name.to_ascii_uppercase(),
+                },
+                derive: |_, _, _, _| None,
             },
-            |_, _, _, _| None,
         );
         assert_eq!(ruby.type_name("Variant"), "Variant");
         assert_eq!(ruby.type_name("variant"), "VariantType");
@@ -394,8 +410,37 @@ mod tests {
         // Scopes are separate: `x` is `X` in both enums.
         assert_eq!(ruby.member("variant", "x"), "X");
         // PHP compares class names case-insensitively.
-        let php = Names::new(&schema, &PHP, |name, _| name.to_owned(), |_, _, _, _| None);
+        let php = Names::new(
+            &schema,
+            Spelling {
+                language: "php",
+                reserved: &PHP,
+                spell: |name, _| name.to_owned(),
+                derive: |_, _, _, _| None,
+            },
+        );
         assert_eq!(php.type_name("variant"), "variantType");
+    }
+
+    #[test]
+    fn a_plan_builds_the_names_of_each_language_once() {
+        let schema = schema(&[("Variant", &["x"])]);
+        let plan = crate::Plan::new(&schema).unwrap();
+        let upper = Spelling {
+            language: "upper",
+            reserved: &RUBY,
+            spell: |name, _| name.to_ascii_uppercase(),
+            derive: |_, _, _, _| None,
+        };
+        let lower = Spelling {
+            language: "lower",
+            spell: |name, _| name.to_ascii_lowercase(),
+            ..upper
+        };
+        let first = plan.names(upper);
+        assert!(std::sync::Arc::ptr_eq(&first, &plan.names(upper)));
+        assert_eq!(first.type_name("Variant"), "VARIANT");
+        assert_eq!(plan.names(lower).type_name("Variant"), "variant");
     }
 
     /// Variant classes `{Union}{Variant}`, event classes `{Service}{Method}` and error sets
@@ -458,7 +503,15 @@ mod tests {
                 method("one", Returns::Nothing, &["E1"]),
             ],
         });
-        let names = Names::new(&schema, &RUBY, |name, _| name.to_owned(), derive);
+        let names = Names::new(
+            &schema,
+            Spelling {
+                language: "ruby",
+                reserved: &RUBY,
+                spell: |name, _| name.to_owned(),
+                derive,
+            },
+        );
         let variant = |union, variant| names.derived(Derived::VariantClass, union, variant);
         assert_eq!(variant("A", "bC"), "ABC");
         assert_eq!(variant("A", "d"), "AD");

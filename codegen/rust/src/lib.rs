@@ -76,7 +76,7 @@ mod service;
 
 pub use derive::derive_type;
 pub use expand::rpc_service;
-pub use generate::{generate, GenerateError};
+pub use generate::{generate, render, GenerateError};
 
 /// The Rust backend: one `.rs` file with the server trait, the typed client and the types.
 pub struct Rust;
@@ -177,7 +177,7 @@ impl zrpc_plan::Backend for Rust {
     ) -> Result<Vec<zrpc_plan::GeneratedFile>, zrpc_plan::GenerateError> {
         let schema = plan.schema;
         let contents =
-            generate(schema).map_err(|e| zrpc_plan::GenerateError::Unsupported(e.to_string()))?;
+            render(plan).map_err(|e| zrpc_plan::GenerateError::Unsupported(e.to_string()))?;
         let stem = options
             .idl_stem
             .clone()

@@ -2,7 +2,8 @@
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
-use zrpc_plan::{Derived, Kind, Names};
+use zrpc_plan::reserved::RUST;
+use zrpc_plan::{Derived, Kind, Names, Spelling};
 
 // The one Rust keyword list lives in the plan's reserved table.
 use zrpc_plan::reserved::{
@@ -42,6 +43,14 @@ fn convert(wire: &str, rust: String) -> (Ident, bool) {
     let (ident, renamed) = escape(&rust);
     (ident, renamed || rust != wire)
 }
+
+/// How Rust spells the names of a schema.
+pub(crate) const SPELLING: Spelling = Spelling {
+    language: "rust",
+    reserved: &RUST,
+    spell,
+    derive,
+};
 
 /// The Rust spelling of one name (made distinct in its scope by [`zrpc_plan::Names`]): types,
 /// variants and enum members UpperCamelCase, consts SHOUTY_SNAKE_CASE, the rest snake_case; keywords

@@ -6,6 +6,7 @@
 //! templates only lay them out.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 mod events;
 
@@ -19,7 +20,7 @@ use crate::ruby::enum_name;
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::PHP;
-use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position};
+use zrpc_plan::{FieldPlan, Kind, Literal, Names, Plan, Position, Spelling};
 
 /// Which way a conversion goes: wire form to PHP value (decode) or back (encode).
 #[derive(Clone, Copy)]
@@ -30,8 +31,13 @@ enum Conversion {
 
 /// Renders the PHP client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let plan = Plan::new(schema)?;
-    let pass = PhpPass::new(&plan);
+    render(&Plan::new(schema)?)
+}
+
+/// Renders the PHP client of a planned schema.
+pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
+    let schema = plan.schema;
+    let pass = PhpPass::new(plan);
     let namespace = pass.namespace.as_str();
     let mut files = vec![(
         PathBuf::from("autoload.php"),
@@ -341,7 +347,7 @@ struct PhpPass<'a> {
     plan: &'a Plan<'a>,
     /// `Example\Calculator`.
     namespace: String,
-    names: Names,
+    names: Arc<Names>,
 }
 
 /// How a file refers to the schema's classes: relatively from the root namespace, fully
@@ -358,7 +364,7 @@ impl<'a> PhpPass<'a> {
             schema: plan.schema,
             plan,
             namespace: namespace(plan.schema),
-            names: Names::new(plan.schema, &PHP, spell, derive_events),
+            names: plan.names(SPELLING),
         }
     }
 
@@ -992,6 +998,14 @@ fn method_name(name: &str) -> String {
     }
 }
 
+/// How PHP spells the names of a schema.
+const SPELLING: Spelling = Spelling {
+    language: "php",
+    reserved: &PHP,
+    spell,
+    derive: derive_events,
+};
+
 /// The PHP spelling of one name (made distinct in its scope by [`Names`]).
 fn spell(name: &str, kind: Kind) -> String {
     match kind {
@@ -1109,6 +1123,6 @@ impl zrpc_plan::Backend for Php {
         plan: &Plan,
         _options: &zrpc_plan::GenerateOptions,
     ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
-        generate(plan.schema).map_err(Into::into)
+        render(plan).map_err(Into::into)
     }
 }

@@ -2,6 +2,7 @@
 //! expressions, literals, and the view data of `models.py`.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use askama::Template;
 use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
@@ -9,14 +10,14 @@ use zrpc_idl::model::{Alias, Enum, Schema, Struct, Type, TypeDef, Union};
 use super::{docstring, docstring_lines};
 use crate::naming::{doc_lines, event_class, pascal_case, shouty_snake_case, snake_case};
 use zrpc_plan::reserved::PYTHON;
-use zrpc_plan::{Derived, FieldPlan, Kind, Literal, Names, Plan, Position};
+use zrpc_plan::{Derived, FieldPlan, Kind, Literal, Names, Plan, Position, Spelling};
 
 /// Python class names of the schema's types (escaped where they would shadow a builtin).
 pub(crate) struct TypeNames<'a> {
     schema: &'a Schema,
     pub(crate) plan: &'a Plan<'a>,
     /// Every name of the schema, distinct in its scope.
-    pub(crate) names: Names,
+    pub(crate) names: Arc<Names>,
 }
 
 impl<'a> TypeNames<'a> {
@@ -25,7 +26,7 @@ impl<'a> TypeNames<'a> {
         TypeNames {
             schema,
             plan,
-            names: Names::new(schema, &PYTHON, spell, derive),
+            names: plan.names(SPELLING),
         }
     }
 
@@ -238,6 +239,14 @@ fn var(prefix: &str, depth: usize) -> String {
         format!("{prefix}{depth}")
     }
 }
+
+/// How Python spells the names of a schema.
+const SPELLING: Spelling = Spelling {
+    language: "python",
+    reserved: &PYTHON,
+    spell,
+    derive,
+};
 
 /// The Python spelling of one name (made distinct in its scope by [`Names`]): classes as
 /// declared, members and consts SHOUTY, fields, methods and arguments snake_case; never one of

@@ -6,6 +6,7 @@
 //! only lay them out.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 mod events;
 mod metrics;
@@ -18,7 +19,7 @@ use crate::naming::{derive_events, snake_case};
 use crate::{Error, GeneratedFile};
 use zrpc_plan::layout::{self, layout};
 use zrpc_plan::reserved::RUBY;
-use zrpc_plan::{Kind, Literal, Names, Plan, Position};
+use zrpc_plan::{Kind, Literal, Names, Plan, Position, Spelling};
 
 /// Shipped beside the code. Constructs whose size or parameter names follow the IDL carry
 /// inline directives instead (`metrics.rs`), so the code passes rubocop at its defaults too.
@@ -89,8 +90,13 @@ fn multiline_lambdas(text: &str) -> String {
 
 /// Renders the Ruby client: a list of (path relative to the output directory, contents).
 pub fn generate(schema: &Schema) -> Result<Vec<GeneratedFile>, Error> {
-    let plan = Plan::new(schema)?;
-    let pass = RubyPass::new(&plan);
+    render(&Plan::new(schema)?)
+}
+
+/// Renders the Ruby client of a planned schema.
+pub fn render(plan: &Plan) -> Result<Vec<GeneratedFile>, Error> {
+    let schema = plan.schema;
+    let pass = RubyPass::new(plan);
     let mut files = Vec::new();
     let mut requires = Vec::new();
     for def in &schema.types {
@@ -386,7 +392,7 @@ struct RubyPass<'a> {
     module_path: Vec<String>,
     /// `acme/calc`: the root file's path without `.rb`, and the directory of the other files.
     dir: String,
-    names: Names,
+    names: Arc<Names>,
     /// Expressions for code outside the namespace (`Backend::literal`): every constant
     /// qualified, as a core class (`Encoding`) would win over an included module's.
     outside: bool,
@@ -401,7 +407,7 @@ impl<'a> RubyPass<'a> {
             plan,
             dir: Self::module_dir(schema),
             module_path,
-            names: Names::new(schema, &RUBY, spell, derive_events),
+            names: plan.names(SPELLING),
             outside: false,
         }
     }
@@ -974,6 +980,14 @@ fn member_name(name: &str) -> String {
     capitalised(&RUBY.escape(&name.to_shouty_snake_case(), Position::EnumMember))
 }
 
+/// How Ruby spells the names of a schema.
+const SPELLING: Spelling = Spelling {
+    language: "ruby",
+    reserved: &RUBY,
+    spell,
+    derive: derive_events,
+};
+
 /// The Ruby spelling of one name (made distinct in its scope by [`Names`]).
 fn spell(name: &str, kind: Kind) -> String {
     match kind {
@@ -1159,7 +1173,7 @@ impl zrpc_plan::Backend for Ruby {
         plan: &Plan,
         options: &zrpc_plan::GenerateOptions,
     ) -> Result<Vec<GeneratedFile>, zrpc_plan::GenerateError> {
-        let mut files = generate(plan.schema)?;
+        let mut files = render(plan)?;
         // A server compiled from an IDL file serves its stem in the model.
         if let Some(stem) = options.idl_stem.as_ref().or(plan.schema.file_stem.as_ref()) {
             files.extend(entry_file(stem, plan.schema));
