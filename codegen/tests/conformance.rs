@@ -7,7 +7,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use zrpc_codegen::{Backend, GenerateOptions, GeneratedFile, BACKENDS};
@@ -36,12 +36,10 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `program args` in `dir` (skipped when the tool is missing); panics with its output on
-/// failure.
-fn check(what: &str, program: &str, args: &[String], dir: &Path) {
-    let Some(path) = tool(program) else {
-        return;
-    };
+/// Runs `program args` in `dir` (skipped when the tool is missing: `None`); panics with its
+/// output on failure.
+fn check(what: &str, program: &str, args: &[String], dir: &Path) -> Option<Output> {
+    let path = tool(program)?;
     let runtimes = root().join("runtimes");
     let output = Command::new(path)
         .args(args)
@@ -68,6 +66,7 @@ fn check(what: &str, program: &str, args: &[String], dir: &Path) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    Some(output)
 }
 
 fn write(dir: &Path, files: &[GeneratedFile]) {
@@ -151,7 +150,15 @@ const LANGUAGES: &[Language] = &[
         name: "ruby",
         lint: |dir, files| {
             for file in sources(files, "rb") {
-                check("ruby -wc", "ruby", &["-wc".into(), file], dir);
+                // Warnings leave the exit status at 0: none may be printed.
+                if let Some(output) = check("ruby -wc", "ruby", &["-wc".into(), file], dir) {
+                    assert!(
+                        output.stderr.is_empty(),
+                        "ruby -wc warns in {}:\n{}",
+                        dir.display(),
+                        String::from_utf8_lossy(&output.stderr)
+                    );
+                }
             }
             let mut rubocop = vec!["--format".into(), "simple".into()];
             rubocop.extend(sources(files, "rb"));
