@@ -84,6 +84,10 @@ impl Inbox {
         self.tap = Some(tap);
     }
 
+    fn tapped(&self) -> bool {
+        self.tap.is_some()
+    }
+
     async fn deliver(
         &self,
         peer: &Arc<Peer>,
@@ -225,7 +229,15 @@ async fn read_loop(
     let share = Arc::new(Semaphore::new(options.recv_hwm_per_peer.max(1)));
     // Set when a frame of the message being assembled was over the limit.
     let mut oversized = None;
+    // A tap answered something since the writer last had a turn.
+    let mut answered = false;
     loop {
+        if answered && !reader.frame_buffered() {
+            // Before reading the socket again, the writer sends what the tap queued: with a
+            // peer that keeps sending, it would otherwise wait for a whole budget of messages.
+            answered = false;
+            let_writer_run().await;
+        }
         let frame = match reader.read().await {
             Ok(Read::Frame(frame)) => frame,
             Ok(Read::Oversized { more, size, prefix }) => {
@@ -282,11 +294,27 @@ async fn read_loop(
                 if let Err(e) = inbox.deliver(peer, &share, frames, oversized.take()).await {
                     return e;
                 }
+                answered = inbox.tapped();
             }
             Ok(None) => {}
             Err(reason) => return Error::Protocol(reason),
         }
     }
+}
+
+/// Returns to the task once, so the writer polled beside the reader runs; the task is
+/// polled again at once (no socket poll in between, unlike `tokio::task::yield_now`).
+async fn let_writer_run() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Error> {

@@ -35,11 +35,11 @@ pub enum FrameError {
     MoreOnCommand,
 }
 
-/// Decodes one frame from the front of `buf`. The declared size is checked against `max_size`
-/// before anything is allocated; the body is split off `buf` without copying.
-pub fn decode(buf: &mut BytesMut, max_size: usize) -> Result<Decoded, FrameError> {
+/// The header at the front of `buf`: flags, header length and body size (checked against
+/// `max_size`), or the bytes still missing from the header.
+fn head(buf: &[u8], max_size: usize) -> Result<Result<(u8, usize, usize), usize>, FrameError> {
     let Some(&flags) = buf.first() else {
-        return Ok(Decoded::Need(2));
+        return Ok(Err(2));
     };
     if flags & !(MORE | LONG | COMMAND) != 0 {
         return Err(FrameError::BadFlags(flags));
@@ -49,7 +49,7 @@ pub fn decode(buf: &mut BytesMut, max_size: usize) -> Result<Decoded, FrameError
     }
     let header = if flags & LONG != 0 { 9 } else { 2 };
     if buf.len() < header {
-        return Ok(Decoded::Need(header - buf.len()));
+        return Ok(Err(header - buf.len()));
     }
     let size = if flags & LONG != 0 {
         u64::from_be_bytes([
@@ -65,7 +65,16 @@ pub fn decode(buf: &mut BytesMut, max_size: usize) -> Result<Decoded, FrameError
         });
     }
     // Fits in usize: at most `max_size`.
-    let size = size as usize;
+    Ok(Ok((flags, header, size as usize)))
+}
+
+/// Decodes one frame from the front of `buf`. The declared size is checked against `max_size`
+/// before anything is allocated; the body is split off `buf` without copying.
+pub fn decode(buf: &mut BytesMut, max_size: usize) -> Result<Decoded, FrameError> {
+    let (flags, header, size) = match head(buf, max_size)? {
+        Ok(head) => head,
+        Err(missing) => return Ok(Decoded::Need(missing)),
+    };
     if buf.len() < header + size {
         return Ok(Decoded::Need(header + size - buf.len()));
     }
@@ -79,6 +88,16 @@ pub fn decode(buf: &mut BytesMut, max_size: usize) -> Result<Decoded, FrameError
             body,
         }
     }))
+}
+
+/// Whether [`decode`] would return at once: `buf` starts with a whole frame, or with a header
+/// it refuses.
+pub(crate) fn decodable(buf: &[u8], max_size: usize) -> bool {
+    match head(buf, max_size) {
+        Ok(Ok((_, header, size))) => buf.len() >= header + size,
+        Ok(Err(_)) => false,
+        Err(_) => true,
+    }
 }
 
 /// Writes a frame header for a body of `size` bytes.

@@ -63,6 +63,12 @@ impl<R: AsyncRead + Unpin> Reader<R> {
         Ok(())
     }
 
+    /// Whether [`Reader::read`] would return without reading the socket (an oversized frame
+    /// being skipped aside).
+    pub(crate) fn frame_buffered(&self) -> bool {
+        frame::decodable(&self.buf, self.max_frame)
+    }
+
     /// Exactly `n` raw bytes (the greeting).
     pub(crate) async fn raw(&mut self, n: usize) -> Result<Bytes, Error> {
         while self.buf.len() < n {
