@@ -9,12 +9,17 @@ use zrpc_zmtp::{Dealer, Options, Received, Router};
 
 type Seen = Arc<Mutex<Vec<(Bytes, Vec<Bytes>)>>>;
 
-/// A ROUTER whose tap records each message's peer id and frames.
-async fn tapped_router() -> (Router, String, Seen) {
+/// A ROUTER whose tap spends `work` on each message (spinning, as a handler would), then
+/// records its peer id and frames.
+async fn tapped_router(work: Duration) -> (Router, String, Seen) {
     let seen: Seen = Arc::default();
     let mut router = Router::new(Options::default());
     let record = seen.clone();
     router.set_tap(Arc::new(move |message: Received| {
+        let started = std::time::Instant::now();
+        while started.elapsed() < work {
+            std::hint::spin_loop();
+        }
         record
             .lock()
             .unwrap()
@@ -34,7 +39,7 @@ async fn wait_for(seen: &Seen, count: usize) {
 
 #[tokio::test]
 async fn the_tap_takes_every_message_with_its_peer() {
-    let (mut router, endpoint, seen) = tapped_router().await;
+    let (mut router, endpoint, seen) = tapped_router(Duration::ZERO).await;
     let mut a = Dealer::connect(&endpoint, Options::default()).unwrap();
     let b = Dealer::connect(&endpoint, Options::default()).unwrap();
     a.send(vec![Bytes::from("a"), Bytes::from("1")])
@@ -78,27 +83,12 @@ where
 }
 
 /// One connection keeps a backlog of messages in its socket (its peer queued them all at once,
-/// its tap work is slow): a message from another connection is taken after a turn of the
+/// the tap works on each): a message from another connection is taken after a turn of the
 /// backlog, not after all of it.
 #[tokio::test]
 async fn a_flooding_connection_takes_turns() {
     const FLOOD: usize = 100_000;
-    let seen: Seen = Arc::default();
-    let mut router = Router::new(Options::default());
-    let record = seen.clone();
-    router.set_tap(Arc::new(move |message: Received| {
-        if message.frames[0] == "f" {
-            let started = std::time::Instant::now();
-            while started.elapsed() < Duration::from_micros(2) {
-                std::hint::spin_loop();
-            }
-        }
-        record
-            .lock()
-            .unwrap()
-            .push((message.peer.id.clone(), message.frames));
-    }));
-    let endpoint = router.bind("tcp://127.0.0.1:0").await.unwrap();
+    let (_router, endpoint, seen) = tapped_router(Duration::from_micros(2)).await;
     let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
     let other = dealer_thread(&endpoint, Options::default(), |dealer| async move {
         let _ = tokio::task::spawn_blocking(move || go_rx.recv()).await;
