@@ -159,7 +159,7 @@ impl<'a> Plan<'a> {
         let mut built = self.names.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(
             built
-                .entry(spelling.language)
+                .entry(spelling.reserved.language)
                 .or_insert_with(|| Arc::new(Names::new(self.schema, spelling))),
         )
     }

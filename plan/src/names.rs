@@ -131,10 +131,8 @@ enum Scope {
 /// How one language spells names: what its [`Names`] are built from.
 #[derive(Clone, Copy)]
 pub struct Spelling {
-    /// The backend's language (`python`, ...): which names [`Plan::names`](crate::Plan::names)
-    /// keeps for it.
-    pub language: &'static str,
-    /// The language's one reserved-name table: escapes, and the suffix of a collision.
+    /// The language's one reserved-name table: escapes, and the suffix of a collision. Its
+    /// `language` is which names [`Plan::names`](crate::Plan::names) keeps for it.
     pub reserved: &'static Reserved,
     /// The language's spelling of one name (case conversion and escaping); collisions within a
     /// scope get the reserved table's suffix.
@@ -389,7 +387,6 @@ mod tests {
         let ruby = Names::new(
             &schema,
             Spelling {
-                language: "ruby",
                 reserved: &RUBY,
                 spell: |name, kind| match kind {
                     Kind::Type => {
@@ -413,7 +410,6 @@ mod tests {
         let php = Names::new(
             &schema,
             Spelling {
-                language: "php",
                 reserved: &PHP,
                 spell: |name, _| name.to_owned(),
                 derive: |_, _, _, _| None,
@@ -427,13 +423,12 @@ mod tests {
         let schema = schema(&[("Variant", &["x"])]);
         let plan = crate::Plan::new(&schema).unwrap();
         let upper = Spelling {
-            language: "upper",
             reserved: &RUBY,
             spell: |name, _| name.to_ascii_uppercase(),
             derive: |_, _, _, _| None,
         };
         let lower = Spelling {
-            language: "lower",
+            reserved: &PHP,
             spell: |name, _| name.to_ascii_lowercase(),
             ..upper
         };
@@ -506,7 +501,6 @@ mod tests {
         let names = Names::new(
             &schema,
             Spelling {
-                language: "ruby",
                 reserved: &RUBY,
                 spell: |name, _| name.to_owned(),
                 derive,

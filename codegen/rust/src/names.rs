@@ -46,7 +46,6 @@ fn convert(wire: &str, rust: String) -> (Ident, bool) {
 
 /// How Rust spells the names of a schema.
 pub(crate) const SPELLING: Spelling = Spelling {
-    language: "rust",
     reserved: &RUST,
     spell,
     derive,

@@ -1000,7 +1000,6 @@ fn method_name(name: &str) -> String {
 
 /// How PHP spells the names of a schema.
 const SPELLING: Spelling = Spelling {
-    language: "php",
     reserved: &PHP,
     spell,
     derive: derive_events,

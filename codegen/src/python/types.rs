@@ -242,7 +242,6 @@ fn var(prefix: &str, depth: usize) -> String {
 
 /// How Python spells the names of a schema.
 const SPELLING: Spelling = Spelling {
-    language: "python",
     reserved: &PYTHON,
     spell,
     derive,

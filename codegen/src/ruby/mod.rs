@@ -982,7 +982,6 @@ fn member_name(name: &str) -> String {
 
 /// How Ruby spells the names of a schema.
 const SPELLING: Spelling = Spelling {
-    language: "ruby",
     reserved: &RUBY,
     spell,
     derive: derive_events,
