@@ -125,10 +125,14 @@ impl ClientBuilder {
             }),
             flush: Notify::new(),
         });
-        // Replies are routed to their calls in the connection's task, as they are read.
+        // Replies are routed to their calls in the connection's task, as they are read; they
+        // are never answered there.
         let tap: Tap = {
             let shared = shared.clone();
-            Arc::new(move |received| shared.on_received(received))
+            Arc::new(move |received| {
+                shared.on_received(received);
+                false
+            })
         };
         // The socket and the actor run on the caller's runtime: no thread hop per call.
         // Outside any runtime, a shared I/O thread hosts them.

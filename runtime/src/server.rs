@@ -451,10 +451,13 @@ impl IoSide {
         let slot: Arc<OnceLock<Arc<Core>>> = Arc::default();
         let tap: Tap = {
             let slot = slot.clone();
-            Arc::new(move |message| {
-                if let Some(core) = slot.get() {
+            // Most calls are answered at once, in the tap.
+            Arc::new(move |message| match slot.get() {
+                Some(core) => {
                     core.on_message(message);
+                    true
                 }
+                None => false,
             })
         };
         let check_clients = self.worker.is_none();

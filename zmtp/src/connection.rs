@@ -53,8 +53,9 @@ pub(crate) struct Delivery {
 }
 
 /// Takes each message as its connection reads it, in the connection's task (see
-/// [`crate::Dealer::connect_tapped`] and [`crate::Router::set_tap`]).
-pub type Tap = Arc<dyn Fn(Received) + Send + Sync>;
+/// [`crate::Dealer::connect_tapped`] and [`crate::Router::set_tap`]). Returns true when it
+/// may have queued an answer on that connection, which is then written before the next read.
+pub type Tap = Arc<dyn Fn(Received) -> bool + Send + Sync>;
 
 /// Where connections put what they read: bounded in messages and in bytes.
 #[derive(Clone)]
@@ -84,19 +85,16 @@ impl Inbox {
         self.tap = Some(tap);
     }
 
-    fn tapped(&self) -> bool {
-        self.tap.is_some()
-    }
-
+    /// Hands a message to the tap or the queue; true when the tap may have answered it.
     async fn deliver(
         &self,
         peer: &Arc<Peer>,
         share: &Arc<Semaphore>,
         frames: Vec<Bytes>,
         oversized: Option<u64>,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         if let Some(tap) = &self.tap {
-            tap(Received {
+            let answered = tap(Received {
                 peer: peer.clone(),
                 frames,
                 oversized,
@@ -104,7 +102,7 @@ impl Inbox {
             // Messages already in the read buffer need no socket read, which is where tokio
             // would otherwise make a flooding connection give the others their turn.
             tokio::task::coop::consume_budget().await;
-            return Ok(());
+            return Ok(answered);
         }
         // This connection's share of the queue: a flooding peer waits here, so the messages
         // of others are never behind more than a share's worth of its own. Each step tries
@@ -137,9 +135,10 @@ impl Inbox {
             _share: share,
         };
         match self.tx.try_send(delivery) {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(false),
             Err(mpsc::error::TrySendError::Full(delivery)) => {
-                self.tx.send(delivery).await.map_err(|_| Error::Closed)
+                self.tx.send(delivery).await.map_err(|_| Error::Closed)?;
+                Ok(false)
             }
             Err(mpsc::error::TrySendError::Closed(_)) => Err(Error::Closed),
         }
@@ -208,12 +207,14 @@ pub(crate) async fn run(
         established,
     } = connection;
     let Established { sealer, opener, .. } = established;
-    let (pong_tx, pong_rx) = mpsc::channel(4);
-    let read = read_loop(&mut reader, opener, &peer, inbox, options, pong_tx);
-    let write = write_loop(&mut writer, sealer, outgoing, pong_rx);
+    let pong = PongSlot::default();
+    let read = read_loop(&mut reader, opener, &peer, inbox, options, &pong);
+    let write = write_loop(&mut writer, sealer, outgoing, &pong);
+    // Biased: polled in a fixed order, no random draw per wake-up.
     tokio::select! {
-        e = read => e,
+        biased;
         e = write => e,
+        e = read => e,
     }
 }
 
@@ -223,13 +224,13 @@ async fn read_loop(
     peer: &Arc<Peer>,
     inbox: &Inbox,
     options: &Options,
-    pongs: mpsc::Sender<Bytes>,
+    pong: &PongSlot,
 ) -> Error {
     let mut assembler = Assembler::new(options.max_message_size, options.max_frames);
     let share = Arc::new(Semaphore::new(options.recv_hwm_per_peer.max(1)));
     // Set when a frame of the message being assembled was over the limit.
     let mut oversized = None;
-    // A tap answered something since the writer last had a turn.
+    // Something was queued for the writer (a tap's answer, a PONG) since it last had a turn.
     let mut answered = false;
     loop {
         if answered && !reader.frame_buffered() {
@@ -272,8 +273,8 @@ async fn read_loop(
                 // PING: TTL (2 bytes) and up to 16 bytes of context, echoed in PONG.
                 b"PING" => {
                     let context = data.slice(2.min(data.len())..);
-                    let context = context.slice(..context.len().min(16));
-                    let _ = pongs.try_send(context);
+                    pong.put(context.slice(..context.len().min(16)));
+                    answered = true;
                 }
                 b"ERROR" => {
                     return Error::Refused(handshake::error_reason(name, &data).unwrap_or_default())
@@ -281,8 +282,9 @@ async fn read_loop(
                 // ZMTP 3.1 subscriptions, handed on in the 3.0 message form a PUB reads.
                 b"SUBSCRIBE" | b"CANCEL" => {
                     let message = crate::pipes::subscription(name == b"SUBSCRIBE", &data);
-                    if let Err(e) = inbox.deliver(peer, &share, vec![message], None).await {
-                        return e;
+                    match inbox.deliver(peer, &share, vec![message], None).await {
+                        Ok(tap_answered) => answered |= tap_answered,
+                        Err(e) => return e,
                     }
                 }
                 _ => {}
@@ -290,12 +292,10 @@ async fn read_loop(
             continue;
         }
         match assembler.push(more, body) {
-            Ok(Some(frames)) => {
-                if let Err(e) = inbox.deliver(peer, &share, frames, oversized.take()).await {
-                    return e;
-                }
-                answered = inbox.tapped();
-            }
+            Ok(Some(frames)) => match inbox.deliver(peer, &share, frames, oversized.take()).await {
+                Ok(tap_answered) => answered |= tap_answered,
+                Err(e) => return e,
+            },
             Ok(None) => {}
             Err(reason) => return Error::Protocol(reason),
         }
@@ -344,17 +344,46 @@ fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Er
     Ok(())
 }
 
+/// The context of the last PING not answered yet. The reader fills it and then gives the
+/// writer its turn, so the writer need not be woken for it: no channel to poll per message.
+#[derive(Default)]
+struct PongSlot(std::sync::Mutex<Option<Bytes>>);
+
+impl PongSlot {
+    fn put(&self, context: Bytes) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(context);
+    }
+
+    async fn take(&self) -> Bytes {
+        std::future::poll_fn(|_| {
+            match self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+            {
+                Some(context) => std::task::Poll::Ready(context),
+                None => std::task::Poll::Pending,
+            }
+        })
+        .await
+    }
+}
+
 async fn write_loop(
     writer: &mut BoxWrite,
     mut sealer: Sealer,
     outgoing: &mut mpsc::Receiver<Out>,
-    mut pongs: mpsc::Receiver<Bytes>,
+    pong: &PongSlot,
 ) -> Error {
     let mut batch = Batch::default();
     loop {
         tokio::select! {
             biased;
-            Some(context) = pongs.recv() => {
+            context = pong.take() => {
                 let body = Bytes::from(frame::command("PONG", &context));
                 let result = match &mut sealer {
                     Sealer::Null => {

@@ -24,6 +24,7 @@ async fn tapped_router(work: Duration) -> (Router, String, Seen) {
             .lock()
             .unwrap()
             .push((message.peer.id.clone(), message.frames));
+        false
     }));
     let endpoint = router.bind("tcp://127.0.0.1:0").await.unwrap();
     (router, endpoint, seen)
