@@ -69,14 +69,14 @@ impl Measurements {
         let mut out = String::from(
             "| scenario | zrpc ÷ tarpc calls/s | CPU/call | zrpc ÷ tonic calls/s | CPU/call \
              | default ÷ I/O-thread placement calls/s | CPU/call | zrpc (I/O thread) ÷ tarpc \
-             calls/s | zrpc ÷ raw zmtp calls/s | tarpc ÷ raw tcp calls/s | CURVE ÷ plain zrpc calls/s \
-             | CPU/call |\n\
-             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+             calls/s | zrpc ÷ raw zmtp calls/s | tarpc ÷ raw tcp calls/s | raw zmtp ÷ tonic \
+             calls/s | raw tcp ÷ tonic calls/s | CURVE ÷ plain zrpc calls/s | CPU/call |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         for scenario in scenarios {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 scenario.name(),
                 number(self.rate_ratio(Peer::Zrpc, Peer::Tarpc, scenario), 2),
                 number(self.cpu_ratio(Peer::Zrpc, Peer::Tarpc, scenario), 2),
@@ -87,6 +87,9 @@ impl Measurements {
                 number(self.rate_ratio(Peer::ZrpcIo, Peer::Tarpc, scenario), 2),
                 number(self.rate_ratio(Peer::Zrpc, Peer::RawZmtp, scenario), 2),
                 number(self.rate_ratio(Peer::Tarpc, Peer::RawTcp, scenario), 2),
+                // The floors against tonic: what the transports alone reach, without any RPC layer.
+                number(self.rate_ratio(Peer::RawZmtp, Peer::Tonic, scenario), 2),
+                number(self.rate_ratio(Peer::RawTcp, Peer::Tonic, scenario), 2),
                 number(self.rate_ratio(Peer::ZrpcCurve, Peer::Zrpc, scenario), 2),
                 number(self.cpu_ratio(Peer::ZrpcCurve, Peer::Zrpc, scenario), 2),
             );
