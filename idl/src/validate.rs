@@ -11,7 +11,9 @@ use crate::model::{
     Struct, Type, TypeDef, Union, UnionVariant, Value,
 };
 use crate::printer::type_to_string;
-use zrpc_model::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
+use zrpc_model::{
+    RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX, SERVICE_CLASS_AFFIXES,
+};
 
 /// The languages a `namespace` line may name: the separator of their namespace parts and an
 /// example. A new back end adds a row here; the model keys namespaces by these names.
@@ -84,6 +86,7 @@ pub(crate) fn validate(inputs: &[Input<'_>], mode: Mode) -> Result<Schema, Vec<P
         problems: Vec::new(),
     };
     v.collect_symbols(inputs);
+    v.check_service_classes();
     let schema = v.lower(inputs);
     if mode == Mode::Full {
         v.check_recursion(inputs);
@@ -177,6 +180,48 @@ impl<'a> Validator<'a> {
                     },
                 );
             }
+        }
+    }
+
+    /// A type may not take the name of a class generated for a service (`FeedClient` beside
+    /// `service Feed`): the generated package would declare the name twice. Names are compared
+    /// as the generators spell classes (case and underscores aside).
+    fn check_service_classes(&mut self) {
+        let class = |name: &str| name.replace('_', "").to_lowercase();
+        let types: HashMap<String, (&str, &Symbol<'a>)> = self
+            .symbols
+            .iter()
+            .filter(|(_, symbol)| symbol.kind.is_type())
+            .map(|(name, symbol)| (class(name), (*name, symbol)))
+            .collect();
+        let mut problems = Vec::new();
+        for (service, symbol) in &self.symbols {
+            if symbol.kind != Kind::Service {
+                continue;
+            }
+            for (prefix, suffix) in SERVICE_CLASS_AFFIXES {
+                let generated = format!("{prefix}{service}{suffix}");
+                let Some((name, ty)) = types.get(&class(&generated)) else {
+                    continue;
+                };
+                problems.push(
+                    Problem::new(
+                        ty.file,
+                        ty.span.clone(),
+                        format!(
+                            "`{name}` is the name of a class generated for service `{service}`"
+                        ),
+                    )
+                    .label(format!(
+                        "the code generated for `{service}` declares `{generated}` beside the types"
+                    ))
+                    .also(symbol.file, symbol.span.clone(), "service declared here")
+                    .help("rename the type or the service"),
+                );
+            }
+        }
+        for problem in problems {
+            self.semantic(problem);
         }
     }
 

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use reserved::{RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX};
+pub use reserved::{
+    RESERVED_METHOD_NAMES, RESERVED_METHOD_PREFIXES, RESERVED_PREFIX, SERVICE_CLASS_AFFIXES,
+};
 
 /// A whole resolved schema: the root file plus everything it imports, flattened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Returns, Schema, TypeDef};
+use crate::model::{Returns, Schema, TypeDef, SERVICE_CLASS_AFFIXES};
 use crate::reserved::{Position, Reserved};
 
 /// What a name names, for a backend's spelling.
@@ -88,28 +88,6 @@ impl Derived {
         }
     }
 }
-
-/// The classes every backend may generate for a service, after the service's class
-/// ([`Names::service`]), with the prefix Python's asyncio twins take: no derived class may
-/// take one.
-const SERVICE_CLASSES: &[(&str, &str)] = &[
-    ("", ""),
-    ("", "Client"),
-    ("", "ClientBuilder"),
-    ("", "Handler"),
-    ("", "Event"),
-    ("", "Events"),
-    ("", "Publisher"),
-    ("", "Pusher"),
-    ("", "Subscriber"),
-    ("", "Puller"),
-    ("Async", "Client"),
-    ("Async", "Handler"),
-    ("Async", "Publisher"),
-    ("Async", "Pusher"),
-    ("Async", "Subscriber"),
-    ("Async", "Puller"),
-];
 
 /// A backend's composition of a [`Derived`] class from the IDL names of its owner (union or
 /// service) and member (variant or method), with the [`Names`] spelled so far (types, members,
@@ -219,7 +197,7 @@ impl Names {
         for service in &schema.services {
             let class = self.service(&service.name);
             taken.extend(
-                SERVICE_CLASSES
+                SERVICE_CLASS_AFFIXES
                     .iter()
                     .map(|(prefix, suffix)| format!("{prefix}{class}{suffix}")),
             );
