@@ -191,6 +191,12 @@ fn syntax_error(
             .label("this string has no closing `\"` on its line")
             .help("strings end on the line they start; write a newline as `\\n`");
     }
+    // A complete comment is skipped wherever a token may come, so one left here never closed.
+    if rest_of_line.starts_with("/*") {
+        return Problem::new(file, position..position + 2, "unterminated block comment")
+            .label("this `/*` has no matching `*/`")
+            .help("close it with `*/`; comments nest, so each `/*` inside it needs its own `*/`");
+    }
     let before = source[..position].trim_end();
     let last_line = before.rsplit('\n').next().unwrap_or_default().trim_start();
     if last_line.starts_with("///") && !last_line.starts_with("////") {
