@@ -60,7 +60,11 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
                 return Err(format!("{} has errors; nothing generated", file.display()));
             }
         },
-        (None, Some(endpoint)) => fetch_model(endpoint, args.timeout)?,
+        (None, Some(endpoint)) => {
+            let schema = fetch_model(endpoint, args.timeout)?;
+            check_model(&schema, endpoint)?;
+            schema
+        }
         (None, None) => return Err("give an IDL file or --from ENDPOINT".to_owned()),
     };
     let options = zrpc_codegen::GenerateOptions {
@@ -75,6 +79,23 @@ fn generate(args: &GenArgs) -> Result<Vec<PathBuf>, String> {
     let files = zrpc_codegen::generate(&args.lang, &schema, &options)
         .map_err(|e| format!("generating code: {e}"))?;
     write_files(&args.out, &files)
+}
+
+/// A served model passes the checks an IDL file does before any code is generated from it: a
+/// server may be old, buggy or hostile, and its names end up in source code. It is checked as
+/// the IDL text `zrpc describe` prints, so the diagnostics' lines are that text's.
+fn check_model(schema: &Schema, endpoint: &str) -> Result<(), String> {
+    let name = format!("<model of {endpoint}>");
+    match zrpc_idl::parse_str(&zrpc_idl::print(schema), &name) {
+        Ok(_) => Ok(()),
+        Err(diagnostics) => {
+            diagnostics.eprint();
+            Err(format!(
+                "the model served by {endpoint} is not valid IDL (`zrpc describe {endpoint}` \
+                 prints it); nothing generated"
+            ))
+        }
+    }
 }
 
 /// The model served by a zrpc server's built-in `_zrpc_model` method.

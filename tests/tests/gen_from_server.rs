@@ -148,3 +148,42 @@ fn gen_reports_idl_errors_with_their_location() {
         "nothing is written for an invalid IDL"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gen_from_a_server_with_an_invalid_model_generates_nothing() {
+    // A served model's names end up in source code: a server (old, buggy or hostile) whose
+    // model would not pass as an IDL file gets the same diagnostics, and nothing is written.
+    let mut model = shop::acme::shop::schema();
+    let first_struct = model.types.iter_mut().find_map(|def| match def {
+        zrpc::typed::model::TypeDef::Struct(s) => Some(s),
+        _ => None,
+    });
+    first_struct.expect("the shop has a struct").name = "Item\nimport os".into();
+    let service = Service::builder("Shop").model(&model).build();
+    let endpoint = free_endpoint();
+    let server = Server::bind(&endpoint, service).await.unwrap();
+    let out = out_dir("invalid-model");
+    let output = {
+        let (out, endpoint) = (out.clone(), endpoint.clone());
+        tokio::task::spawn_blocking(move || {
+            run_with_timeout(
+                Command::new(workspace_bin("zrpc"))
+                    .args(["gen", "--lang", "python", "--out"])
+                    .arg(&out)
+                    .args(["--from", &endpoint]),
+                Duration::from_secs(60),
+            )
+        })
+        .await
+        .unwrap()
+    };
+    server.shutdown().await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("<model of {endpoint}>:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("is not valid IDL"), "{stderr}");
+    assert!(!out.exists(), "nothing is written for an invalid model");
+}
