@@ -4,7 +4,8 @@
 # Targets: the IDL parser and printer (idl/fuzz) and the ZMTP frame decoder (zmtp/fuzz).
 # RUSTC_BOOTSTRAP=1 lets stable rustc take the flags cargo-fuzz passes. No sanitizer: both are
 # safe Rust, and the fuzzer looks for panics (crashes, failed assertions), which libFuzzer
-# catches without one; this keeps the build and the runs quick. A crash leaves its input under
+# catches without one; this keeps the build and the runs quick. An input that takes over 30 s
+# fails too (inputs are at most 4 KiB: that is a hang). A crash leaves its input under
 # DIR/fuzz/artifacts/TARGET/: add it to that crate's tests as a regression test once fixed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ run_target() {
     (
         cd "$root/$1/fuzz"
         cargo fuzz run --sanitizer none --target-dir "$target_dir" "$2" "corpus/$2" -- \
-            -max_total_time="$seconds" -max_len=4096 -print_final_stats=1
+            -max_total_time="$seconds" -max_len=4096 -timeout=30 -print_final_stats=1
     )
 }
 
