@@ -451,14 +451,7 @@ impl IoSide {
         let slot: Arc<OnceLock<Arc<Core>>> = Arc::default();
         let tap: Tap = {
             let slot = slot.clone();
-            // Most calls are answered at once, in the tap.
-            Arc::new(move |message| match slot.get() {
-                Some(core) => {
-                    core.on_message(message);
-                    true
-                }
-                None => false,
-            })
+            Arc::new(move |message| slot.get().is_some_and(|core| core.on_message(message)))
         };
         let check_clients = self.worker.is_none();
         let (mut socket, sink, mut bound) = match self.worker {
@@ -492,6 +485,7 @@ impl IoSide {
                 deferred: FairQueue::default(),
                 bad_input: LogLimit::default(),
                 slow_polls: LogLimit::default(),
+                answered: false,
             }),
             wake: Arc::default(),
         });
@@ -617,6 +611,8 @@ struct Dispatcher {
     bad_input: LogLimit,
     /// Inline polls that moved a method off the I/O thread (often preemption on a busy host).
     slow_polls: LogLimit,
+    /// Set when the message being dispatched was answered at once (see [`Dispatcher::answer`]).
+    answered: bool,
 }
 
 /// The dispatcher, shared by the connections' taps and the task that stops it, checks
@@ -636,13 +632,17 @@ impl Core {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn on_message(&self, message: Received) {
+    /// The tap: true when the message was answered at once, so its connection writes the
+    /// answer before it reads on.
+    fn on_message(&self, message: Received) -> bool {
         let mut dispatcher = self.lock();
         let was_behind = dispatcher.runtime_behind;
+        dispatcher.answered = false;
         dispatcher.on_message(message);
         if dispatcher.stopping || dispatcher.runtime_behind != was_behind {
             self.wake.notify_one();
         }
+        dispatcher.answered
     }
 }
 
@@ -777,7 +777,7 @@ impl Dispatcher {
                 "MessageTooLarge",
                 format!("request of {size} bytes exceeds the server limit of {limit} bytes"),
             );
-            self.outlet.send(envelope, err_event(&id, &error));
+            self.answer(envelope, err_event(&id, &error));
         }
     }
 
@@ -932,7 +932,7 @@ impl Dispatcher {
                         Err(_) => Err(RemoteError::new("Panic", "the handler panicked")),
                     };
                     let event = final_event(&key.id, reply);
-                    self.outlet.send(envelope, event);
+                    self.answer(envelope, event);
                     return;
                 }
                 None => first_poll = Some(method.placement.clone()),
@@ -1060,6 +1060,12 @@ impl Dispatcher {
             Ok(value) => ok_event(request.message_id(), value.into()),
             Err(error) => err_event(request.message_id(), &error).into(),
         };
+        self.answer(envelope, event);
+    }
+
+    /// Queues the answer to the message being dispatched, for its connection to write at once.
+    fn answer(&mut self, envelope: Vec<Bytes>, event: impl Into<OutEvent>) {
+        self.answered = true;
         self.outlet.send(envelope, event);
     }
 

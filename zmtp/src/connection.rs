@@ -350,24 +350,20 @@ fn encode_out(sealer: &mut Sealer, batch: &mut Batch, out: Out) -> Result<(), Er
 struct PongSlot(std::sync::Mutex<Option<Bytes>>);
 
 impl PongSlot {
-    fn put(&self, context: Bytes) {
-        *self
-            .0
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Bytes>> {
+        self.0
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(context);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn put(&self, context: Bytes) {
+        *self.slot() = Some(context);
     }
 
     async fn take(&self) -> Bytes {
-        std::future::poll_fn(|_| {
-            match self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take()
-            {
-                Some(context) => std::task::Poll::Ready(context),
-                None => std::task::Poll::Pending,
-            }
+        std::future::poll_fn(|_| match self.slot().take() {
+            Some(context) => std::task::Poll::Ready(context),
+            None => std::task::Poll::Pending,
         })
         .await
     }
